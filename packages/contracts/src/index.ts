@@ -1,0 +1,7 @@
+/**
+ * @module contracts
+ * Request, response and frame types shared by the server and the web app.
+ */
+export * from './models.js';
+export * from './content.js';
+export * from './protocol.js';

@@ -1,0 +1,173 @@
+/**
+ * @module contracts/models
+ * Shapes of the objects the HTTP API and the WebSocket protocol carry, shared by the server and
+ * the web app. TypeBox schemas double as TypeScript types and as JSON Schema for validation and
+ * for the OpenAPI document.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const Id = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-z]{6,40}$`, maxLength: 48 });
+
+export const MESSAGE_KINDS = [
+  'text',
+  'image',
+  'video',
+  'audio',
+  'voice',
+  'document',
+  'sticker',
+  'location',
+  'contact',
+] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** Which media kind each message kind carries (null: no media). */
+export const MEDIA_KIND_OF_MESSAGE: Record<MessageKind, MediaKind | null> = {
+  text: null,
+  image: 'image',
+  video: 'video',
+  audio: 'audio',
+  voice: 'audio',
+  document: 'document',
+  sticker: 'sticker',
+  location: null,
+  contact: null,
+};
+
+export const MEDIA_KINDS = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** Largest upload per media kind, as WhatsApp. */
+export const MEDIA_LIMITS: Record<MediaKind, number> = {
+  image: 5 * 1024 * 1024,
+  video: 16 * 1024 * 1024,
+  audio: 16 * 1024 * 1024,
+  document: 100 * 1024 * 1024,
+  sticker: 500 * 1024,
+};
+
+export const PrivacyLevel = Type.Union([Type.Literal('everyone'), Type.Literal('contacts'), Type.Literal('nobody')]);
+export type PrivacyLevel = Static<typeof PrivacyLevel>;
+
+export const Privacy = Type.Object({
+  lastSeen: PrivacyLevel,
+  online: Type.Union([Type.Literal('everyone'), Type.Literal('same_as_last_seen')]),
+  photo: PrivacyLevel,
+  about: PrivacyLevel,
+  readReceipts: Type.Boolean(),
+});
+export type Privacy = Static<typeof Privacy>;
+
+export const Me = Type.Object({
+  id: Type.String(),
+  phone: Type.String(),
+  displayName: Type.String(),
+  about: Type.String(),
+  photoMediaId: Type.Union([Type.String(), Type.Null()]),
+  privacy: Privacy,
+  createdAt: Type.Number(),
+});
+export type Me = Static<typeof Me>;
+
+/** Another person's profile as the asker may see it (privacy applied). */
+export const PublicProfile = Type.Object({
+  id: Type.String(),
+  phone: Type.String(),
+  displayName: Type.String(),
+  about: Type.Union([Type.String(), Type.Null()]),
+  photoMediaId: Type.Union([Type.String(), Type.Null()]),
+  /** The name the asker saved this number under, if any. */
+  contactName: Type.Union([Type.String(), Type.Null()]),
+  blocked: Type.Boolean(),
+});
+export type PublicProfile = Static<typeof PublicProfile>;
+
+export const Device = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  platform: Type.String(),
+  createdAt: Type.Number(),
+  lastActiveAt: Type.Number(),
+  current: Type.Boolean(),
+});
+export type Device = Static<typeof Device>;
+
+export const Reaction = Type.Object({ accountId: Type.String(), emoji: Type.String() });
+export type Reaction = Static<typeof Reaction>;
+
+export const MessageStatus = Type.Union([Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read')]);
+export type MessageStatus = Static<typeof MessageStatus>;
+
+export const Message = Type.Object({
+  id: Type.String(),
+  chatId: Type.String(),
+  seq: Type.Number(),
+  senderId: Type.String(),
+  clientId: Type.String(),
+  kind: Type.String(),
+  /** Kind-specific content; null once deleted for everyone (a tombstone). */
+  content: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  mediaId: Type.Union([Type.String(), Type.Null()]),
+  replyTo: Type.Union([Type.String(), Type.Null()]),
+  forwarded: Type.Boolean(),
+  createdAt: Type.Number(),
+  editedAt: Type.Union([Type.Number(), Type.Null()]),
+  deletedAt: Type.Union([Type.Number(), Type.Null()]),
+  reactions: Type.Array(Reaction),
+  /** Only on the reader's own messages. */
+  status: Type.Optional(MessageStatus),
+});
+export type Message = Static<typeof Message>;
+
+export const ChatMemberState = Type.Object({
+  accountId: Type.String(),
+  deliveredSeq: Type.Number(),
+  /** For others: the last seq whose reading they announced (0 when receipts are hidden). */
+  readSeq: Type.Number(),
+});
+export type ChatMemberState = Static<typeof ChatMemberState>;
+
+export const Chat = Type.Object({
+  id: Type.String(),
+  kind: Type.Literal('direct'),
+  /** The other person, for direct chats. */
+  peer: PublicProfile,
+  members: Type.Array(ChatMemberState),
+  lastSeq: Type.Number(),
+  lastActivityAt: Type.Number(),
+  lastMessage: Type.Union([Message, Type.Null()]),
+  unreadCount: Type.Number(),
+  readSeq: Type.Number(),
+  archived: Type.Boolean(),
+  pinnedAt: Type.Union([Type.Number(), Type.Null()]),
+  mutedUntil: Type.Union([Type.Number(), Type.Null()]),
+});
+export type Chat = Static<typeof Chat>;
+
+export const Media = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  mimeType: Type.String(),
+  size: Type.Number(),
+  sha256: Type.String(),
+  fileName: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.Number(),
+});
+export type Media = Static<typeof Media>;
+
+export const Contact = Type.Object({
+  phone: Type.String(),
+  name: Type.String(),
+  /** The Parley account with this number, if one exists. */
+  accountId: Type.Union([Type.String(), Type.Null()]),
+});
+export type Contact = Static<typeof Contact>;
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }),
+});
+export type ErrorBody = Static<typeof ErrorBody>;

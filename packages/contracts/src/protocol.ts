@@ -1,0 +1,159 @@
+/**
+ * @module contracts/protocol
+ * The real-time protocol (version 1): every frame the client sends and the server sends over
+ * the WebSocket at `/v1/ws`. docs/protocol.md describes each with examples.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { MESSAGE_KINDS, Message } from './models.js';
+
+export const PROTOCOL_VERSION = 1;
+
+const FrameId = Type.String({ minLength: 1, maxLength: 64 });
+const ChatId = Type.String({ minLength: 1, maxLength: 64 });
+const MessageId = Type.String({ minLength: 1, maxLength: 64 });
+
+// ---- client → server -------------------------------------------------------------------------
+
+export const PingFrame = Type.Object({ type: Type.Literal('ping'), id: FrameId }, { additionalProperties: false });
+export const SyncFrame = Type.Object(
+  { type: Type.Literal('sync'), id: FrameId, after: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+export const AckFrame = Type.Object(
+  { type: Type.Literal('ack'), id: FrameId, seq: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+export const SendFrame = Type.Object(
+  {
+    type: Type.Literal('send'),
+    id: FrameId,
+    /** Either chatId or to (an account id; the direct chat is created on first use). */
+    chatId: Type.Optional(ChatId),
+    to: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    clientId: Type.String({ minLength: 1, maxLength: 64 }),
+    kind: Type.Union(MESSAGE_KINDS.map((k) => Type.Literal(k))),
+    content: Type.Record(Type.String(), Type.Unknown()),
+    mediaId: Type.Optional(Type.String({ maxLength: 64 })),
+    replyTo: Type.Optional(MessageId),
+    forwarded: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const EditFrame = Type.Object(
+  { type: Type.Literal('edit'), id: FrameId, messageId: MessageId, content: Type.Record(Type.String(), Type.Unknown()) },
+  { additionalProperties: false },
+);
+export const DeleteFrame = Type.Object(
+  { type: Type.Literal('delete'), id: FrameId, messageId: MessageId },
+  { additionalProperties: false },
+);
+export const ReactFrame = Type.Object(
+  {
+    type: Type.Literal('react'),
+    id: FrameId,
+    messageId: MessageId,
+    /** An emoji, or null to remove one's reaction. */
+    emoji: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export const ReadFrame = Type.Object(
+  { type: Type.Literal('read'), id: FrameId, chatId: ChatId, seq: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+export const TypingState = Type.Union([Type.Literal('composing'), Type.Literal('recording'), Type.Literal('paused')]);
+export const TypingFrame = Type.Object(
+  { type: Type.Literal('typing'), id: FrameId, chatId: ChatId, state: TypingState },
+  { additionalProperties: false },
+);
+export const WatchFrame = Type.Object(
+  { type: Type.Literal('watch'), id: FrameId, accountIds: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 256 }) },
+  { additionalProperties: false },
+);
+
+export const clientFrameSchemas = {
+  ping: PingFrame,
+  sync: SyncFrame,
+  ack: AckFrame,
+  send: SendFrame,
+  edit: EditFrame,
+  delete: DeleteFrame,
+  react: ReactFrame,
+  read: ReadFrame,
+  typing: TypingFrame,
+  watch: WatchFrame,
+} as const;
+export type ClientFrameType = keyof typeof clientFrameSchemas;
+export type ClientFrame = { [K in ClientFrameType]: Static<(typeof clientFrameSchemas)[K]> }[ClientFrameType];
+export type SendFrame = Static<typeof SendFrame>;
+
+// ---- server → client -------------------------------------------------------------------------
+
+export const MessageCreatedUpdate = Type.Object({ type: Type.Literal('message.created'), chatId: Type.String(), message: Message });
+export const MessageUpdatedUpdate = Type.Object({ type: Type.Literal('message.updated'), chatId: Type.String(), message: Message });
+export const ChatReceiptsUpdate = Type.Object({
+  type: Type.Literal('chat.receipts'),
+  chatId: Type.String(),
+  accountId: Type.String(),
+  deliveredSeq: Type.Number(),
+  readSeq: Type.Number(),
+});
+export const ChatUpdatedUpdate = Type.Object({
+  type: Type.Literal('chat.updated'),
+  chatId: Type.String(),
+  archived: Type.Boolean(),
+  pinnedAt: Type.Union([Type.Number(), Type.Null()]),
+  mutedUntil: Type.Union([Type.Number(), Type.Null()]),
+});
+export const Update = Type.Union([MessageCreatedUpdate, MessageUpdatedUpdate, ChatReceiptsUpdate, ChatUpdatedUpdate]);
+export type Update = Static<typeof Update>;
+
+export interface HelloFrame {
+  type: 'hello';
+  protocol: number;
+  accountId: string;
+  deviceId: string;
+  /** The newest update seq of this account when the connection opened. */
+  updateSeq: number;
+  serverTime: number;
+  heartbeatMs: number;
+}
+export interface ReplyFrame {
+  type: 'reply';
+  id: string;
+  result: Record<string, unknown>;
+}
+export interface ErrorFrame {
+  type: 'error';
+  /** The id of the client frame this answers, when it could be read. */
+  id?: string;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+export interface UpdateFrame {
+  type: 'update';
+  seq: number;
+  update: Update;
+}
+export interface TypingEventFrame {
+  type: 'typing';
+  chatId: string;
+  accountId: string;
+  state: Static<typeof TypingState>;
+}
+export interface PresenceFrame {
+  type: 'presence';
+  accountId: string;
+  online: boolean;
+  lastSeenAt: number | null;
+}
+export type ServerFrame = HelloFrame | ReplyFrame | ErrorFrame | UpdateFrame | TypingEventFrame | PresenceFrame;
+
+/** WebSocket close codes Parley uses besides the standard ones. */
+export const CloseCodes = {
+  UNAUTHENTICATED: 4001,
+  DEVICE_REVOKED: 4003,
+  HEARTBEAT_TIMEOUT: 4008,
+  SERVER_SHUTDOWN: 1001,
+} as const;

@@ -1,0 +1,115 @@
+/**
+ * @module app
+ * buildApp(config) assembles the server — database, write queue, bus, HTTP routes and the
+ * WebSocket gateway — and never listens; main/cli (and tests) call listen.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import { openDatabase } from './platform/db/database.js';
+import { WriteQueue } from './platform/db/write-queue.js';
+import { MemoryBus } from './platform/bus/bus.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { migrateToLatest } from './migrations/index.js';
+import type { DB } from './tables.js';
+import type { BusEvent, Ctx, Envelope } from './context.js';
+import { HttpCodeSender, LogCodeSender, type CodeSender } from './domain/accounts/index.js';
+import { installErrorHandling } from './http/errors.js';
+import { authRoutes } from './http/routes/auth.js';
+import { Gateway } from './realtime/gateway.js';
+import { registerRoutes } from './http/routes/index.js';
+
+export interface AppDeps {
+  clock?: Clock;
+  codeSender?: CodeSender;
+  logger?: Logger;
+}
+
+export interface ParleyApp {
+  app: FastifyInstance;
+  ctx: Ctx;
+  gateway: Gateway;
+  /** Listen on config HOST:PORT; resolves with the bound address (http://host:port). */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.PARLEY_LOG_LEVEL,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'token', 'code_hash', 'req.query.token', '*.token'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<ParleyApp> {
+  const log = deps.logger ?? createLogger(config);
+  const database = openDatabase<DB>({ url: config.DATABASE_URL, dataDir: config.PARLEY_DATA_DIR, sqliteSynchronous: config.PARLEY_SQLITE_SYNCHRONOUS });
+  await migrateToLatest(database.db as never);
+
+  const mediaDir = config.PARLEY_MEDIA_DIR || path.join(config.PARLEY_DATA_DIR, 'media');
+  fs.mkdirSync(mediaDir, { recursive: true });
+
+  const bus = new MemoryBus<BusEvent>();
+  const writes = new WriteQueue<DB, Envelope>(database.db, {
+    onCommit: (events) => {
+      for (const e of events) bus.publish(e.topic, e.event);
+    },
+  });
+  const codeSender =
+    deps.codeSender ??
+    (config.PARLEY_CODE_SENDER === 'http' ? new HttpCodeSender(config.PARLEY_CODE_HTTP_URL, config.PARLEY_CODE_HTTP_TOKEN) : new LogCodeSender(log));
+
+  const ctx: Ctx = {
+    config,
+    db: database.db,
+    dialect: database.dialect,
+    writes,
+    bus,
+    clock: deps.clock ?? systemClock,
+    log,
+    mediaDir,
+    codeSender,
+  };
+
+  const app = Fastify({
+    loggerInstance: log as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.PARLEY_TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  installErrorHandling(app);
+  await app.register(rateLimit, { global: false });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  await app.register(authRoutes(ctx));
+  await app.register(registerRoutes(ctx));
+
+  const gateway = new Gateway(ctx);
+  gateway.attach(app.server);
+
+  let closed = false;
+  return {
+    app,
+    ctx,
+    gateway,
+    async listen() {
+      return app.listen({ host: config.HOST, port: config.PORT });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await gateway.close();
+      await app.close();
+      await writes.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * @module config/schema
+ * The one description of Parley's configuration: names, types, defaults and docs.
+ * `docs/config.md` is checked against this table by a test.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Each entry: environment variable → schema (with default) and a one-line doc. */
+export const configVars = {
+  HOST: { schema: Type.String({ default: '127.0.0.1' }), doc: 'Address the HTTP/WebSocket server binds to.' },
+  PORT: { schema: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }), doc: 'TCP port (0 picks a free one).' },
+  PARLEY_DATA_DIR: { schema: Type.String({ default: './data' }), doc: 'Folder for the embedded SQLite database and media.' },
+  DATABASE_URL: {
+    schema: Type.String({ default: '' }),
+    doc: 'Empty: embedded SQLite in PARLEY_DATA_DIR. `postgres://user:pass@host:5432/db`: PostgreSQL. `sqlite:/path/file.db`: SQLite at that path.',
+  },
+  PARLEY_MEDIA_DIR: { schema: Type.String({ default: '' }), doc: 'Folder for media blobs (default: PARLEY_DATA_DIR/media).' },
+  PARLEY_LOG_LEVEL: {
+    schema: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
+    doc: 'pino log level.',
+  },
+  PARLEY_ENV: {
+    schema: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+    doc: 'development prints verification codes in the log; production requires a real code sender.',
+  },
+  PARLEY_CODE_SENDER: {
+    schema: Type.Union([Type.Literal('log'), Type.Literal('http')], { default: 'log' }),
+    doc: '`log`: verification codes are written to the server log. `http`: POSTed to PARLEY_CODE_HTTP_URL.',
+  },
+  PARLEY_CODE_HTTP_URL: { schema: Type.String({ default: '' }), doc: 'SMS provider endpoint for the `http` code sender.' },
+  PARLEY_CODE_HTTP_TOKEN: { schema: Type.String({ default: '' }), doc: 'Bearer token sent to the SMS provider (never logged).' },
+  PARLEY_SQLITE_SYNCHRONOUS: {
+    schema: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL')], { default: 'FULL' }),
+    doc: 'SQLite `synchronous` pragma. FULL fsyncs every commit (survives power loss); NORMAL survives process crashes.',
+  },
+  PARLEY_UPDATE_RETENTION_DAYS: {
+    schema: Type.Integer({ minimum: 1, default: 30 }),
+    doc: 'How long per-account update logs are kept; a device offline longer does a full resync.',
+  },
+  PARLEY_MAX_FRAME_BYTES: { schema: Type.Integer({ minimum: 1024, default: 65536 }), doc: 'Largest WebSocket frame a client may send.' },
+  PARLEY_HEARTBEAT_MS: { schema: Type.Integer({ minimum: 1000, default: 30000 }), doc: 'WebSocket ping interval; a connection silent for two intervals is closed.' },
+  PARLEY_TRUST_PROXY: { schema: Type.Boolean({ default: false }), doc: 'Trust X-Forwarded-For (behind a load balancer).' },
+} as const;
+
+type Vars = typeof configVars;
+export type Config = { readonly [K in keyof Vars]: Static<Vars[K]['schema']> };

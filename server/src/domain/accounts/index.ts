@@ -1,0 +1,11 @@
+/**
+ * @module domain/accounts
+ * Public surface of the accounts module: registration, devices, profiles, privacy, contacts,
+ * blocks and reports. Other modules import only from here.
+ */
+export { normalizePhone, tryNormalizePhone } from './phone.js';
+export { LogCodeSender, HttpCodeSender, type CodeSender } from './code-sender.js';
+export { requestCode, verifyCode, CODE_TTL_MS, MAX_CODE_ATTEMPTS, type SignedIn } from './registration.js';
+export { authenticate, listDevices, revokeDevice } from './devices.js';
+export { hasBlocked, blockedEitherWay, hasSavedNumber, levelAllows, profilesFor, toPublicProfile } from './relations.js';
+export { toMe, toPrivacy } from './views.js';

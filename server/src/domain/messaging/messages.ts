@@ -1,0 +1,261 @@
+/**
+ * @module domain/messaging/messages
+ * Sending, editing, deleting and reacting to messages, and reading history.
+ * Rules: a resend with the same client id returns the stored message; edits by the author within
+ * 15 minutes; delete for everyone by the author within 48 hours (leaves a tombstone); one
+ * reaction per person per message; a message to someone who blocked the sender is stored for the
+ * sender only and never delivered.
+ */
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { TSchema } from '@sinclair/typebox';
+import type { Transaction } from 'kysely';
+import { contentSchemas, EDITABLE_KINDS, MAX_CONTENT_BYTES } from '#contracts/content.js';
+import { MEDIA_KIND_OF_MESSAGE, type Message, type MessageKind } from '#contracts/models.js';
+import { AppError } from '../../errors.js';
+import { newId } from '../../platform/ids.js';
+import type { Actor, Ctx, Envelope } from '../../context.js';
+import type { Emit } from '../../platform/db/write-queue.js';
+import type { DB, MessagesTable } from '../../tables.js';
+import { accessChat, ensureDirectChat, memberState, resolvePeer, statusOf } from './chats.js';
+import { appendUpdate } from './updates.js';
+import { toMessage, withReactions } from './views.js';
+
+export const EDIT_WINDOW_MS = 15 * 60 * 1000;
+export const DELETE_WINDOW_MS = 48 * 3600 * 1000;
+
+const contentCheckers = Object.fromEntries(
+  Object.entries(contentSchemas).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema)]),
+) as Record<MessageKind, TypeCheck<TSchema>>;
+
+/** Validate a message's content for its kind; returns the serialized content. */
+export function checkContent(kind: MessageKind, content: unknown): string {
+  const checker = contentCheckers[kind];
+  if (!checker) throw new AppError('VALIDATION_FAILED', `Unknown message kind "${String(kind)}".`);
+  const serialized = JSON.stringify(content);
+  if (Buffer.byteLength(serialized) > MAX_CONTENT_BYTES) {
+    throw new AppError('MESSAGE_TOO_LARGE', `Message content may be at most ${MAX_CONTENT_BYTES} bytes.`);
+  }
+  if (!checker.Check(content)) {
+    const first = checker.Errors(content).First();
+    throw new AppError('VALIDATION_FAILED', `${kind} content: ${first?.path || '/'} ${first?.message ?? 'is not valid'}`, { path: `content${first?.path ?? ''}` });
+  }
+  return serialized;
+}
+
+export interface SendInput {
+  chatId?: string;
+  /** Account id or phone number of the peer, instead of chatId. */
+  to?: string;
+  clientId: string;
+  kind: MessageKind;
+  content: Record<string, unknown>;
+  mediaId?: string | undefined;
+  replyTo?: string | undefined;
+  forwarded?: boolean | undefined;
+}
+
+export interface SendResult {
+  message: Message;
+  duplicate: boolean;
+}
+
+export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Promise<SendResult> {
+  const content = checkContent(input.kind, input.content);
+  if (!input.chatId === !input.to) throw new AppError('VALIDATION_FAILED', 'Give either chatId or to.');
+  let peerId: string | null = null;
+  if (input.chatId) await accessChat(ctx.db, actor, input.chatId);
+  else {
+    peerId = await resolvePeer(ctx.db, input.to!);
+    if (peerId === actor.accountId) throw new AppError('CANNOT_CHAT_WITH_SELF');
+  }
+  const mediaKind = MEDIA_KIND_OF_MESSAGE[input.kind];
+  if (mediaKind && !input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message needs a mediaId.`, { path: 'mediaId' });
+  if (!mediaKind && input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message carries no media.`, { path: 'mediaId' });
+
+  return ctx.writes.run(async (tx, emit) => {
+    const now = ctx.clock.now();
+    const dup = await tx.selectFrom('messages').selectAll().where('sender_id', '=', actor.accountId).where('client_id', '=', input.clientId).executeTakeFirst();
+    if (dup) return { message: toMessage(dup), duplicate: true };
+
+    const chatId = input.chatId ?? (await ensureDirectChat(tx, actor.accountId, peerId!, now));
+    const members = await accessChat(tx, actor, chatId);
+    const others = members.filter((m) => m !== actor.accountId);
+
+    const blocks = await tx
+      .selectFrom('blocks')
+      .select(['blocker_id', 'blocked_id'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('blocker_id', '=', actor.accountId), eb('blocked_id', 'in', others)]),
+          eb.and([eb('blocked_id', '=', actor.accountId), eb('blocker_id', 'in', others)]),
+        ]),
+      )
+      .execute();
+    if (blocks.some((b) => b.blocker_id === actor.accountId)) throw new AppError('CONTACT_BLOCKED');
+    const withheldFrom = new Set(blocks.map((b) => b.blocker_id));
+
+    if (input.mediaId) await checkMediaUse(tx, actor.accountId, input.mediaId, mediaKind!);
+    if (input.replyTo) {
+      const target = await tx.selectFrom('messages').select(['id', 'sender_id', 'withheld']).where('id', '=', input.replyTo).where('chat_id', '=', chatId).executeTakeFirst();
+      if (!target || (target.withheld === 1 && target.sender_id !== actor.accountId)) throw new AppError('REPLY_TARGET_NOT_FOUND');
+    }
+
+    const { last_seq: seq } = await tx
+      .updateTable('chats')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
+      .where('id', '=', chatId)
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+    const row: MessagesTable = {
+      id: newId('msg'),
+      chat_id: chatId,
+      seq,
+      sender_id: actor.accountId,
+      sender_device_id: actor.deviceId,
+      client_id: input.clientId,
+      kind: input.kind,
+      content,
+      media_id: input.mediaId ?? null,
+      reply_to_id: input.replyTo ?? null,
+      forwarded: input.forwarded ? 1 : 0,
+      withheld: withheldFrom.size > 0 && withheldFrom.size === others.length ? 1 : 0,
+      created_at: now,
+      edited_at: null,
+      deleted_at: null,
+    };
+    await tx.insertInto('messages').values(row).execute();
+    const message = toMessage(row);
+    for (const m of members) {
+      if (withheldFrom.has(m)) continue;
+      await appendUpdate(tx, emit, m, { type: 'message.created', chatId, message }, now);
+    }
+    return { message: { ...message, status: 'sent' as const }, duplicate: false };
+  });
+}
+
+/** The sender may attach media they uploaded, or media already in a chat they are in (forwarding). */
+async function checkMediaUse(tx: Transaction<DB>, accountId: string, mediaId: string, kind: string): Promise<void> {
+  const media = await tx.selectFrom('media').select(['id', 'kind', 'uploader_id']).where('id', '=', mediaId).executeTakeFirst();
+  if (!media) throw new AppError('MEDIA_NOT_FOUND');
+  if (media.uploader_id !== accountId) {
+    const seen = await tx
+      .selectFrom('messages as m')
+      .innerJoin('chat_members as cm', 'cm.chat_id', 'm.chat_id')
+      .select('m.id')
+      .where('m.media_id', '=', mediaId)
+      .where('cm.account_id', '=', accountId)
+      .where((eb) => eb.or([eb('m.withheld', '=', 0), eb('m.sender_id', '=', accountId)]))
+      .executeTakeFirst();
+    if (!seen) throw new AppError('MEDIA_NOT_FOUND');
+  }
+  if (media.kind !== kind) throw new AppError('MEDIA_KIND_MISMATCH', `This message needs ${kind} media; the attached media is ${media.kind}.`);
+}
+
+/** Load a message the actor may see, inside a write op; throws MESSAGE_NOT_FOUND otherwise. */
+async function accessMessage(tx: Transaction<DB>, actor: Actor, messageId: string): Promise<{ row: MessagesTable; members: string[] }> {
+  const row = await tx.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+  if (!row) throw new AppError('MESSAGE_NOT_FOUND');
+  const members = await accessChat(tx, actor, row.chat_id).catch(() => {
+    throw new AppError('MESSAGE_NOT_FOUND');
+  });
+  if (row.withheld === 1 && row.sender_id !== actor.accountId) throw new AppError('MESSAGE_NOT_FOUND');
+  return { row, members };
+}
+
+/** Tell every member who can see the message (the recipient of a withheld one cannot). */
+async function announceChange(tx: Transaction<DB>, emit: Emit<Envelope>, row: MessagesTable, members: string[], now: number): Promise<Message> {
+  const [message] = await withReactions(tx, [row]);
+  for (const m of members) {
+    if (row.withheld === 1 && m !== row.sender_id) continue;
+    await appendUpdate(tx, emit, m, { type: 'message.updated', chatId: row.chat_id, message: message! }, now);
+  }
+  return message!;
+}
+
+export async function editMessage(ctx: Ctx, actor: Actor, messageId: string, newContent: Record<string, unknown>): Promise<Message> {
+  return ctx.writes.run(async (tx, emit) => {
+    const now = ctx.clock.now();
+    const { row, members } = await accessMessage(tx, actor, messageId);
+    if (row.sender_id !== actor.accountId) throw new AppError('NOT_MESSAGE_AUTHOR');
+    if (row.deleted_at) throw new AppError('MESSAGE_DELETED');
+    if (!EDITABLE_KINDS.includes(row.kind as MessageKind)) throw new AppError('MESSAGE_NOT_EDITABLE', `A ${row.kind} message cannot be edited.`);
+    if (now - row.created_at > EDIT_WINDOW_MS) throw new AppError('EDIT_WINDOW_EXPIRED');
+    const content = checkContent(row.kind as MessageKind, newContent);
+    await tx.updateTable('messages').set({ content, edited_at: now }).where('id', '=', row.id).execute();
+    return announceChange(tx, emit, { ...row, content, edited_at: now }, members, now);
+  });
+}
+
+export async function deleteMessage(ctx: Ctx, actor: Actor, messageId: string): Promise<Message> {
+  return ctx.writes.run(async (tx, emit) => {
+    const now = ctx.clock.now();
+    const { row, members } = await accessMessage(tx, actor, messageId);
+    if (row.sender_id !== actor.accountId) throw new AppError('NOT_MESSAGE_AUTHOR');
+    if (row.deleted_at) throw new AppError('MESSAGE_DELETED');
+    if (now - row.created_at > DELETE_WINDOW_MS) throw new AppError('DELETE_WINDOW_EXPIRED');
+    await tx.updateTable('messages').set({ content: 'null', media_id: null, deleted_at: now }).where('id', '=', row.id).execute();
+    await tx.deleteFrom('reactions').where('message_id', '=', row.id).execute();
+    return announceChange(tx, emit, { ...row, content: 'null', media_id: null, deleted_at: now }, members, now);
+  });
+}
+
+/** Set (or with null, remove) the actor's one reaction on a message. */
+export async function reactToMessage(ctx: Ctx, actor: Actor, messageId: string, emoji: string | null): Promise<Message> {
+  if (emoji !== null && (emoji.trim() === '' || [...emoji].length > 8)) throw new AppError('VALIDATION_FAILED', 'A reaction is one emoji.');
+  return ctx.writes.run(async (tx, emit) => {
+    const now = ctx.clock.now();
+    const { row, members } = await accessMessage(tx, actor, messageId);
+    if (row.deleted_at) throw new AppError('MESSAGE_DELETED');
+    if (emoji === null) {
+      await tx.deleteFrom('reactions').where('message_id', '=', row.id).where('account_id', '=', actor.accountId).execute();
+    } else {
+      await tx
+        .insertInto('reactions')
+        .values({ message_id: row.id, account_id: actor.accountId, emoji, created_at: now })
+        .onConflict((oc) => oc.columns(['message_id', 'account_id']).doUpdateSet({ emoji, created_at: now }))
+        .execute();
+    }
+    return announceChange(tx, emit, row, members, now);
+  });
+}
+
+export interface HistoryOptions {
+  /** Messages with seq < before (older page). */
+  before?: number | undefined;
+  /** Messages with seq > after (newer page, oldest first). */
+  after?: number | undefined;
+  limit?: number | undefined;
+}
+
+/** A page of a chat's history as the actor sees it, in ascending seq order. */
+export async function listMessages(ctx: Ctx, actor: Actor, chatId: string, opts: HistoryOptions = {}): Promise<{ messages: Message[]; hasMore: boolean }> {
+  const members = await accessChat(ctx.db, actor, chatId);
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
+  let q = ctx.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('chat_id', '=', chatId)
+    .where((eb) => eb.or([eb('withheld', '=', 0), eb('sender_id', '=', actor.accountId)]))
+    .limit(limit + 1);
+  if (opts.after !== undefined) q = q.where('seq', '>', opts.after).orderBy('seq', 'asc');
+  else {
+    if (opts.before !== undefined) q = q.where('seq', '<', opts.before);
+    q = q.orderBy('seq', 'desc');
+  }
+  const rows = await q.execute();
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (opts.after === undefined) page.reverse();
+  const messages = await withReactions(ctx.db, page);
+
+  const [memberRows, accounts] = await Promise.all([
+    ctx.db.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).execute(),
+    ctx.db.selectFrom('accounts').select(['id', 'read_receipts']).where('id', 'in', members).execute(),
+  ]);
+  const viewerReceipts = accounts.find((a) => a.id === actor.accountId)?.read_receipts === 1;
+  const others = memberRows
+    .filter((m) => m.account_id !== actor.accountId)
+    .map((m) => memberState(m, actor.accountId, viewerReceipts && accounts.find((a) => a.id === m.account_id)?.read_receipts === 1));
+  for (const m of messages) if (m.senderId === actor.accountId) m.status = statusOf(m.seq, others);
+  return { messages, hasMore };
+}

@@ -1,0 +1,78 @@
+/**
+ * @module domain/messaging/receipts
+ * Delivery and read cursors per chat member. Delivered: the message reached at least one of the
+ * member's devices. Read: the member saw it. A member with read receipts off neither sends read
+ * receipts (their announced read cursor stays put) nor sees those of others.
+ */
+import type { Kysely } from 'kysely';
+import { AppError } from '../../errors.js';
+import type { DB } from '../../tables.js';
+import type { Actor, Ctx } from '../../context.js';
+import { accessChat } from './chats.js';
+import { appendUpdate } from './updates.js';
+
+/**
+ * Record that messages up to `seq` in each chat reached a device of `accountId`. Called by the
+ * gateway when a device acknowledges updates. Tells the other members.
+ */
+export async function markDelivered(ctx: Ctx, accountId: string, upTo: Map<string, number>): Promise<void> {
+  if (upTo.size === 0) return;
+  await ctx.writes.run(async (tx, emit) => {
+    const now = ctx.clock.now();
+    const reader = await tx.selectFrom('accounts').select('read_receipts').where('id', '=', accountId).executeTakeFirst();
+    if (!reader) return;
+    for (const [chatId, seq] of upTo) {
+      const res = await tx
+        .updateTable('chat_members')
+        .set({ delivered_seq: seq })
+        .where('chat_id', '=', chatId)
+        .where('account_id', '=', accountId)
+        .where('delivered_seq', '<', seq)
+        .returning(['delivered_seq', 'receipt_read_seq'])
+        .executeTakeFirst();
+      if (!res) continue;
+      const members = await accessChat(tx, { accountId }, chatId);
+      for (const other of members) {
+        if (other === accountId) continue;
+        const sees = await receiptsOn(tx, other);
+        const readSeq = sees && reader.read_receipts === 1 ? res.receipt_read_seq : 0;
+        await appendUpdate(tx, emit, other, { type: 'chat.receipts', chatId, accountId, deliveredSeq: res.delivered_seq, readSeq }, now);
+      }
+    }
+  });
+}
+
+async function receiptsOn(tx: Kysely<DB>, accountId: string): Promise<boolean> {
+  const row = await tx.selectFrom('accounts').select('read_receipts').where('id', '=', accountId).executeTakeFirst();
+  return row?.read_receipts === 1;
+}
+
+/** Mark a chat read up to `seq` for the actor; their other devices and (receipts allowing) the sender learn of it. */
+export async function markRead(ctx: Ctx, actor: Actor, chatId: string, seq: number): Promise<{ readSeq: number }> {
+  await accessChat(ctx.db, actor, chatId);
+  return ctx.writes.run(async (tx, emit) => {
+    const now = ctx.clock.now();
+    const chat = await tx.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
+    if (seq > chat.last_seq) throw new AppError('VALIDATION_FAILED', `seq ${seq} is beyond the last message of this chat (${chat.last_seq}).`, { path: 'seq' });
+    const me = await tx.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).where('account_id', '=', actor.accountId).executeTakeFirstOrThrow();
+    if (seq <= me.read_seq) return { readSeq: me.read_seq };
+    const receiptsOnForMe = await receiptsOn(tx, actor.accountId);
+    const next = {
+      read_seq: seq,
+      delivered_seq: Math.max(me.delivered_seq, seq),
+      receipt_read_seq: receiptsOnForMe ? Math.max(me.receipt_read_seq, seq) : me.receipt_read_seq,
+    };
+    await tx.updateTable('chat_members').set(next).where('chat_id', '=', chatId).where('account_id', '=', actor.accountId).execute();
+    await appendUpdate(tx, emit, actor.accountId, { type: 'chat.receipts', chatId, accountId: actor.accountId, deliveredSeq: next.delivered_seq, readSeq: next.read_seq }, now);
+    const announced = next.receipt_read_seq !== me.receipt_read_seq || next.delivered_seq !== me.delivered_seq;
+    if (announced) {
+      const members = await accessChat(tx, actor, chatId);
+      for (const other of members) {
+        if (other === actor.accountId) continue;
+        const readSeq = receiptsOnForMe && (await receiptsOn(tx, other)) ? next.receipt_read_seq : 0;
+        await appendUpdate(tx, emit, other, { type: 'chat.receipts', chatId, accountId: actor.accountId, deliveredSeq: next.delivered_seq, readSeq }, now);
+      }
+    }
+    return { readSeq: seq };
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * @module domain/messaging/updates
+ * The per-account update log: every change a device must learn about (a message, an edit, a
+ * receipt, a chat setting) gets the next sequence number of each account concerned, in the same
+ * transaction as the change. Devices resume from the last seq they acknowledged and get exactly
+ * what they missed, in order; live delivery is the same records published after commit.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Update } from '#contracts/protocol.js';
+import { AppError } from '../../errors.js';
+import { accountTopic, type Ctx, type Envelope } from '../../context.js';
+import type { Emit } from '../../platform/db/write-queue.js';
+import type { DB, MessagesTable, UpdatesTable } from '../../tables.js';
+import { reactionsOf, toMessage } from './views.js';
+
+/** Append `update` to the log of `accountId` and queue its live delivery. Call inside a write op. */
+export async function appendUpdate(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, update: Update, now: number): Promise<number> {
+  const { update_seq: seq } = await tx
+    .updateTable('accounts')
+    .set((eb) => ({ update_seq: eb('update_seq', '+', 1) }))
+    .where('id', '=', accountId)
+    .returning('update_seq')
+    .executeTakeFirstOrThrow();
+  const row: UpdatesTable = { account_id: accountId, seq, type: update.type, chat_id: update.chatId, message_id: null, data: null, created_at: now };
+  if (update.type === 'message.created' || update.type === 'message.updated') row.message_id = update.message.id;
+  else row.data = JSON.stringify(update);
+  await tx.insertInto('updates').values(row).execute();
+  emit({ topic: accountTopic(accountId), event: { kind: 'update', seq, update } });
+  return seq;
+}
+
+export interface StoredUpdate {
+  seq: number;
+  update: Update;
+}
+
+/**
+ * Updates of an account after `after`, oldest first, at most `limit`. Message updates carry the
+ * message as it is now (so a replay converges on a fresh fetch). Throws RESYNC_REQUIRED when
+ * records after `after` were already pruned.
+ */
+export async function readUpdates(db: Kysely<DB>, accountId: string, after: number, limit: number): Promise<StoredUpdate[]> {
+  const rows = await db
+    .selectFrom('updates')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('seq', '>', after)
+    .orderBy('seq', 'asc')
+    .limit(limit)
+    .execute();
+  if (rows.length > 0 && rows[0]!.seq !== after + 1) {
+    throw new AppError('RESYNC_REQUIRED', undefined, { oldestSeq: rows[0]!.seq });
+  }
+  if (rows.length === 0 && after > 0) {
+    const acc = await db.selectFrom('accounts').select('update_seq').where('id', '=', accountId).executeTakeFirst();
+    if (acc && acc.update_seq < after) throw new AppError('VALIDATION_FAILED', `Cursor ${after} is ahead of this account's updates (${acc.update_seq}).`);
+    if (acc && acc.update_seq > after) throw new AppError('RESYNC_REQUIRED', undefined, { oldestSeq: null });
+  }
+  const messageIds = [...new Set(rows.filter((r) => r.message_id).map((r) => r.message_id!))];
+  const messages = new Map<string, MessagesTable>();
+  if (messageIds.length) {
+    for (const m of await db.selectFrom('messages').selectAll().where('id', 'in', messageIds).execute()) messages.set(m.id, m);
+  }
+  const reactions = await reactionsOf(db, messageIds);
+  const out: StoredUpdate[] = [];
+  for (const r of rows) {
+    if (r.message_id) {
+      const m = messages.get(r.message_id);
+      if (!m) continue;
+      out.push({ seq: r.seq, update: { type: r.type as 'message.created' | 'message.updated', chatId: m.chat_id, message: toMessage(m, reactions.get(m.id) ?? []) } });
+    } else if (r.data) {
+      out.push({ seq: r.seq, update: JSON.parse(r.data) as Update });
+    }
+  }
+  return out;
+}
+
+export async function currentUpdateSeq(db: Kysely<DB>, accountId: string): Promise<number> {
+  const row = await db.selectFrom('accounts').select('update_seq').where('id', '=', accountId).executeTakeFirst();
+  return row?.update_seq ?? 0;
+}
+
+/** Remember how far a device got (for operators and pruning); cheap and idempotent. */
+export async function recordDeviceAck(ctx: Ctx, deviceId: string, seq: number): Promise<void> {
+  await ctx.db.updateTable('devices').set({ acked_seq: seq }).where('id', '=', deviceId).where('acked_seq', '<', seq).execute();
+}
+
+/** Delete update records older than the retention period. */
+export async function pruneUpdates(ctx: Ctx): Promise<number> {
+  const cutoff = ctx.clock.now() - ctx.config.PARLEY_UPDATE_RETENTION_DAYS * 86_400_000;
+  const res = await ctx.db.deleteFrom('updates').where('created_at', '<', cutoff).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

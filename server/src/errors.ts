@@ -1,0 +1,77 @@
+/**
+ * @module errors
+ * The catalog of stable error codes. Domain code throws `AppError(code, …)` and never picks an
+ * HTTP status; the HTTP layer and the WebSocket gateway render errors from this one table.
+ * Every code here is documented in docs/api/errors.md (a test keeps the two in sync).
+ */
+export const errorCatalog = {
+  // generic
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  MALFORMED_JSON: { status: 400, message: 'The body is not valid JSON.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This Content-Type is not accepted here.' },
+  NOT_FOUND: { status: 404, message: 'No such resource.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; try again later.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on the server.' },
+  // authentication
+  UNAUTHENTICATED: { status: 401, message: 'A valid device token is required.' },
+  // registration
+  PHONE_INVALID: { status: 400, message: 'This is not a valid phone number.' },
+  CODE_NOT_REQUESTED: { status: 400, message: 'No verification code is pending for this number; request one first.' },
+  CODE_INVALID: { status: 400, message: 'The verification code is wrong.' },
+  CODE_EXPIRED: { status: 400, message: 'The verification code has expired; request a new one.' },
+  CODE_ATTEMPTS_EXCEEDED: { status: 429, message: 'Too many wrong codes; request a new one.' },
+  CODE_RESEND_TOO_SOON: { status: 429, message: 'A code was sent recently; wait before asking again.' },
+  CODE_SEND_FAILED: { status: 502, message: 'The verification code could not be sent.' },
+  // accounts and devices
+  ACCOUNT_NOT_FOUND: { status: 404, message: 'No Parley account has this number or id.' },
+  DEVICE_NOT_FOUND: { status: 404, message: 'No such device on this account.' },
+  CANNOT_BLOCK_SELF: { status: 400, message: 'You cannot block yourself.' },
+  // chats and messages
+  CHAT_NOT_FOUND: { status: 404, message: 'No such chat, or you are not in it.' },
+  CANNOT_CHAT_WITH_SELF: { status: 400, message: 'You cannot start a chat with yourself.' },
+  CONTACT_BLOCKED: { status: 403, message: 'You blocked this contact; unblock them to send messages.' },
+  MESSAGE_NOT_FOUND: { status: 404, message: 'No such message in this chat.' },
+  MESSAGE_TOO_LARGE: { status: 413, message: 'The message content is too large.' },
+  NOT_MESSAGE_AUTHOR: { status: 403, message: 'Only the author can change this message.' },
+  MESSAGE_NOT_EDITABLE: { status: 400, message: 'This kind of message cannot be edited.' },
+  EDIT_WINDOW_EXPIRED: { status: 409, message: 'Messages can be edited for 15 minutes only.' },
+  DELETE_WINDOW_EXPIRED: { status: 409, message: 'Messages can be deleted for everyone for 48 hours only.' },
+  MESSAGE_DELETED: { status: 409, message: 'This message was deleted.' },
+  REPLY_TARGET_NOT_FOUND: { status: 400, message: 'The quoted message is not in this chat.' },
+  // media
+  MEDIA_NOT_FOUND: { status: 404, message: 'No such media, or you may not see it.' },
+  MEDIA_TOO_LARGE: { status: 413, message: 'The file is larger than this kind of media allows.' },
+  MEDIA_TYPE_UNSUPPORTED: { status: 415, message: 'This file type is not supported for this kind of media.' },
+  MEDIA_TYPE_MISMATCH: { status: 415, message: 'The file content does not match its declared type.' },
+  MEDIA_KIND_MISMATCH: { status: 400, message: 'The attached media is not of the kind this message needs.' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range is outside the file.' },
+  // real-time protocol
+  FRAME_MALFORMED: { status: 400, message: 'The frame is not valid JSON or lacks a type.' },
+  FRAME_UNKNOWN_TYPE: { status: 400, message: 'Unknown frame type.' },
+  FRAME_TOO_LARGE: { status: 413, message: 'The frame is larger than the server accepts.' },
+  RESYNC_REQUIRED: { status: 410, message: 'Your cursor is older than the kept history; fetch the state again.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? errorCatalog[code].message);
+  }
+  get status(): number {
+    return errorCatalog[this.code].status;
+  }
+  toJSON(): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

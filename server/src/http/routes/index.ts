@@ -1,0 +1,13 @@
+/**
+ * @module http/routes
+ * Registers the HTTP route plugins of each area (auth is registered by app.ts).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Ctx } from '../../context.js';
+import { chatRoutes } from './chats.js';
+
+export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(chatRoutes(ctx));
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * @module platform/db/database
+ * Opens the database named by the configuration: embedded SQLite (better-sqlite3, WAL) by default,
+ * PostgreSQL when DATABASE_URL says so. Both speak the same Kysely schema and queries.
+ * Knows nothing about the domain tables beyond the generic type parameter.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** '' (embedded SQLite in dataDir), `sqlite:/path`, or `postgres://…` */
+  url: string;
+  dataDir: string;
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+}
+
+export interface Database<DB> {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// int8 (bigint) columns hold millisecond timestamps and counters that fit in a double.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
+  if (/^postgres(ql)?:\/\//.test(opts.url)) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  const file = opts.url.startsWith('sqlite:') ? opts.url.slice('sqlite:'.length) : path.join(opts.dataDir, 'parley.db');
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}

@@ -1,0 +1,37 @@
+/**
+ * @module platform/ids
+ * Opaque, prefixed identifiers (`acc_…`, `msg_…`) and secret tokens.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
+
+function base32(bytes: Buffer): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** A new random id with the given prefix, e.g. `newId('msg')` → `msg_5k2…` (20 random chars). */
+export function newId(prefix: string): string {
+  return `${prefix}_${base32(randomBytes(13))}`;
+}
+
+/** A secret bearer token; only its hash is stored. */
+export function newSecret(prefix: string): string {
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+export function sha256Hex(value: string | Buffer): string {
+  return createHash('sha256').update(value).digest('hex');
+}

@@ -1,0 +1,162 @@
+/**
+ * @module tables
+ * Kysely types of every table. Columns are snake_case; timestamps are epoch milliseconds
+ * (bigint in PostgreSQL, integer in SQLite); flags are 0/1 integers on both dialects;
+ * JSON is stored as text. Written by the migrations in ./migrations.
+ */
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: string;
+  phone: string; // E.164
+  display_name: string;
+  about: string;
+  photo_media_id: string | null;
+  /** 'everyone' | 'contacts' | 'nobody' */
+  privacy_last_seen: string;
+  privacy_online: string; // 'everyone' | 'same_as_last_seen'
+  privacy_photo: string;
+  privacy_about: string;
+  read_receipts: number;
+  last_seen_at: number | null;
+  update_seq: number;
+  created_at: number;
+}
+
+export interface VerificationCodesTable {
+  phone: string;
+  code_hash: string;
+  expires_at: number;
+  attempts: number;
+  sent_count: number;
+  last_sent_at: number;
+  created_at: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  platform: string;
+  token_hash: string;
+  created_at: number;
+  last_active_at: number;
+  revoked_at: number | null;
+  acked_seq: number;
+}
+
+export interface ContactsTable {
+  owner_id: string;
+  phone: string;
+  name: string;
+  created_at: number;
+}
+
+export interface BlocksTable {
+  blocker_id: string;
+  blocked_id: string;
+  created_at: number;
+}
+
+export interface ReportsTable {
+  id: string;
+  reporter_id: string;
+  reported_id: string;
+  chat_id: string | null;
+  reason: string;
+  created_at: number;
+}
+
+export interface ChatsTable {
+  id: string;
+  /** 'direct' now; 'group' later */
+  kind: string;
+  /** For direct chats: the two account ids sorted and joined with ':' (unique). */
+  direct_key: string | null;
+  last_seq: number;
+  last_activity_at: number;
+  created_at: number;
+}
+
+export interface ChatMembersTable {
+  chat_id: string;
+  account_id: string;
+  joined_at: number;
+  /** Highest message seq that reached at least one of this member's devices. */
+  delivered_seq: number;
+  /** Highest message seq this member has read (drives their unread count). */
+  read_seq: number;
+  /** Highest seq whose reading was announced to others (frozen while read receipts are off). */
+  receipt_read_seq: number;
+  archived: number;
+  pinned_at: number | null;
+  muted_until: number | null;
+  cleared_seq: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  chat_id: string;
+  seq: number;
+  sender_id: string;
+  sender_device_id: string;
+  client_id: string;
+  kind: string;
+  /** Opaque JSON content (ciphertext envelope once chats are end-to-end encrypted). */
+  content: string;
+  media_id: string | null;
+  reply_to_id: string | null;
+  forwarded: number;
+  /** 1 when the recipient blocked the sender: stored for the sender only, never delivered. */
+  withheld: number;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface ReactionsTable {
+  message_id: string;
+  account_id: string;
+  emoji: string;
+  created_at: number;
+}
+
+export interface UpdatesTable {
+  account_id: string;
+  seq: number;
+  /** 'message.created' | 'message.updated' | 'chat.receipts' | 'chat.updated' | … */
+  type: string;
+  chat_id: string | null;
+  message_id: string | null;
+  data: string | null;
+  created_at: number;
+}
+
+export interface MediaTable {
+  id: string;
+  sha256: string;
+  kind: string;
+  mime_type: string;
+  size: number;
+  file_name: string | null;
+  uploader_id: string;
+  created_at: number;
+}
+
+export interface DB {
+  accounts: AccountsTable;
+  verification_codes: VerificationCodesTable;
+  devices: DevicesTable;
+  contacts: ContactsTable;
+  blocks: BlocksTable;
+  reports: ReportsTable;
+  chats: ChatsTable;
+  chat_members: ChatMembersTable;
+  messages: MessagesTable;
+  reactions: ReactionsTable;
+  updates: UpdatesTable;
+  media: MediaTable;
+}
+
+/** Generated is re-exported for modules that add tables later. */
+export type { Generated };
