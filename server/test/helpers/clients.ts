@@ -106,14 +106,18 @@ export class WsClient {
       return Promise.resolve(already);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for a frame; got ${JSON.stringify(this.frames.slice(-5))}`)), timeoutMs);
-      this.waiters.push({
+      const waiter = {
         pred,
-        resolve: (f) => {
+        resolve: (f: Frame) => {
           clearTimeout(timer);
           resolve(f);
         },
-      });
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`timed out waiting for a frame; got ${JSON.stringify(this.frames.slice(-5))}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 
