@@ -1,0 +1,50 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = path.resolve(import.meta.dirname, '../../bin/parley.js');
+
+describe.skipIf(process.env.PARLEY_TEST_DB === 'postgres')('the parley command', () => {
+  it('migrates a fresh database and is idempotent', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-cli-'));
+    const env = { ...process.env, PARLEY_DATA_DIR: dir, DATABASE_URL: '', PARLEY_LOG_LEVEL: 'silent' };
+    const first = spawnSync(process.execPath, [bin, 'migrate'], { env, encoding: 'utf8' });
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/1 migration\(s\) applied/);
+    const second = spawnSync(process.execPath, [bin, 'migrate'], { env, encoding: 'utf8' });
+    expect(second.stdout).toMatch(/0 migration\(s\) applied/);
+    expect(fs.existsSync(path.join(dir, 'parley.db'))).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses bad configuration with one line and exit code 2', () => {
+    const r = spawnSync(process.execPath, [bin, 'serve'], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/PORT/);
+  });
+
+  it('serves on the configured port and stops cleanly on SIGTERM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-cli-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, PORT: String(port), PARLEY_DATA_DIR: dir, DATABASE_URL: '', PARLEY_LOG_LEVEL: 'info' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const deadline = Date.now() + 15000;
+    while (!out.includes('server.listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await res.json()).toEqual({ ok: true });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints help', () => {
+    const r = spawnSync(process.execPath, [bin, 'help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/serve/);
+  });
+});
