@@ -21,6 +21,7 @@ import { installErrorHandling } from './http/errors.js';
 import { authRoutes } from './http/routes/auth.js';
 import { Gateway } from './realtime/gateway.js';
 import { registerRoutes } from './http/routes/index.js';
+import { startMaintenance } from './workers/maintenance.js';
 
 export interface AppDeps {
   clock?: Clock;
@@ -93,6 +94,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
 
   const gateway = new Gateway(ctx);
   gateway.attach(app.server);
+  const stopMaintenance = startMaintenance(ctx);
 
   let closed = false;
   return {
@@ -105,6 +107,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
     async close() {
       if (closed) return;
       closed = true;
+      stopMaintenance();
       await gateway.close();
       await app.close();
       await writes.close();

@@ -1,0 +1,31 @@
+/**
+ * @module workers/maintenance
+ * Periodic housekeeping: prune the update log past its retention, drop expired verification codes.
+ */
+import type { Ctx } from '../context.js';
+import { pruneUpdates } from '../domain/messaging/index.js';
+
+const HOUR = 3600_000;
+
+export async function runMaintenance(ctx: Ctx): Promise<{ updatesPruned: number; codesPruned: number }> {
+  const updatesPruned = await pruneUpdates(ctx);
+  const res = await ctx.db.deleteFrom('verification_codes').where('expires_at', '<', ctx.clock.now() - 24 * HOUR).executeTakeFirst();
+  return { updatesPruned, codesPruned: Number(res.numDeletedRows) };
+}
+
+/** Run maintenance every hour (first run a minute after start). Returns a stop function. */
+export function startMaintenance(ctx: Ctx): () => void {
+  const tick = () =>
+    void runMaintenance(ctx).then(
+      (r) => ctx.log.info({ msg: 'maintenance.done', ...r }),
+      (err: unknown) => ctx.log.error({ msg: 'maintenance.failed', err }),
+    );
+  const first = setTimeout(tick, 60_000);
+  const every = setInterval(tick, HOUR);
+  first.unref();
+  every.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}
