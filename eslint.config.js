@@ -1,6 +1,7 @@
 // ESLint flat config: typed rules for TypeScript sources and tests.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'web/dist/**', 'coverage/**', 'test-results/**'] },
@@ -13,6 +14,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    files: ['web/src/**/*.tsx', 'web/src/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
+  {
+    files: ['web/e2e/**/*.ts'],
+    rules: { 'no-console': 'off' },
   },
   {
     files: ['bench/**/*.ts', 'server/src/cli.ts', 'server/test/**/*.ts'],

@@ -22,6 +22,7 @@ import { authRoutes } from './http/routes/auth.js';
 import { Gateway } from './realtime/gateway.js';
 import { registerRoutes } from './http/routes/index.js';
 import { startMaintenance } from './workers/maintenance.js';
+import { webRoutes } from './http/web.js';
 
 export interface AppDeps {
   clock?: Clock;
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(authRoutes(ctx));
   await app.register(registerRoutes(ctx));
+  await app.register(webRoutes());
 
   const gateway = new Gateway(ctx);
   gateway.attach(app.server);

@@ -42,6 +42,10 @@ export const configVars = {
   },
   PARLEY_MAX_FRAME_BYTES: { schema: Type.Integer({ minimum: 1024, default: 65536 }), doc: 'Largest WebSocket frame a client may send.' },
   PARLEY_HEARTBEAT_MS: { schema: Type.Integer({ minimum: 1000, default: 30000 }), doc: 'WebSocket ping interval; a connection silent for two intervals is closed.' },
+  PARLEY_AUTH_RATE_PER_MINUTE: {
+    schema: Type.Integer({ minimum: 1, default: 10 }),
+    doc: 'Verification-code requests allowed per client address per minute (verifications: three times as many).',
+  },
   PARLEY_TRUST_PROXY: { schema: Type.Boolean({ default: false }), doc: 'Trust X-Forwarded-For (behind a load balancer).' },
 } as const;
 

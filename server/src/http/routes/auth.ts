@@ -19,7 +19,7 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsync {
     app.post(
       '/v1/auth/code',
       {
-        config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+        config: { rateLimit: { max: ctx.config.PARLEY_AUTH_RATE_PER_MINUTE, timeWindow: '1 minute' } },
         schema: {
           tags: ['auth'],
           summary: 'Send a verification code to a phone number',
@@ -32,7 +32,7 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsync {
     app.post(
       '/v1/auth/verify',
       {
-        config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+        config: { rateLimit: { max: ctx.config.PARLEY_AUTH_RATE_PER_MINUTE * 3, timeWindow: '1 minute' } },
         schema: {
           tags: ['auth'],
           summary: 'Prove the number with the code and sign this device in',

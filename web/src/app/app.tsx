@@ -1,0 +1,44 @@
+/** The app shell: sign-in when signed out; otherwise the chat list and the open chat side by side (one at a time on a phone). */
+import { useEffect, useState } from 'react';
+import { useI18n } from '../i18n/index.js';
+import { store, useStore } from '../lib/store.js';
+import { chatIdFromPath, usePath } from '../lib/router.js';
+import { AuthScreen } from '../features/auth/auth-screen.js';
+import { ChatList } from '../features/chats/chat-list.js';
+import { ChatView } from '../features/conversation/chat-view.js';
+import { SettingsPanel } from '../features/settings/settings-panel.js';
+
+export function App() {
+  const { t } = useI18n();
+  const session = useStore((s) => s.session);
+  const status = useStore((s) => s.status);
+  const path = usePath();
+  const chatId = chatIdFromPath(path);
+  const [settings, setSettings] = useState(false);
+  const [started, setStarted] = useState(false);
+
+  useEffect(() => {
+    if (!started) {
+      setStarted(true);
+      void store.start();
+    }
+  }, [started]);
+
+  if (!session) return <AuthScreen />;
+  return (
+    <div style={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
+      {status === 'offline' && (
+        <div className="banner" role="status">
+          {t('app.offline')}
+        </div>
+      )}
+      <div className={`layout${chatId ? ' has-chat' : ''}`} style={{ flex: 1, minHeight: 0, width: '100%' }}>
+        <ChatList activeId={chatId} onOpenSettings={() => setSettings(true)} />
+        <main className="main">
+          {chatId ? <ChatView key={chatId} chatId={chatId} /> : <div className="empty-main">{t('chat.selectPrompt')}</div>}
+        </main>
+        {settings && <SettingsPanel onClose={() => setSettings(false)} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * Typed HTTP client for the Parley API. Throws ApiError (stable `code`) on any non-2xx answer.
+ */
+import type { Chat, Contact, Device, Me, Media, Message, Privacy, PublicProfile } from '#contracts/models.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 0,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type TokenSource = () => string | null;
+
+export interface SignInResult {
+  token: string;
+  deviceId: string;
+  created: boolean;
+  account: Me;
+}
+
+export class Api {
+  constructor(
+    private readonly token: TokenSource,
+    private readonly base = '',
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
+    const headers: Record<string, string> = {};
+    const token = this.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let payload: BodyInit | undefined;
+    if (body instanceof Blob) {
+      payload = body;
+      headers['content-type'] = body.type || 'application/octet-stream';
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] = 'application/json';
+    }
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { method, headers, body: payload, ...init });
+    } catch {
+      throw new ApiError('NETWORK', 'The server cannot be reached.', 0);
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code: string; message: string; details?: Record<string, unknown> } } | null)?.error;
+      throw new ApiError(err?.code ?? 'HTTP_' + res.status, err?.message ?? res.statusText, res.status, err?.details);
+    }
+    return json as T;
+  }
+
+  // auth and devices
+  requestCode(phone: string) {
+    return this.request<{ phone: string; expiresInSeconds: number; resendInSeconds: number }>('POST', '/v1/auth/code', { phone });
+  }
+  verify(phone: string, code: string, deviceName: string) {
+    return this.request<SignInResult>('POST', '/v1/auth/verify', { phone, code, deviceName, platform: 'web' });
+  }
+  signOut() {
+    return this.request<void>('POST', '/v1/auth/sign-out');
+  }
+  devices() {
+    return this.request<{ devices: Device[] }>('GET', '/v1/devices');
+  }
+  revokeDevice(id: string) {
+    return this.request<void>('DELETE', `/v1/devices/${encodeURIComponent(id)}`);
+  }
+
+  // profile, privacy, contacts, blocks
+  me() {
+    return this.request<Me>('GET', '/v1/me');
+  }
+  updateMe(patch: { displayName?: string; about?: string; photoMediaId?: string | null }) {
+    return this.request<Me>('PATCH', '/v1/me', patch);
+  }
+  updatePrivacy(patch: Partial<Privacy>) {
+    return this.request<Me>('PATCH', '/v1/me/privacy', patch);
+  }
+  profile(accountId: string) {
+    return this.request<PublicProfile>('GET', `/v1/accounts/${encodeURIComponent(accountId)}`);
+  }
+  contacts() {
+    return this.request<{ contacts: Contact[] }>('GET', '/v1/contacts');
+  }
+  saveContact(phone: string, name: string) {
+    return this.request<Contact>('PUT', '/v1/contacts', { phone, name });
+  }
+  blocked() {
+    return this.request<{ blocked: PublicProfile[] }>('GET', '/v1/blocks');
+  }
+  block(accountId: string) {
+    return this.request<void>('PUT', `/v1/blocks/${encodeURIComponent(accountId)}`);
+  }
+  unblock(accountId: string) {
+    return this.request<void>('DELETE', `/v1/blocks/${encodeURIComponent(accountId)}`);
+  }
+  report(accountId: string, reason: string, block: boolean, chatId?: string) {
+    return this.request<{ id: string }>('POST', '/v1/reports', { accountId, reason, block, ...(chatId ? { chatId } : {}) });
+  }
+
+  // chats and messages
+  chats(opts: { archived?: boolean; limit?: number } = {}) {
+    const q = new URLSearchParams();
+    if (opts.archived !== undefined) q.set('archived', String(opts.archived));
+    if (opts.limit) q.set('limit', String(opts.limit));
+    const qs = q.toString();
+    return this.request<{ chats: Chat[]; updateSeq: number }>('GET', `/v1/chats${qs ? `?${qs}` : ''}`);
+  }
+  chat(chatId: string) {
+    return this.request<Chat>('GET', `/v1/chats/${encodeURIComponent(chatId)}`);
+  }
+  openChat(peer: string) {
+    return this.request<Chat>('POST', '/v1/chats', { peer });
+  }
+  updateChat(chatId: string, patch: { archived?: boolean; pinned?: boolean; mutedUntil?: number | null }) {
+    return this.request<Chat>('PATCH', `/v1/chats/${encodeURIComponent(chatId)}`, patch);
+  }
+  messages(chatId: string, opts: { before?: number; after?: number; limit?: number } = {}) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts)) if (v !== undefined) q.set(k, String(v));
+    const qs = q.toString();
+    return this.request<{ messages: Message[]; hasMore: boolean }>('GET', `/v1/chats/${encodeURIComponent(chatId)}/messages${qs ? `?${qs}` : ''}`);
+  }
+
+  // media
+  uploadMedia(file: Blob, kind: string, fileName?: string) {
+    const q = new URLSearchParams({ kind });
+    if (fileName) q.set('fileName', fileName);
+    return this.request<Media>('POST', `/v1/media?${q.toString()}`, file);
+  }
+  /** A URL usable in <img>/<audio>/<video> (the token rides in the query string). */
+  mediaUrl(mediaId: string): string {
+    const token = this.token();
+    return `${this.base}/v1/media/${encodeURIComponent(mediaId)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  }
+}

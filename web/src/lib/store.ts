@@ -1,0 +1,504 @@
+/**
+ * The web app's state and actions: session, chats, messages, typing, presence, connection status.
+ * The server is the source of truth; this store applies the protocol's updates in order, keeps
+ * an outbox of messages sent while offline (sent again on reconnect, never duplicated thanks to
+ * their clientId), and saves a snapshot so the app opens without a network.
+ */
+import { useSyncExternalStore } from 'react';
+import type { Chat, Me, Message, MessageKind } from '#contracts/models.js';
+import type { PresenceFrame, TypingEventFrame, Update } from '#contracts/protocol.js';
+import { Api, ApiError } from './api.js';
+import { RealtimeClient, type ConnectionStatus } from './realtime.js';
+import * as persist from './persist.js';
+
+export type DisplayStatus = 'pending' | 'failed' | 'sent' | 'delivered' | 'read';
+
+export interface ClientMessage extends Message {
+  /** Set while the message waits in the outbox (not yet stored by the server). */
+  pending?: boolean;
+  failed?: string;
+}
+
+export interface ChatMessages {
+  items: ClientMessage[];
+  hasMore: boolean;
+  loaded: boolean;
+}
+
+export interface Session {
+  token: string;
+  accountId: string;
+  deviceId: string;
+}
+
+export interface TypingState {
+  accountId: string;
+  state: 'composing' | 'recording' | 'paused';
+  until: number;
+}
+
+export interface State {
+  session: Session | null;
+  me: Me | null;
+  status: ConnectionStatus;
+  chats: Record<string, Chat>;
+  chatsLoaded: boolean;
+  messages: Record<string, ChatMessages>;
+  typing: Record<string, TypingState>;
+  presence: Record<string, { online: boolean | null; lastSeenAt: number | null }>;
+  drafts: Record<string, string>;
+  cursor: number;
+}
+
+const SESSION_KEY = 'parley.session';
+const SNAPSHOT_MESSAGES = 50;
+
+function loadSession(): Session | null {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function newClientId(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** The status ticks of one's own message in a chat. */
+export function statusOf(m: ClientMessage, chat: Chat | undefined, myId: string): DisplayStatus {
+  if (m.failed) return 'failed';
+  if (m.pending) return 'pending';
+  const others = chat?.members.filter((x) => x.accountId !== myId) ?? [];
+  if (others.length && others.every((o) => o.readSeq >= m.seq)) return 'read';
+  if (others.length && others.every((o) => o.deliveredSeq >= m.seq || o.readSeq >= m.seq)) return 'delivered';
+  return m.status === 'read' || m.status === 'delivered' ? m.status : 'sent';
+}
+
+export class Store {
+  private state: State;
+  private listeners = new Set<() => void>();
+  readonly api: Api;
+  private rt: RealtimeClient | null = null;
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private flushing = false;
+
+  constructor(private readonly base = '') {
+    this.state = {
+      session: loadSession(),
+      me: null,
+      status: 'offline',
+      chats: {},
+      chatsLoaded: false,
+      messages: {},
+      typing: {},
+      presence: {},
+      drafts: {},
+      cursor: 0,
+    };
+    this.api = new Api(() => this.state.session?.token ?? null, base);
+  }
+
+  // ---- subscription ---------------------------------------------------------------------------
+
+  get = (): State => this.state;
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  private set(patch: Partial<State> | ((s: State) => Partial<State>)): void {
+    const p = typeof patch === 'function' ? patch(this.state) : patch;
+    this.state = { ...this.state, ...p };
+    for (const l of this.listeners) l();
+    this.scheduleSnapshot();
+  }
+
+  // ---- session --------------------------------------------------------------------------------
+
+  private started = false;
+
+  async start(): Promise<void> {
+    const session = this.state.session;
+    if (!session || this.started) return;
+    this.started = true;
+    const [snap, drafts] = await Promise.all([persist.loadSnapshot(session.accountId), persist.loadDrafts().catch(() => ({}))]);
+    if (snap) {
+      const messages: Record<string, ChatMessages> = {};
+      for (const [chatId, items] of Object.entries(snap.messages)) messages[chatId] = { items, hasMore: true, loaded: true };
+      this.set({ me: snap.me, cursor: snap.cursor, chats: Object.fromEntries(snap.chats.map((c) => [c.id, c])), chatsLoaded: true, messages, drafts });
+    } else {
+      this.set({ drafts });
+    }
+    await this.restoreOutbox();
+    if (!snap) {
+      try {
+        await this.refreshAll();
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) return this.signedOut();
+      }
+    } else {
+      void this.api.me().then((me) => this.set({ me }), () => undefined);
+    }
+    this.connect();
+  }
+
+  async signIn(phone: string, code: string, deviceName: string): Promise<void> {
+    const r = await this.api.verify(phone, code, deviceName);
+    const session: Session = { token: r.token, accountId: r.account.id, deviceId: r.deviceId };
+    localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    await persist.clearAll().catch(() => undefined);
+    this.set({ session, me: r.account, chats: {}, messages: {}, cursor: 0, chatsLoaded: false });
+    await this.refreshAll();
+    this.started = true;
+    this.connect();
+  }
+
+  async signOut(): Promise<void> {
+    await this.api.signOut().catch(() => undefined);
+    await this.signedOut();
+  }
+
+  private async signedOut(): Promise<void> {
+    this.started = false;
+    this.rt?.stop();
+    this.rt = null;
+    localStorage.removeItem(SESSION_KEY);
+    await persist.clearAll().catch(() => undefined);
+    this.set({ session: null, me: null, chats: {}, messages: {}, cursor: 0, chatsLoaded: false, status: 'offline', typing: {}, presence: {} });
+  }
+
+  setMe(me: Me): void {
+    this.set({ me });
+  }
+
+  private wsUrl(): string {
+    const loc = this.base ? new URL(this.base) : window.location;
+    const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${proto}//${loc.host}/v1/ws?token=${encodeURIComponent(this.state.session?.token ?? '')}`;
+  }
+
+  private connect(): void {
+    this.rt?.stop();
+    const rt = new RealtimeClient(() => this.wsUrl(), {
+      cursor: () => this.state.cursor,
+      onUpdate: (seq, u) => this.applyUpdate(seq, u),
+      onSynced: (seq) => {
+        this.set({ cursor: Math.max(seq, this.state.cursor) });
+        void this.flushOutbox();
+      },
+      onResyncRequired: async () => {
+        await this.refreshAll();
+        return this.state.cursor;
+      },
+      onTyping: (f) => this.applyTyping(f),
+      onPresence: (f) => this.applyPresence(f),
+      onStatus: (status) => this.set({ status }),
+      onSignedOut: () => void this.signedOut(),
+    });
+    this.rt = rt;
+    rt.start();
+  }
+
+  /** Fetch the chat list (and the cursor that goes with it). */
+  async refreshAll(): Promise<void> {
+    const [list, me] = await Promise.all([this.api.chats({ limit: 500 }), this.api.me().catch(() => this.state.me)]);
+    this.set({ chats: Object.fromEntries(list.chats.map((c) => [c.id, c])), chatsLoaded: true, cursor: list.updateSeq, me, messages: {} });
+  }
+
+  // ---- updates from the server ----------------------------------------------------------------
+
+  private applyUpdate(seq: number, u: Update): void {
+    const myId = this.state.session?.accountId;
+    switch (u.type) {
+      case 'message.created':
+      case 'message.updated': {
+        const m = u.message;
+        this.set((s) => {
+          const chat = s.chats[u.chatId];
+          const list = s.messages[u.chatId];
+          const messages = list ? { ...s.messages, [u.chatId]: { ...list, items: upsertMessage(list.items, m) } } : s.messages;
+          let chats = s.chats;
+          if (chat) {
+            const isNew = u.type === 'message.created' && m.seq > (chat.lastMessage?.seq ?? 0);
+            const lastMessage = isNew || chat.lastMessage?.id === m.id ? m : chat.lastMessage;
+            const unread = isNew && m.senderId !== myId && m.seq > chat.readSeq ? chat.unreadCount + 1 : chat.unreadCount;
+            chats = {
+              ...s.chats,
+              [u.chatId]: {
+                ...chat,
+                lastMessage,
+                lastSeq: Math.max(chat.lastSeq, m.seq),
+                lastActivityAt: isNew ? m.createdAt : chat.lastActivityAt,
+                unreadCount: unread,
+              },
+            };
+          }
+          const typing = s.typing[u.chatId]?.accountId === m.senderId ? withoutKey(s.typing, u.chatId) : s.typing;
+          return { messages, chats, typing, cursor: seq };
+        });
+        if (!this.state.chats[u.chatId]) this.refreshChat(u.chatId, 0);
+        return;
+      }
+      case 'chat.receipts':
+        this.set((s) => {
+          const chat = s.chats[u.chatId];
+          if (!chat) return { cursor: seq };
+          const members = chat.members.some((x) => x.accountId === u.accountId)
+            ? chat.members.map((x) => (x.accountId === u.accountId ? { ...x, deliveredSeq: u.deliveredSeq, readSeq: u.readSeq } : x))
+            : [...chat.members, { accountId: u.accountId, deliveredSeq: u.deliveredSeq, readSeq: u.readSeq }];
+          const mine = u.accountId === myId;
+          const readSeq = mine ? Math.max(chat.readSeq, u.readSeq) : chat.readSeq;
+          const unreadCount = mine ? (readSeq >= chat.lastSeq ? 0 : chat.unreadCount) : chat.unreadCount;
+          return { chats: { ...s.chats, [u.chatId]: { ...chat, members, readSeq, unreadCount } }, cursor: seq };
+        });
+        if (u.accountId === myId && (this.state.chats[u.chatId]?.unreadCount ?? 0) > 0) this.refreshChat(u.chatId);
+        return;
+      case 'chat.updated':
+        this.set((s) => {
+          const chat = s.chats[u.chatId];
+          if (!chat) return { cursor: seq };
+          return { chats: { ...s.chats, [u.chatId]: { ...chat, archived: u.archived, pinnedAt: u.pinnedAt, mutedUntil: u.mutedUntil } }, cursor: seq };
+        });
+        return;
+    }
+  }
+
+  private refreshChat(chatId: string, delay = 200): void {
+    if (this.refreshTimers.has(chatId)) return;
+    this.refreshTimers.set(
+      chatId,
+      setTimeout(() => {
+        this.refreshTimers.delete(chatId);
+        this.api.chat(chatId).then(
+          (chat) => this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } })),
+          () => undefined,
+        );
+      }, delay),
+    );
+  }
+
+  private applyTyping(f: TypingEventFrame): void {
+    this.set((s) =>
+      f.state === 'paused'
+        ? { typing: withoutKey(s.typing, f.chatId) }
+        : { typing: { ...s.typing, [f.chatId]: { accountId: f.accountId, state: f.state, until: Date.now() + 6000 } } },
+    );
+  }
+
+  private applyPresence(f: PresenceFrame): void {
+    this.set((s) => ({ presence: { ...s.presence, [f.accountId]: { online: f.online, lastSeenAt: f.lastSeenAt } } }));
+  }
+
+  // ---- actions --------------------------------------------------------------------------------
+
+  async openChatWith(peer: string): Promise<Chat> {
+    const chat = await this.api.openChat(peer);
+    this.set((s) => ({ chats: { ...s.chats, [chat.id]: chat } }));
+    return chat;
+  }
+
+  async loadMessages(chatId: string, older = false): Promise<void> {
+    const current = this.state.messages[chatId];
+    if (older && (!current || !current.hasMore)) return;
+    const firstSeq = current?.items.find((m) => !m.pending)?.seq;
+    const page = await this.api.messages(chatId, older && firstSeq ? { before: firstSeq, limit: 50 } : { limit: 50 });
+    this.set((s) => {
+      const cur = s.messages[chatId];
+      let items = page.messages as ClientMessage[];
+      if (cur) for (const m of cur.items) items = upsertMessage(items, m);
+      return { messages: { ...s.messages, [chatId]: { items, hasMore: older || !cur ? page.hasMore : cur.hasMore, loaded: true } } };
+    });
+  }
+
+  /** Send a message: shown at once as pending, queued durably, sent when connected. */
+  async send(chatId: string, kind: MessageKind, content: Record<string, unknown>, opts: { mediaId?: string; replyTo?: string; forwarded?: boolean } = {}): Promise<void> {
+    const me = this.state.session?.accountId ?? '';
+    const item: persist.OutboxItem = { clientId: newClientId(), chatId, kind, content, ...opts, createdAt: Date.now() };
+    this.addPending(item, me);
+    await persist.outboxPut(item).catch(() => undefined);
+    void this.flushOutbox();
+  }
+
+  private addPending(item: persist.OutboxItem, me: string): void {
+    const pending: ClientMessage = {
+      id: `pending:${item.clientId}`,
+      chatId: item.chatId,
+      seq: Number.MAX_SAFE_INTEGER,
+      senderId: me,
+      clientId: item.clientId,
+      kind: item.kind,
+      content: item.content,
+      mediaId: item.mediaId ?? null,
+      replyTo: item.replyTo ?? null,
+      forwarded: item.forwarded ?? false,
+      createdAt: item.createdAt,
+      editedAt: null,
+      deletedAt: null,
+      reactions: [],
+      pending: true,
+    };
+    this.set((s) => {
+      const list = s.messages[item.chatId] ?? { items: [], hasMore: true, loaded: false };
+      return { messages: { ...s.messages, [item.chatId]: { ...list, items: upsertMessage(list.items, pending) } } };
+    });
+  }
+
+  private async restoreOutbox(): Promise<void> {
+    const me = this.state.session?.accountId ?? '';
+    for (const item of await persist.outboxAll().catch(() => [])) this.addPending(item, me);
+  }
+
+  private async flushOutbox(): Promise<void> {
+    if (this.flushing || !this.rt || this.state.status !== 'online') return;
+    this.flushing = true;
+    try {
+      for (const item of await persist.outboxAll().catch(() => [] as persist.OutboxItem[])) {
+        const pendingInState = Object.values(this.state.messages).some((l) => l.items.some((m) => m.clientId === item.clientId && m.pending));
+        try {
+          const r = await this.rt.request({
+            type: 'send',
+            chatId: item.chatId,
+            clientId: item.clientId,
+            kind: item.kind,
+            content: item.content,
+            ...(item.mediaId ? { mediaId: item.mediaId } : {}),
+            ...(item.replyTo ? { replyTo: item.replyTo } : {}),
+            ...(item.forwarded ? { forwarded: true } : {}),
+          });
+          await persist.outboxDelete(item.clientId).catch(() => undefined);
+          if (pendingInState) this.resolvePending(item, r);
+        } catch (err) {
+          if (err instanceof ApiError && (err.code === 'NETWORK' || err.code === 'TIMEOUT')) return; // retried on reconnect
+          await persist.outboxDelete(item.clientId).catch(() => undefined);
+          this.markFailed(item, err instanceof ApiError ? err.code : 'INTERNAL');
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private resolvePending(item: persist.OutboxItem, r: Record<string, unknown>): void {
+    // The real message arrives as an update (which replaces the pending one); until then, keep
+    // the pending bubble but give it its server identity so receipts apply.
+    this.set((s) => {
+      const list = s.messages[item.chatId];
+      if (!list) return {};
+      const items = list.items.map((m) =>
+        m.clientId === item.clientId && m.pending ? { ...m, id: String(r.messageId), seq: Number(r.seq), createdAt: Number(r.createdAt), pending: false } : m,
+      );
+      return { messages: { ...s.messages, [item.chatId]: { ...list, items: dedupe(items) } } };
+    });
+  }
+
+  private markFailed(item: persist.OutboxItem, code: string): void {
+    this.set((s) => {
+      const list = s.messages[item.chatId];
+      if (!list) return {};
+      return { messages: { ...s.messages, [item.chatId]: { ...list, items: list.items.map((m) => (m.clientId === item.clientId ? { ...m, failed: code } : m)) } } };
+    });
+  }
+
+  /** Drop a failed message from view. */
+  discardFailed(chatId: string, clientId: string): void {
+    this.set((s) => {
+      const list = s.messages[chatId];
+      if (!list) return {};
+      return { messages: { ...s.messages, [chatId]: { ...list, items: list.items.filter((m) => m.clientId !== clientId) } } };
+    });
+  }
+
+  private request(frame: Record<string, unknown> & { type: string }): Promise<Record<string, unknown>> {
+    if (!this.rt) return Promise.reject(new ApiError('NETWORK', 'Not connected.'));
+    return this.rt.request(frame);
+  }
+
+  async edit(messageId: string, content: Record<string, unknown>): Promise<void> {
+    await this.request({ type: 'edit', messageId, content });
+  }
+
+  async deleteForEveryone(messageId: string): Promise<void> {
+    await this.request({ type: 'delete', messageId });
+  }
+
+  async react(messageId: string, emoji: string | null): Promise<void> {
+    await this.request({ type: 'react', messageId, emoji });
+  }
+
+  /** Mark everything up to the chat's last message read. */
+  markRead(chatId: string): void {
+    const chat = this.state.chats[chatId];
+    if (!chat || this.state.status !== 'online') return;
+    if (chat.readSeq >= chat.lastSeq && chat.unreadCount === 0) return;
+    this.set((s) => ({ chats: { ...s.chats, [chatId]: { ...chat, unreadCount: 0, readSeq: chat.lastSeq } } }));
+    this.request({ type: 'read', chatId, seq: chat.lastSeq }).catch(() => undefined);
+  }
+
+  typing(chatId: string, state: 'composing' | 'recording' | 'paused'): void {
+    if (this.state.status !== 'online') return;
+    this.request({ type: 'typing', chatId, state }).catch(() => undefined);
+  }
+
+  async watchPresence(accountIds: string[]): Promise<void> {
+    if (this.state.status !== 'online') return;
+    const r = await this.request({ type: 'watch', accountIds }).catch(() => null);
+    const list = (r?.presence as { accountId: string; online: boolean | null; lastSeenAt: number | null }[] | undefined) ?? [];
+    this.set((s) => ({ presence: { ...s.presence, ...Object.fromEntries(list.map((p) => [p.accountId, { online: p.online, lastSeenAt: p.lastSeenAt }])) } }));
+  }
+
+  async updateChat(chatId: string, patch: { archived?: boolean; pinned?: boolean; mutedUntil?: number | null }): Promise<void> {
+    const chat = await this.api.updateChat(chatId, patch);
+    this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } }));
+  }
+
+  setDraft(chatId: string, text: string): void {
+    this.set((s) => ({ drafts: text ? { ...s.drafts, [chatId]: text } : withoutKey(s.drafts, chatId) }));
+    void persist.saveDraft(chatId, text).catch(() => undefined);
+  }
+
+  // ---- snapshot -------------------------------------------------------------------------------
+
+  private scheduleSnapshot(): void {
+    if (!this.state.session || this.snapshotTimer) return;
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined;
+      const s = this.state;
+      if (!s.session || !s.chatsLoaded) return;
+      const messages: Record<string, Message[]> = {};
+      for (const [chatId, list] of Object.entries(s.messages)) messages[chatId] = list.items.filter((m) => !m.pending).slice(-SNAPSHOT_MESSAGES);
+      void persist
+        .saveSnapshot({ accountId: s.session.accountId, me: s.me, cursor: s.cursor, chats: Object.values(s.chats), messages, savedAt: Date.now() })
+        .catch(() => undefined);
+    }, 500);
+  }
+}
+
+function withoutKey<T>(rec: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in rec)) return rec;
+  const { [key]: _drop, ...rest } = rec;
+  return rest;
+}
+
+/** Insert or replace a message, keeping the list sorted by seq (pending ones last). */
+export function upsertMessage(items: ClientMessage[], m: ClientMessage): ClientMessage[] {
+  const out = items.filter((x) => x.id !== m.id && !(x.clientId === m.clientId && x.senderId === m.senderId && (x.pending || !m.pending)));
+  if (m.pending && items.some((x) => x.clientId === m.clientId && x.senderId === m.senderId && !x.pending)) return items;
+  out.push(m);
+  out.sort((a, b) => a.seq - b.seq || a.createdAt - b.createdAt);
+  return out;
+}
+
+function dedupe(items: ClientMessage[]): ClientMessage[] {
+  const seen = new Set<string>();
+  return items.filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
+}
+
+export const store = new Store();
+
+export function useStore<T>(selector: (s: State) => T): T {
+  return useSyncExternalStore(store.subscribe, () => selector(store.get()));
+}
