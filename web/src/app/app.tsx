@@ -7,6 +7,7 @@ import { AuthScreen } from '../features/auth/auth-screen.js';
 import { ChatList } from '../features/chats/chat-list.js';
 import { ChatView } from '../features/conversation/chat-view.js';
 import { SettingsPanel } from '../features/settings/settings-panel.js';
+import { closePanel, openPanel, usePanel } from '../lib/ui-state.js';
 
 export function App() {
   const { t } = useI18n();
@@ -14,7 +15,7 @@ export function App() {
   const status = useStore((s) => s.status);
   const path = usePath();
   const chatId = chatIdFromPath(path);
-  const [settings, setSettings] = useState(false);
+  const panel = usePanel();
   const [started, setStarted] = useState(false);
 
   useEffect(() => {
@@ -33,11 +34,11 @@ export function App() {
         </div>
       )}
       <div className={`layout${chatId ? ' has-chat' : ''}`} style={{ flex: 1, minHeight: 0, width: '100%' }}>
-        <ChatList activeId={chatId} onOpenSettings={() => setSettings(true)} />
+        <ChatList activeId={chatId} onOpenSettings={() => openPanel({ kind: 'settings' })} />
         <main className="main">
           {chatId ? <ChatView key={chatId} chatId={chatId} /> : <div className="empty-main">{t('chat.selectPrompt')}</div>}
         </main>
-        {settings && <SettingsPanel onClose={() => setSettings(false)} />}
+        {panel?.kind === 'settings' && <SettingsPanel onClose={closePanel} />}
       </div>
     </div>
   );
