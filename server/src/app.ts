@@ -7,6 +7,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { openDatabase } from './platform/db/database.js';
@@ -84,8 +85,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.PARLEY_TRUST_PROXY,
     bodyLimit: 1024 * 1024,
+    // Close keep-alive sockets on shutdown instead of waiting for their timeout.
+    forceCloseConnections: true,
+    // A client that trickles an upload cannot hold a request (and a temp file) forever.
+    requestTimeout: 10 * 60 * 1000,
     routerOptions: { ignoreTrailingSlash: true },
   });
+  // TypeBox checks request bodies exactly as declared (no silent type coercion, extra fields
+  // refused where the schema says so); query strings and path params are converted first.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
   installErrorHandling(app);
   await app.register(rateLimit, { global: false });
 

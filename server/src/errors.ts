@@ -51,6 +51,8 @@ export const errorCatalog = {
   FRAME_UNKNOWN_TYPE: { status: 400, message: 'Unknown frame type.' },
   FRAME_TOO_LARGE: { status: 413, message: 'The frame is larger than the server accepts.' },
   RESYNC_REQUIRED: { status: 410, message: 'Your cursor is older than the kept history; fetch the state again.' },
+  // contacts
+  CONTACTS_LIMIT_REACHED: { status: 409, message: 'You have saved as many contacts as an account may keep.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

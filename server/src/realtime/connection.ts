@@ -31,7 +31,7 @@ export class Connection {
     readonly actor: Actor,
     private readonly onClosed: () => void,
   ) {
-    this.session = new ConnectionSession(ctx, actor, (f) => this.send(f));
+    this.session = new ConnectionSession(ctx, actor, (f) => this.send(f), (code, reason) => this.close(code, reason));
   }
 
   start(): void {
@@ -55,14 +55,14 @@ export class Connection {
       })
       .catch((err) => {
         this.ctx.log.error({ msg: 'ws.open_failed', err });
-        this.close(1011, 'internal error');
+        this.close(CloseCodes.INTERNAL, 'internal error');
       });
   }
 
   send(frame: ServerFrame): void {
     if (this.closed) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close(1013, 'reader too slow; reconnect and sync');
+      this.close(CloseCodes.TOO_SLOW, 'reader too slow; reconnect and sync');
       return;
     }
     this.ws.send(JSON.stringify(frame));

@@ -5,7 +5,7 @@
  * acknowledgements, presence watches. Each client frame maps to one domain call.
  */
 import type { Static } from '@sinclair/typebox';
-import type { ServerFrame, Update, clientFrameSchemas } from '#contracts/protocol.js';
+import { CloseCodes, type ServerFrame, type Update, type clientFrameSchemas } from '#contracts/protocol.js';
 import { AppError } from '../errors.js';
 import { presenceTopic, type Actor, type BusEvent, type Ctx } from '../context.js';
 import {
@@ -50,11 +50,21 @@ export class ConnectionSession {
   private ackTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
+  /** Sends of one connection are stored in the order they arrived. */
+  private sendChain: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly ctx: Ctx,
     private readonly actor: Actor,
     private readonly send: (frame: ServerFrame) => void,
+    /** Ends the connection when its state can no longer be trusted (the client reconnects and resyncs). */
+    private readonly abort: (code: number, reason: string) => void = () => undefined,
   ) {}
+
+  private failed(err: unknown): void {
+    this.ctx.log.error({ msg: 'ws.catch_up_failed', err });
+    this.abort(CloseCodes.INTERNAL, 'sync interrupted; reconnect');
+  }
 
   /** Called when the socket opens; returns the account's current update seq for `hello`. */
   async open(): Promise<number> {
@@ -84,7 +94,7 @@ export class ConnectionSession {
       if (e.seq > this.cursor + 1) {
         // A gap (an update published out of order, e.g. by another node): read it from the log.
         this.buffer.push({ seq: e.seq, update: e.update });
-        void this.catchUp().catch((err) => this.ctx.log.error({ msg: 'ws.catch_up_failed', err }));
+        void this.catchUp().catch((err: unknown) => this.failed(err));
         return;
       }
       this.deliver(e.seq, e.update);
@@ -152,7 +162,7 @@ export class ConnectionSession {
         this.ack(frame.seq);
         return { seq: frame.seq };
       case 'send': {
-        const r = await sendMessage(ctx, actor, {
+        const run = () => sendMessage(ctx, actor, {
           chatId: frame.chatId,
           to: frame.to,
           clientId: frame.clientId,
@@ -162,6 +172,9 @@ export class ConnectionSession {
           replyTo: frame.replyTo,
           forwarded: frame.forwarded,
         });
+        const queued = this.sendChain.then(run, run);
+        this.sendChain = queued.catch(() => undefined);
+        const r = await queued;
         return { messageId: r.message.id, chatId: r.message.chatId, seq: r.message.seq, createdAt: r.message.createdAt, duplicate: r.duplicate };
       }
       case 'edit':

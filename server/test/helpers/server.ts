@@ -84,6 +84,8 @@ export async function startServer(opts: TestServerOptions = {}): Promise<TestSer
     dataDir,
     async restart() {
       await server.parley.close();
+      // Let clients notice the closed keep-alive sockets before the new server takes the port.
+      await new Promise((r) => setTimeout(r, 20));
       await boot();
     },
     async close() {

@@ -8,4 +8,7 @@ export { LogCodeSender, HttpCodeSender, type CodeSender } from './code-sender.js
 export { requestCode, verifyCode, CODE_TTL_MS, MAX_CODE_ATTEMPTS, type SignedIn } from './registration.js';
 export { authenticate, listDevices, revokeDevice } from './devices.js';
 export { hasBlocked, blockedEitherWay, hasSavedNumber, levelAllows, profilesFor, toPublicProfile } from './relations.js';
-export { toMe, toPrivacy } from './views.js';
+export { toMe, toPrivacy, toContact } from './views.js';
+export { getMe, updateProfile, updatePrivacy, getProfile, lookupByPhone, DISPLAY_NAME_MAX, ABOUT_MAX, type ProfileInput } from './profile.js';
+export { listContacts, saveContact, deleteContact, MAX_CONTACTS, CONTACT_NAME_MAX, type ContactInput } from './contacts.js';
+export { listBlocked, blockAccount, unblockAccount, reportAccount, REPORT_REASON_MAX, type ReportInput } from './blocks.js';

@@ -2,13 +2,16 @@
  * @module domain/accounts/registration
  * Proving a phone number with a one-time code, and signing a device in.
  * Rules: 6 digits, valid 10 minutes, 5 wrong tries invalidate the code, resends are throttled
- * with a growing delay. Per-address rate limits sit in the HTTP layer.
+ * with a growing delay (30 s, 1, 2, 5, then 10 min). Together these bound the guesses on one
+ * number, whoever makes them: at most 5 per code, and a new code only after the delay.
+ * Per-address rate limits sit in the HTTP layer.
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { AppError } from '../../errors.js';
 import { newId, newSecret, sha256Hex } from '../../platform/ids.js';
 import type { Ctx } from '../../context.js';
-import type { AccountsTable, DevicesTable } from '../../tables.js';
+import type { AccountsTable, DB, DevicesTable } from '../../tables.js';
 import { normalizePhone } from './phone.js';
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
@@ -30,38 +33,64 @@ export interface CodeRequested {
   resendInSeconds: number;
 }
 
+/**
+ * Send a new code to a number, unless one was sent too recently (CODE_RESEND_TOO_SOON with
+ * `retryAfterSeconds`). The throttle check and the write are one conditional upsert, so two
+ * requests at once (even on two servers) cannot both pass it. When the sender fails, the number's
+ * previous state is put back: nothing was sent, so nothing is used up (CODE_SEND_FAILED).
+ */
 export async function requestCode(ctx: Ctx, rawPhone: string): Promise<CodeRequested> {
   const phone = normalizePhone(rawPhone);
-  const now = ctx.clock.now();
-  const existing = await ctx.db.selectFrom('verification_codes').selectAll().where('phone', '=', phone).executeTakeFirst();
-  let sentCount = 1;
-  if (existing && existing.expires_at > now) {
-    const waitUntil = existing.last_sent_at + resendDelay(existing.sent_count);
-    if (now < waitUntil) {
-      const retryAfterSeconds = Math.ceil((waitUntil - now) / 1000);
-      throw new AppError('CODE_RESEND_TOO_SOON', `A code was sent recently; you can ask again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
-    }
-    sentCount = existing.sent_count + 1;
-  } else if (existing) {
-    // An expired code still counts toward throttling for a while, so expiry is no way around it.
-    const recent = now - existing.last_sent_at < 3600_000;
-    sentCount = recent ? existing.sent_count + 1 : 1;
-  }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const row = { phone, code_hash: hashCode(phone, code), expires_at: now + CODE_TTL_MS, attempts: 0, sent_count: sentCount, last_sent_at: now, created_at: now };
-  await ctx.db
-    .insertInto('verification_codes')
-    .values(row)
-    .onConflict((oc) => oc.column('phone').doUpdateSet({ code_hash: row.code_hash, expires_at: row.expires_at, attempts: 0, sent_count: sentCount, last_sent_at: now }))
-    .execute();
+  const codeHash = hashCode(phone, code);
+  const { previous, sentCount } = await ctx.writes.run(async (tx) => {
+    const now = ctx.clock.now();
+    const existing = await tx.selectFrom('verification_codes').selectAll().where('phone', '=', phone).executeTakeFirst();
+    let sentCount = 1;
+    if (existing && existing.expires_at > now) {
+      const waitUntil = existing.last_sent_at + resendDelay(existing.sent_count);
+      if (now < waitUntil) throw resendTooSoon(waitUntil - now);
+      sentCount = existing.sent_count + 1;
+    } else if (existing) {
+      // An expired code still counts toward throttling for a while, so expiry is no way around it.
+      const recent = now - existing.last_sent_at < 3600_000;
+      sentCount = recent ? existing.sent_count + 1 : 1;
+    }
+    const row = { phone, code_hash: codeHash, expires_at: now + CODE_TTL_MS, attempts: 0, sent_count: sentCount, last_sent_at: now, created_at: now };
+    const written = await tx
+      .insertInto('verification_codes')
+      .values(row)
+      .onConflict((oc) =>
+        existing
+          ? oc
+              .column('phone')
+              .doUpdateSet({ code_hash: codeHash, expires_at: row.expires_at, attempts: 0, sent_count: sentCount, last_sent_at: now })
+              // Only over the row we judged; a concurrent request that got there first wins.
+              .where('verification_codes.last_sent_at', '=', existing.last_sent_at)
+          : oc.column('phone').doNothing(),
+      )
+      .returning('phone')
+      .executeTakeFirst();
+    if (!written) throw resendTooSoon(resendDelay(1));
+    return { previous: existing ?? null, sentCount };
+  });
   try {
     await ctx.codeSender.send(phone, code);
   } catch (err) {
     ctx.log.error({ msg: 'verification.send_failed', phone, err: (err as Error).message });
-    await ctx.db.deleteFrom('verification_codes').where('phone', '=', phone).execute();
+    // Undo our row only (a later request may have replaced it meanwhile).
+    await ctx.writes.run(async (tx) => {
+      if (previous) await tx.updateTable('verification_codes').set(previous).where('phone', '=', phone).where('code_hash', '=', codeHash).execute();
+      else await tx.deleteFrom('verification_codes').where('phone', '=', phone).where('code_hash', '=', codeHash).execute();
+    });
     throw new AppError('CODE_SEND_FAILED');
   }
   return { phone, expiresInSeconds: CODE_TTL_MS / 1000, resendInSeconds: resendDelay(sentCount) / 1000 };
+}
+
+function resendTooSoon(waitMs: number): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new AppError('CODE_RESEND_TOO_SOON', `A code was sent recently; you can ask again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
 }
 
 export interface SignInInput {
@@ -78,58 +107,91 @@ export interface SignedIn {
   created: boolean;
 }
 
+type CodeCheck = { ok: true; signedIn: SignedIn } | { ok: false; error: AppError };
+
+/**
+ * Check the code and sign a device in (creating the account on first use). The check, the count
+ * of a wrong try and the use of the right code happen in one write, so parallel guesses each count
+ * and a code signs in at most one device. A wrong try is committed before its error is thrown.
+ */
 export async function verifyCode(ctx: Ctx, input: SignInInput): Promise<SignedIn> {
   const phone = normalizePhone(input.phone);
-  const now = ctx.clock.now();
-  const row = await ctx.db.selectFrom('verification_codes').selectAll().where('phone', '=', phone).executeTakeFirst();
-  if (!row) throw new AppError('CODE_NOT_REQUESTED');
-  if (row.attempts >= MAX_CODE_ATTEMPTS) throw new AppError('CODE_ATTEMPTS_EXCEEDED');
-  if (row.expires_at <= now) throw new AppError('CODE_EXPIRED');
-  const given = Buffer.from(hashCode(phone, input.code.trim()));
-  const expected = Buffer.from(row.code_hash);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    const attempts = row.attempts + 1;
-    await ctx.db.updateTable('verification_codes').set({ attempts }).where('phone', '=', phone).execute();
-    if (attempts >= MAX_CODE_ATTEMPTS) throw new AppError('CODE_ATTEMPTS_EXCEEDED');
-    throw new AppError('CODE_INVALID', `The verification code is wrong; ${MAX_CODE_ATTEMPTS - attempts} tries left.`, { attemptsLeft: MAX_CODE_ATTEMPTS - attempts });
-  }
-
   const token = newSecret('pdt');
-  return ctx.writes.run(async (tx) => {
-    await tx.deleteFrom('verification_codes').where('phone', '=', phone).execute();
-    let account = await tx.selectFrom('accounts').selectAll().where('phone', '=', phone).executeTakeFirst();
-    const created = !account;
-    if (!account) {
-      account = {
-        id: newId('acc'),
-        phone,
-        display_name: '',
-        about: 'Hey there! I am using Parley.',
-        photo_media_id: null,
-        privacy_last_seen: 'everyone',
-        privacy_online: 'everyone',
-        privacy_photo: 'everyone',
-        privacy_about: 'everyone',
-        read_receipts: 1,
-        last_seen_at: null,
-        update_seq: 0,
-        created_at: now,
-      };
-      await tx.insertInto('accounts').values(account).execute();
+  const given = hashCode(phone, input.code.trim());
+  const result = await ctx.writes.run(async (tx): Promise<CodeCheck> => {
+    const now = ctx.clock.now();
+    const fail = (error: AppError): CodeCheck => ({ ok: false, error });
+    const row = await tx.selectFrom('verification_codes').selectAll().where('phone', '=', phone).executeTakeFirst();
+    if (!row) return fail(new AppError('CODE_NOT_REQUESTED'));
+    if (row.attempts >= MAX_CODE_ATTEMPTS) return fail(new AppError('CODE_ATTEMPTS_EXCEEDED'));
+    if (row.expires_at <= now) return fail(new AppError('CODE_EXPIRED'));
+    if (!sameHash(given, row.code_hash)) {
+      const counted = await tx
+        .updateTable('verification_codes')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .where('phone', '=', phone)
+        .returning('attempts')
+        .executeTakeFirst();
+      const attempts = counted?.attempts ?? MAX_CODE_ATTEMPTS;
+      if (attempts >= MAX_CODE_ATTEMPTS) return fail(new AppError('CODE_ATTEMPTS_EXCEEDED'));
+      const attemptsLeft = MAX_CODE_ATTEMPTS - attempts;
+      return fail(new AppError('CODE_INVALID', `The verification code is wrong; ${attemptsLeft} tries left.`, { attemptsLeft }));
     }
-    const device: DevicesTable = {
-      id: newId('dev'),
-      account_id: account.id,
-      name: (input.deviceName ?? 'Web').slice(0, 64) || 'Web',
-      platform: (input.platform ?? 'web').slice(0, 32) || 'web',
-      token_hash: sha256Hex(token),
-      created_at: now,
-      last_active_at: now,
-      revoked_at: null,
-      // A new device starts at the account's current position: history comes by fetch, not replay.
-      acked_seq: account.update_seq,
-    };
-    await tx.insertInto('devices').values(device).execute();
-    return { token, account, device, created };
+    // Use the code up; only one sign-in gets it, even against another server.
+    const used = await tx
+      .deleteFrom('verification_codes')
+      .where('phone', '=', phone)
+      .where('code_hash', '=', row.code_hash)
+      .where('attempts', '<', MAX_CODE_ATTEMPTS)
+      .returning('phone')
+      .executeTakeFirst();
+    if (!used) return fail(new AppError('CODE_NOT_REQUESTED'));
+    return { ok: true, signedIn: await signInDevice(tx, phone, token, input, now) };
   });
+  if (!result.ok) throw result.error;
+  return result.signedIn;
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Find or create the account of `phone` and add a device with `token`. Call inside a write op. */
+async function signInDevice(tx: Transaction<DB>, phone: string, token: string, input: SignInInput, now: number): Promise<SignedIn> {
+  let account = await tx.selectFrom('accounts').selectAll().where('phone', '=', phone).executeTakeFirst();
+  const created = !account;
+  if (!account) {
+    account = {
+      id: newId('acc'),
+      phone,
+      display_name: '',
+      about: 'Hey there! I am using Parley.',
+      photo_media_id: null,
+      privacy_last_seen: 'everyone',
+      privacy_online: 'everyone',
+      privacy_photo: 'everyone',
+      privacy_about: 'everyone',
+      read_receipts: 1,
+      last_seen_at: null,
+      update_seq: 0,
+      created_at: now,
+    };
+    await tx.insertInto('accounts').values(account).execute();
+  }
+  const device: DevicesTable = {
+    id: newId('dev'),
+    account_id: account.id,
+    name: (input.deviceName ?? 'Web').trim().slice(0, 64) || 'Web',
+    platform: (input.platform ?? 'web').trim().slice(0, 32) || 'web',
+    token_hash: sha256Hex(token),
+    created_at: now,
+    last_active_at: now,
+    revoked_at: null,
+    // A new device starts at the account's current position: history comes by fetch, not replay.
+    acked_seq: account.update_seq,
+  };
+  await tx.insertInto('devices').values(device).execute();
+  return { token, account, device, created };
 }

@@ -37,7 +37,8 @@ export function levelAllows(level: PrivacyLevel | string, ownerSavedViewer: bool
 
 /**
  * Profiles of `ids` as `viewerId` may see them: photo and about follow the target's privacy
- * (contacts = numbers the target saved), and nothing but the number and name shows across a block.
+ * (contacts = numbers the target saved), and nothing but the number and name shows across a block,
+ * whichever side blocked. One's own profile shows in full. Unknown ids are left out of the map.
  */
 export async function profilesFor(db: Kysely<DB>, viewerId: string, ids: string[]): Promise<Map<string, PublicProfile>> {
   const out = new Map<string, PublicProfile>();
@@ -59,26 +60,39 @@ export async function profilesFor(db: Kysely<DB>, viewerId: string, ids: string[
   ]);
   const contactName = new Map(myContacts.map((c) => [c.phone, c.name]));
   const savedMeSet = new Set(savedMe.map((r) => r.owner_id));
-  for (const t of targets) out.set(t.id, toPublicProfile(t, {
-    iBlocked: blocks.some((b) => b.blocker_id === viewerId && b.blocked_id === t.id),
-    blockedMe: blocks.some((b) => b.blocker_id === t.id && b.blocked_id === viewerId),
-    theySavedMe: savedMeSet.has(t.id),
-    contactName: contactName.get(t.phone) ?? null,
-  }));
+  for (const t of targets) {
+    out.set(
+      t.id,
+      toPublicProfile(t, {
+        self: t.id === viewerId,
+        iBlocked: blocks.some((b) => b.blocker_id === viewerId && b.blocked_id === t.id),
+        blockedMe: blocks.some((b) => b.blocker_id === t.id && b.blocked_id === viewerId),
+        theySavedMe: savedMeSet.has(t.id),
+        contactName: contactName.get(t.phone) ?? null,
+      }),
+    );
+  }
   return out;
 }
 
-export function toPublicProfile(
-  t: AccountsTable,
-  rel: { iBlocked: boolean; blockedMe: boolean; theySavedMe: boolean; contactName: string | null },
-): PublicProfile {
+export interface Relation {
+  /** The viewer is looking at their own account: privacy does not apply. */
+  self?: boolean;
+  iBlocked: boolean;
+  blockedMe: boolean;
+  theySavedMe: boolean;
+  contactName: string | null;
+}
+
+export function toPublicProfile(t: AccountsTable, rel: Relation): PublicProfile {
   const hidden = rel.iBlocked || rel.blockedMe;
+  const shows = (level: string) => rel.self === true || (!hidden && levelAllows(level, rel.theySavedMe));
   return {
     id: t.id,
     phone: t.phone,
     displayName: t.display_name,
-    about: !hidden && levelAllows(t.privacy_about, rel.theySavedMe) ? t.about : null,
-    photoMediaId: !hidden && levelAllows(t.privacy_photo, rel.theySavedMe) ? t.photo_media_id : null,
+    about: shows(t.privacy_about) ? t.about : null,
+    photoMediaId: shows(t.privacy_photo) ? t.photo_media_id : null,
     contactName: rel.contactName,
     blocked: rel.iBlocked,
   };

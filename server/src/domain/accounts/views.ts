@@ -2,7 +2,7 @@
  * @module domain/accounts/views
  * Row → API object mappers for accounts.
  */
-import type { Me, Privacy, PrivacyLevel } from '#contracts/models.js';
+import type { Contact, Me, Privacy, PrivacyLevel } from '#contracts/models.js';
 import type { AccountsTable } from '../../tables.js';
 
 export function toPrivacy(a: AccountsTable): Privacy {
@@ -25,4 +25,8 @@ export function toMe(a: AccountsTable): Me {
     privacy: toPrivacy(a),
     createdAt: a.created_at,
   };
+}
+
+export function toContact(c: { phone: string; name: string; account_id: string | null }): Contact {
+  return { phone: c.phone, name: c.name, accountId: c.account_id };
 }

@@ -51,7 +51,7 @@ export async function readUpdates(db: Kysely<DB>, accountId: string, after: numb
   if (rows.length > 0 && rows[0]!.seq !== after + 1) {
     throw new AppError('RESYNC_REQUIRED', undefined, { oldestSeq: rows[0]!.seq });
   }
-  if (rows.length === 0 && after > 0) {
+  if (rows.length === 0) {
     const acc = await db.selectFrom('accounts').select('update_seq').where('id', '=', accountId).executeTakeFirst();
     if (acc && acc.update_seq < after) throw new AppError('VALIDATION_FAILED', `Cursor ${after} is ahead of this account's updates (${acc.update_seq}).`);
     if (acc && acc.update_seq > after) throw new AppError('RESYNC_REQUIRED', undefined, { oldestSeq: null });

@@ -60,7 +60,8 @@ export function chatRoutes(ctx: Ctx): FastifyPluginAsync {
             {
               archived: Type.Optional(Type.Boolean()),
               pinned: Type.Optional(Type.Boolean()),
-              mutedUntil: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+              // Null first: with type coercion on, null would otherwise become 0.
+              mutedUntil: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0 })])),
             },
             { additionalProperties: false },
           ),
