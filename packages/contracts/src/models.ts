@@ -116,6 +116,8 @@ export const Message = Type.Object({
   reactions: Type.Array(Reaction),
   /** Only on the reader's own messages. */
   status: Type.Optional(MessageStatus),
+  /** Only on the sender's own copy of a message the recipient will never get (they blocked the sender): it stays "sent". */
+  undeliverable: Type.Optional(Type.Literal(true)),
 });
 export type Message = Static<typeof Message>;
 

@@ -148,7 +148,12 @@ export interface PresenceFrame {
   online: boolean;
   lastSeenAt: number | null;
 }
-export type ServerFrame = HelloFrame | ReplyFrame | ErrorFrame | UpdateFrame | TypingEventFrame | PresenceFrame;
+/** Something about the account changed on another device (profile, privacy, contacts, blocks): fetch it again. */
+export interface RefreshFrame {
+  type: 'refresh';
+  what: 'account';
+}
+export type ServerFrame = HelloFrame | ReplyFrame | ErrorFrame | UpdateFrame | TypingEventFrame | PresenceFrame | RefreshFrame;
 
 /** WebSocket close codes Parley uses besides the standard ones. */
 export const CloseCodes = {

@@ -100,6 +100,10 @@ export class ConnectionSession {
       this.deliver(e.seq, e.update);
     } else if (e.kind === 'typing') {
       this.send({ type: 'typing', chatId: e.chatId, accountId: e.accountId, state: e.state });
+    } else if (e.kind === 'account.changed') {
+      this.send({ type: 'refresh', what: 'account' });
+      // Blocks and privacy may have changed what this device may see of the people it watches.
+      for (const id of this.watches.keys()) void this.revalidateWatch(id);
     }
   }
 
@@ -216,6 +220,17 @@ export class ConnectionSession {
     if (this.ackedSeq > 0) void recordDeviceAck(this.ctx, this.actor.deviceId, this.ackedSeq).catch(() => undefined);
   }
 
+  private async revalidateWatch(id: string): Promise<PresenceView | null> {
+    const w = this.watches.get(id);
+    if (!w) return null;
+    try {
+      w.view = await presenceFor(this.ctx, this.actor, id);
+    } catch {
+      return null;
+    }
+    return w.view;
+  }
+
   private async watch(accountIds: string[]): Promise<Record<string, unknown>> {
     const wanted = new Set(accountIds.filter((id) => id !== this.actor.accountId));
     for (const [id, w] of this.watches) {
@@ -234,10 +249,12 @@ export class ConnectionSession {
       }
       this.watches.get(id)?.off();
       const off = this.ctx.bus.subscribe(presenceTopic(id), (e) => {
-        if (e.kind !== 'presence' || this.closed) return;
-        const w = this.watches.get(id);
-        if (!w || !w.view.canSeeOnline) return;
-        this.send({ type: 'presence', accountId: id, online: e.online, lastSeenAt: w.view.canSeeLastSeen ? e.lastSeenAt : null });
+        if (e.kind !== 'presence' || this.closed || !this.watches.has(id)) return;
+        // Privacy and blocks may have changed since the watch began: decide again (presence changes are rare).
+        void this.revalidateWatch(id).then((view) => {
+          if (!view?.canSeeOnline) return;
+          this.send({ type: 'presence', accountId: id, online: e.online, lastSeenAt: view.canSeeLastSeen ? e.lastSeenAt : null });
+        });
       });
       this.watches.set(id, { view, off });
       presence.push({ accountId: id, online: view.canSeeOnline ? view.online : null, lastSeenAt: view.lastSeenAt });

@@ -70,6 +70,7 @@ export function newClientId(): string {
 export function statusOf(m: ClientMessage, chat: Chat | undefined, myId: string): DisplayStatus {
   if (m.failed) return 'failed';
   if (m.pending) return 'pending';
+  if (m.undeliverable) return 'sent';
   const others = chat?.members.filter((x) => x.accountId !== myId) ?? [];
   if (others.length && others.every((o) => o.readSeq >= m.seq)) return 'read';
   if (others.length && others.every((o) => o.deliveredSeq >= m.seq || o.readSeq >= m.seq)) return 'delivered';

@@ -33,6 +33,7 @@ export async function listDevices(ctx: Ctx, actor: Actor): Promise<Device[]> {
     .where('account_id', '=', actor.accountId)
     .where('revoked_at', 'is', null)
     .orderBy('created_at', 'asc')
+    .orderBy('id')
     .execute();
   return rows.map((d) => ({
     id: d.id,

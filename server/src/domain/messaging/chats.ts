@@ -112,6 +112,16 @@ export async function listChats(ctx: Ctx, actor: Actor, opts: ChatListOptions = 
     .select(['c.id'])
     .where('cm.account_id', '=', actor.accountId)
     .where('c.last_seq', '>', 0)
+    // Listed once it holds a message this person may see (not one withheld from them by a block).
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('messages as m')
+          .select('m.id')
+          .whereRef('m.chat_id', '=', 'c.id')
+          .where((w) => w.or([w('m.withheld', '=', 0), w('m.sender_id', '=', actor.accountId)])),
+      ),
+    )
     .orderBy('c.last_activity_at', 'desc')
     .orderBy('c.id')
     .limit(limit);
@@ -174,7 +184,7 @@ async function buildChats(ctx: Ctx, viewerId: string, ids: string[]): Promise<Ch
       .filter((m) => m.chat_id === id)
       .map((m) => memberState(m, viewerId, viewer.read_receipts === 1 && (receiptsVisible.get(m.account_id) ?? false)));
     const last = lastMessages.get(id) ?? null;
-    if (last && last.senderId === viewerId) last.status = statusOf(last.seq, memberStates.filter((s) => s.accountId !== viewerId));
+    if (last && last.senderId === viewerId) last.status = last.undeliverable ? 'sent' : statusOf(last.seq, memberStates.filter((s) => s.accountId !== viewerId));
     out.push({
       id: c.id,
       kind: 'direct',

@@ -100,9 +100,11 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
       if (!target || (target.withheld === 1 && target.sender_id !== actor.accountId)) throw new AppError('REPLY_TARGET_NOT_FOUND');
     }
 
+    const withheld = withheldFrom.size > 0 && withheldFrom.size === others.length;
+    // A withheld message does not move the chat in the recipient's list (it would reveal it).
     const { last_seq: seq } = await tx
       .updateTable('chats')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
+      .set((eb) => (withheld ? { last_seq: eb('last_seq', '+', 1) } : { last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
       .where('id', '=', chatId)
       .returning('last_seq')
       .executeTakeFirstOrThrow();
@@ -118,7 +120,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
       media_id: input.mediaId ?? null,
       reply_to_id: input.replyTo ?? null,
       forwarded: input.forwarded ? 1 : 0,
-      withheld: withheldFrom.size > 0 && withheldFrom.size === others.length ? 1 : 0,
+      withheld: withheld ? 1 : 0,
       created_at: now,
       edited_at: null,
       deleted_at: null,
@@ -256,6 +258,6 @@ export async function listMessages(ctx: Ctx, actor: Actor, chatId: string, opts:
   const others = memberRows
     .filter((m) => m.account_id !== actor.accountId)
     .map((m) => memberState(m, actor.accountId, viewerReceipts && accounts.find((a) => a.id === m.account_id)?.read_receipts === 1));
-  for (const m of messages) if (m.senderId === actor.accountId) m.status = statusOf(m.seq, others);
+  for (const m of messages) if (m.senderId === actor.accountId) m.status = m.undeliverable ? 'sent' : statusOf(m.seq, others);
   return { messages, hasMore };
 }

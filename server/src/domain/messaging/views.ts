@@ -7,7 +7,7 @@ import type { Message, Reaction } from '#contracts/models.js';
 import type { DB, MessagesTable } from '../../tables.js';
 
 export function toMessage(m: MessagesTable, reactions: Reaction[] = []): Message {
-  return {
+  const message: Message = {
     id: m.id,
     chatId: m.chat_id,
     seq: m.seq,
@@ -23,6 +23,8 @@ export function toMessage(m: MessagesTable, reactions: Reaction[] = []): Message
     deletedAt: m.deleted_at,
     reactions,
   };
+  if (m.withheld === 1) message.undeliverable = true;
+  return message;
 }
 
 /** Reactions of the given messages, grouped by message id. */

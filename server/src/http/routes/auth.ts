@@ -53,20 +53,20 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsync {
       },
     );
 
-    app.get('/v1/devices', { preHandler: auth, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(Device) }) } } }, async (req) => ({
+    app.get('/v1/devices', { onRequest: auth, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(Device) }) } } }, async (req) => ({
       devices: await listDevices(ctx, req.actor),
     }));
 
     app.delete(
       '/v1/devices/:deviceId',
-      { preHandler: auth, schema: { tags: ['devices'], params: Type.Object({ deviceId: Type.String({ maxLength: 64 }) }) } },
+      { onRequest: auth, schema: { tags: ['devices'], params: Type.Object({ deviceId: Type.String({ maxLength: 64 }) }) } },
       async (req, reply) => {
         await revokeDevice(ctx, req.actor, req.params.deviceId);
         return reply.status(204).send();
       },
     );
 
-    app.post('/v1/auth/sign-out', { preHandler: auth }, async (req, reply) => {
+    app.post('/v1/auth/sign-out', { onRequest: auth }, async (req, reply) => {
       await revokeDevice(ctx, req.actor, req.actor.deviceId);
       return reply.status(204).send();
     });

@@ -27,7 +27,7 @@ const MessageParams = Type.Object({ messageId: Type.String({ maxLength: 64 }) })
 export function chatRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-    app.addHook('preHandler', requireActor(ctx));
+    app.addHook('onRequest', requireActor(ctx));
 
     app.get(
       '/v1/chats',

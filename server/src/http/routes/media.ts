@@ -69,7 +69,7 @@ export function mediaRoutes(ctx: Ctx): FastifyPluginAsync {
       {
         // The parser above never buffers; the per-kind limit is enforced while streaming.
         bodyLimit: MAX_MEDIA_BYTES,
-        preHandler: requireActor(ctx),
+        onRequest: requireActor(ctx),
         onSend: closeIfBodyUnread,
         schema: {
           summary: 'Upload a file as raw body; Content-Type is its declared MIME type',
@@ -96,7 +96,7 @@ export function mediaRoutes(ctx: Ctx): FastifyPluginAsync {
       method: ['GET', 'HEAD'],
       url: '/v1/media/:mediaId',
       schema: { params: MediaParams, querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) }) },
-      preHandler: requireActorOrQueryToken(ctx),
+      onRequest: requireActorOrQueryToken(ctx),
       handler: async (req, reply) => {
         const media = await accessMedia(ctx, req.actor, req.params.mediaId);
         const etag = etagOf(media.sha256);
@@ -124,6 +124,6 @@ export function mediaRoutes(ctx: Ctx): FastifyPluginAsync {
       },
     });
 
-    app.get('/v1/media/:mediaId/info', { schema: { params: MediaParams }, preHandler: requireActor(ctx) }, async (req) => accessMedia(ctx, req.actor, req.params.mediaId));
+    app.get('/v1/media/:mediaId/info', { schema: { params: MediaParams }, onRequest: requireActor(ctx) }, async (req) => accessMedia(ctx, req.actor, req.params.mediaId));
   };
 }
