@@ -17,6 +17,8 @@ export interface RealtimeHandlers {
   onResyncRequired(): Promise<number>;
   onTyping(frame: TypingEventFrame): void;
   onPresence(frame: PresenceFrame): void;
+  /** The account changed on another device (profile, privacy, contacts, blocks). */
+  onRefresh(): void;
   onStatus(status: ConnectionStatus): void;
   /** The device was revoked or the token is no longer valid. */
   onSignedOut(): void;
@@ -182,6 +184,9 @@ export class RealtimeClient {
         return;
       case 'presence':
         this.handlers.onPresence(frame);
+        return;
+      case 'refresh':
+        this.handlers.onRefresh();
         return;
     }
   }

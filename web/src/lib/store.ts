@@ -85,6 +85,8 @@ export class Store {
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private flushing = false;
+  /** Bumped when the account changed elsewhere; views of contacts/blocks refetch when it moves. */
+  accountVersion = 0;
 
   constructor(private readonly base = '') {
     this.state = {
@@ -197,6 +199,11 @@ export class Store {
       },
       onTyping: (f) => this.applyTyping(f),
       onPresence: (f) => this.applyPresence(f),
+      onRefresh: () => {
+        void this.api.me().then((me) => this.set({ me }), () => undefined);
+        this.accountVersion++;
+        this.set({});
+      },
       onStatus: (status) => this.set({ status }),
       onSignedOut: () => void this.signedOut(),
     });
