@@ -24,6 +24,8 @@ import { Gateway } from './realtime/gateway.js';
 import { registerRoutes } from './http/routes/index.js';
 import { startMaintenance } from './workers/maintenance.js';
 import { webRoutes } from './http/web.js';
+import { Metrics } from './platform/metrics/metrics.js';
+import { AppError } from './errors.js';
 
 export interface AppDeps {
   clock?: Clock;
@@ -59,7 +61,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   fs.mkdirSync(mediaDir, { recursive: true });
 
   const bus = new MemoryBus<BusEvent>();
+  const metrics = new Metrics();
   const writes = new WriteQueue<DB, Envelope>(database.db, {
+    onBatch: (size) => metrics.writeBatch.observe(size),
     onCommit: (events) => {
       for (const e of events) bus.publish(e.topic, e.event);
     },
@@ -78,6 +82,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
     log,
     mediaDir,
     codeSender,
+    metrics,
   };
 
   const app = Fastify({
@@ -98,6 +103,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   await app.register(rateLimit, { global: false });
 
   app.get('/healthz', async () => ({ ok: true }));
+  app.get('/metrics', async (req, reply) => {
+    const token = config.PARLEY_METRICS_TOKEN;
+    if (token && req.headers.authorization !== `Bearer ${token}`) throw new AppError('UNAUTHENTICATED', 'GET /metrics needs the metrics token.');
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpRequests.inc({ method: req.method, status: `${Math.floor(reply.statusCode / 100)}xx` });
+  });
   await app.register(authRoutes(ctx));
   await app.register(registerRoutes(ctx));
   await app.register(webRoutes());

@@ -12,6 +12,9 @@ const USAGE = `Usage: parley <command>
 Commands:
   serve     Start the server (HTTP API, WebSocket and web app) on HOST:PORT.
   migrate   Create or upgrade the database schema, then exit.
+  backup <file>
+            Write a consistent copy of the embedded SQLite database to <file> (safe while the
+            server runs). For PostgreSQL use pg_dump.
   help      Show this help.
 
 Configuration comes from environment variables; see docs/config.md.`;
@@ -54,6 +57,25 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Database is up to date (${(result.results ?? []).length} migration(s) applied).`);
       await database.close();
       return 0;
+    }
+    case 'backup': {
+      const destination = argv[1];
+      if (!destination) {
+        console.error('Usage: parley backup <file>');
+        return 2;
+      }
+      const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.PARLEY_DATA_DIR });
+      try {
+        if (!database.backup) {
+          console.error('This database is PostgreSQL: back it up with pg_dump (see docs/operations.md).');
+          return 2;
+        }
+        await database.backup(destination);
+        console.log(`Backed up to ${destination}.`);
+        return 0;
+      } finally {
+        await database.close();
+      }
     }
     default:
       console.error(`Unknown command "${command}".\n\n${USAGE}`);

@@ -14,6 +14,7 @@ import type { Bus } from './platform/bus/bus.js';
 import type { Clock } from './platform/clock.js';
 import type { DB } from './tables.js';
 import type { CodeSender } from './domain/accounts/code-sender.js';
+import type { Metrics } from './platform/metrics/metrics.js';
 
 /** What travels on the bus. Topics: `acc:<accountId>` for an account's devices, `presence:<accountId>` for watchers. */
 export type BusEvent =
@@ -42,6 +43,7 @@ export interface Ctx {
   log: Logger;
   mediaDir: string;
   codeSender: CodeSender;
+  metrics: Metrics;
 }
 
 /** Who is asking: a signed-in device of an account. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/parley.js');
 
-describe.skipIf(process.env.PARLEY_TEST_DB === 'postgres')('the parley command', () => {
+describe.skipIf(process.env.PARLEY_TEST_DB === 'postgres')('the parley command', { timeout: 60_000 }, () => {
   it('migrates a fresh database and is idempotent', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-cli-'));
     const env = { ...process.env, PARLEY_DATA_DIR: dir, DATABASE_URL: '', PARLEY_LOG_LEVEL: 'silent' };
@@ -39,6 +39,22 @@ describe.skipIf(process.env.PARLEY_TEST_DB === 'postgres')('the parley command',
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('backs up the embedded database while it is in use', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-cli-'));
+    const env = { ...process.env, PARLEY_DATA_DIR: dir, DATABASE_URL: '', PARLEY_LOG_LEVEL: 'silent' };
+    expect(spawnSync(process.execPath, [bin, 'migrate'], { env }).status).toBe(0);
+    const copy = path.join(dir, 'copy.db');
+    const r = spawnSync(process.execPath, [bin, 'backup', copy], { env, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const { default: SQLite } = await import('better-sqlite3');
+    const db = new SQLite(copy, { readonly: true });
+    const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
+    expect(tables.map((t) => t.name)).toContain('messages');
+    db.close();
+    expect(spawnSync(process.execPath, [bin, 'backup'], { env }).status).toBe(2);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

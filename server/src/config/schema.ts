@@ -46,6 +46,10 @@ export const configVars = {
     schema: Type.Integer({ minimum: 1, default: 10 }),
     doc: 'Verification-code requests allowed per client address per minute (verifications: three times as many).',
   },
+  PARLEY_METRICS_TOKEN: {
+    schema: Type.String({ default: '' }),
+    doc: 'When set, GET /metrics requires `Authorization: Bearer <token>`; empty: /metrics is open (bind to a private address).',
+  },
   PARLEY_TRUST_PROXY: { schema: Type.Boolean({ default: false }), doc: 'Trust X-Forwarded-For (behind a load balancer).' },
 } as const;
 

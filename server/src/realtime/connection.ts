@@ -61,6 +61,7 @@ export class Connection {
 
   send(frame: ServerFrame): void {
     if (this.closed) return;
+    if (frame.type === 'error') this.ctx.metrics.frameErrors.inc({ code: frame.code });
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(CloseCodes.TOO_SLOW, 'reader too slow; reconnect and sync');
       return;
@@ -140,6 +141,7 @@ export class Connection {
       this.send(errorFrame(new AppError('VALIDATION_FAILED', `${f.type} frame: ${path} ${first?.message ?? 'is not valid'}`, { path }), id));
       return;
     }
+    this.ctx.metrics.framesReceived.inc({ type: f.type });
     this.session.handle(frame as never).then(
       (result) => this.send({ type: 'reply', id: id!, result }),
       (err: unknown) => {

@@ -57,8 +57,12 @@ export class Gateway {
     }
     const a = actor;
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const conn = new Connection(this.ctx, ws, a, () => this.connections.delete(conn));
+      const conn = new Connection(this.ctx, ws, a, () => {
+        this.connections.delete(conn);
+        this.ctx.metrics.wsConnections.set(this.connections.size);
+      });
       this.connections.add(conn);
+      this.ctx.metrics.wsConnections.set(this.connections.size);
       conn.start();
     });
   }

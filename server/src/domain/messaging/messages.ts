@@ -72,7 +72,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
   if (mediaKind && !input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message needs a mediaId.`, { path: 'mediaId' });
   if (!mediaKind && input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message carries no media.`, { path: 'mediaId' });
 
-  return ctx.writes.run(async (tx, emit) => {
+  const result = await ctx.writes.run(async (tx, emit): Promise<SendResult> => {
     const now = ctx.clock.now();
     const dup = await tx.selectFrom('messages').selectAll().where('sender_id', '=', actor.accountId).where('client_id', '=', input.clientId).executeTakeFirst();
     if (dup) return { message: toMessage(dup), duplicate: true };
@@ -133,6 +133,8 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
     }
     return { message: { ...message, status: 'sent' as const }, duplicate: false };
   });
+  if (!result.duplicate) ctx.metrics.messagesStored.inc();
+  return result;
 }
 
 /** The sender may attach media they uploaded, or media already in a chat they are in (forwarding). */

@@ -23,6 +23,8 @@ export interface Database<DB> {
   db: Kysely<DB>;
   dialect: Dialect;
   close(): Promise<void>;
+  /** SQLite only: a consistent online copy of the database file (safe while the server runs). */
+  backup?(destination: string): Promise<void>;
 }
 
 // int8 (bigint) columns hold millisecond timestamps and counters that fit in a double.
@@ -42,7 +44,14 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    close: () => db.destroy(),
+    backup: async (destination) => {
+      await sqlite.backup(destination);
+    },
+  };
 }
 
 /**

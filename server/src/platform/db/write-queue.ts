@@ -24,6 +24,8 @@ export interface WriteQueueOptions<E> {
   onCommit(events: E[]): void;
   /** Largest number of operations in one transaction. */
   maxBatch?: number;
+  /** Called with the size of each committed batch (metrics). */
+  onBatch?(size: number): void;
 }
 
 export class WriteQueue<DB, E> {
@@ -98,6 +100,7 @@ export class WriteQueue<DB, E> {
       for (const p of batch) await this.runAlone(p);
       return;
     }
+    this.opts.onBatch?.(batch.length);
     this.publish(events);
     batch.forEach((p, i) => p.resolve(results[i]));
   }
@@ -111,6 +114,7 @@ export class WriteQueue<DB, E> {
       p.reject(err);
       return;
     }
+    this.opts.onBatch?.(1);
     this.publish(events);
     p.resolve(result);
   }
