@@ -6,8 +6,8 @@ import { chatIdFromPath, usePath } from '../lib/router.js';
 import { AuthScreen } from '../features/auth/auth-screen.js';
 import { ChatList } from '../features/chats/chat-list.js';
 import { ChatView } from '../features/conversation/chat-view.js';
-import { SettingsPanel } from '../features/settings/settings-panel.js';
-import { closePanel, openPanel, usePanel } from '../lib/ui-state.js';
+import { PanelHost } from '../features/contacts/panel-host.js';
+import { openPanel } from '../lib/ui-state.js';
 
 export function App() {
   const { t } = useI18n();
@@ -15,7 +15,6 @@ export function App() {
   const status = useStore((s) => s.status);
   const path = usePath();
   const chatId = chatIdFromPath(path);
-  const panel = usePanel();
   const [started, setStarted] = useState(false);
 
   useEffect(() => {
@@ -38,7 +37,7 @@ export function App() {
         <main className="main">
           {chatId ? <ChatView key={chatId} chatId={chatId} /> : <div className="empty-main">{t('chat.selectPrompt')}</div>}
         </main>
-        {panel?.kind === 'settings' && <SettingsPanel onClose={closePanel} />}
+        <PanelHost />
       </div>
     </div>
   );

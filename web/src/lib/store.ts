@@ -309,6 +309,12 @@ export class Store {
     return chat;
   }
 
+  /** Fetch one chat again (e.g. its peer changed after a block or a saved contact). */
+  async reloadChat(chatId: string): Promise<void> {
+    const chat = await this.api.chat(chatId);
+    this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } }));
+  }
+
   async loadMessages(chatId: string, older = false): Promise<void> {
     const current = this.state.messages[chatId];
     if (older && (!current || !current.hasMore)) return;

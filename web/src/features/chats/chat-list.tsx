@@ -1,15 +1,22 @@
 /**
  * The chat list: avatar, name, last message preview with status ticks, time, unread badge;
- * pinned first then by activity; filters (all, unread, archived) and search.
+ * pinned first then by activity; filters (all, unread, archived) and search. Each chat has a
+ * menu (button on hover or focus, right click, the context-menu key or Shift+F10): contact info,
+ * pin, archive, mute, mark as read. ArrowUp/ArrowDown/Home/End move between chats, Enter opens.
  */
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { Chat, Message } from '#contracts/models.js';
 import { useI18n, type Translate } from '../../i18n/index.js';
 import { statusOf, store, useStore } from '../../lib/store.js';
 import { navigate } from '../../lib/router.js';
+import { openPanel } from '../../lib/ui-state.js';
 import { Avatar } from '../../ui/avatar.js';
 import { MuteIcon, NewChatIcon, PinIcon, SettingsIcon, StatusTicks } from '../../ui/icons.js';
+import { errorMessage } from '../auth/auth-screen.js';
+import { ChatMenu, type ChatAction } from './chat-menu.js';
+import { isMuted } from './mute.js';
 import { NewChatDialog } from './new-chat-dialog.js';
+import '../../styles/settings.css';
 
 export function displayName(chat: Chat): string {
   return chat.peer.contactName || chat.peer.displayName || chat.peer.phone;
@@ -46,14 +53,48 @@ export function previewOf(t: Translate, m: Pick<Message, 'kind' | 'content' | 'd
 
 type Filter = 'all' | 'unread' | 'archived';
 
+interface MenuState {
+  chatId: string;
+  at: { x: number; y: number };
+  align: 'start' | 'end';
+  /** Where focus goes back when the menu closes. */
+  returnTo: HTMLElement | null;
+}
+
+interface Toast {
+  text: string;
+  error?: boolean;
+  undo?: () => void;
+}
+
+const ChevronDown = () => (
+  <svg viewBox="0 0 24 24" width="20" height="20" fill="currentColor" aria-hidden="true" focusable="false">
+    <path d="M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z" />
+  </svg>
+);
+
+/** Move focus between the list's chat buttons. */
+function focusItem(list: HTMLElement | null, from: Element | null, where: 'next' | 'prev' | 'first' | 'last'): void {
+  const items = [...(list?.querySelectorAll<HTMLElement>('.chat-item') ?? [])];
+  if (!items.length) return;
+  const i = from ? items.indexOf(from as HTMLElement) : -1;
+  const target = where === 'first' ? 0 : where === 'last' ? items.length - 1 : where === 'next' ? Math.min(items.length - 1, i + 1) : Math.max(0, i - 1);
+  items[target]?.focus();
+}
+
 export function ChatList({ activeId, onOpenSettings }: { activeId: string | null; onOpenSettings(): void }) {
   const { t, time, day } = useI18n();
   const chatsById = useStore((s) => s.chats);
+  const chatsLoaded = useStore((s) => s.chatsLoaded);
   const messages = useStore((s) => s.messages);
   const myId = useStore((s) => s.session?.accountId ?? '');
   const [filter, setFilter] = useState<Filter>('all');
   const [query, setQuery] = useState('');
   const [newChat, setNewChat] = useState(false);
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const [toast, setToast] = useState<Toast | null>(null);
+  const listRef = useRef<HTMLUListElement>(null);
 
   const chats = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -81,8 +122,103 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
     return out.slice(-50).reverse();
   }, [messages, chatsById, query]);
 
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), toast.undo ? 8000 : 4000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+
+  const closeNewChat = useCallback(() => setNewChat(false), []);
+  const menuRef = useRef<MenuState | null>(null);
+  useEffect(() => {
+    menuRef.current = menu;
+  }, [menu]);
+  const keyOpenedAt = useRef(0);
+  const closeMenu = useCallback((restoreFocus: boolean) => {
+    const m = menuRef.current;
+    menuRef.current = null;
+    setMenu(null);
+    if (m && restoreFocus && m.returnTo?.isConnected) m.returnTo.focus();
+  }, []);
+
+  const openMenu = (chatId: string, at: MenuState['at'], align: MenuState['align'], returnTo: HTMLElement | null) => setMenu({ chatId, at, align, returnTo });
+
+  const openMenuAtButton = (chatId: string, button: HTMLElement | null, returnTo: HTMLElement | null) => {
+    const r = button?.getBoundingClientRect();
+    openMenu(chatId, r ? { x: r.right, y: r.bottom } : { x: 0, y: 0 }, 'end', returnTo);
+  };
+
+  const act = async (chat: Chat, action: ChatAction) => {
+    const index = chats.findIndex((c) => c.id === chat.id);
+    try {
+      switch (action.type) {
+        case 'info':
+          navigate(`/chat/${encodeURIComponent(chat.id)}`);
+          openPanel({ kind: 'contact', chatId: chat.id });
+          return;
+        case 'read':
+          store.markRead(chat.id);
+          return;
+        case 'pin':
+          await store.updateChat(chat.id, { pinned: action.pinned });
+          setToast({ text: t(action.pinned ? 'chats.pinnedDone' : 'chats.unpinnedDone') });
+          break;
+        case 'archive': {
+          await store.updateChat(chat.id, { archived: action.archived });
+          const undo = () => {
+            setToast(null);
+            store.updateChat(chat.id, { archived: !action.archived }).catch((err: unknown) => setToast({ text: errorMessage(t, err), error: true }));
+          };
+          setToast({ text: t(action.archived ? 'chats.archivedDone' : 'chats.unarchivedDone'), undo });
+          break;
+        }
+        case 'mute':
+          await store.updateChat(chat.id, { mutedUntil: action.mutedUntil });
+          setToast({ text: t(action.mutedUntil === null ? 'chats.unmutedDone' : 'chats.mutedDone') });
+          break;
+      }
+    } catch (err) {
+      setToast({ text: errorMessage(t, err), error: true });
+    }
+    // The chat may have left this view (archived): keep focus in the list, near where it was.
+    requestAnimationFrame(() => {
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      const items = listRef.current?.querySelectorAll<HTMLElement>('.chat-item');
+      if (items?.length) items[Math.min(Math.max(index, 0), items.length - 1)]?.focus();
+    });
+  };
+
+  const onListKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
+    const target = e.target as HTMLElement;
+    if (!target.classList.contains('chat-item')) return;
+    const where = ({ ArrowDown: 'next', ArrowUp: 'prev', Home: 'first', End: 'last' } as const)[e.key as 'ArrowDown' | 'ArrowUp' | 'Home' | 'End'];
+    if (where) {
+      e.preventDefault();
+      focusItem(listRef.current, target, where);
+      return;
+    }
+    const chatId = target.dataset.chatId;
+    if (chatId && (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey))) {
+      e.preventDefault();
+      keyOpenedAt.current = Date.now();
+      openMenuAtButton(chatId, target.parentElement?.querySelector<HTMLElement>('.chat-menu-btn') ?? target, target);
+    }
+  };
+
+  const onContextMenu = (e: MouseEvent, chatId: string) => {
+    e.preventDefault();
+    // A context-menu key press may also fire this event: the key handler already opened the menu.
+    if (Date.now() - keyOpenedAt.current < 500) return;
+    const item = (e.currentTarget as HTMLElement).querySelector<HTMLElement>('.chat-item');
+    openMenu(chatId, { x: e.clientX, y: e.clientY }, 'start', item);
+  };
+
   const now = Date.now();
   const stamp = (ts: number) => (now - ts < 86_400_000 && new Date(ts).getDate() === new Date(now).getDate() ? time(ts) : day(ts, now));
+  const tabbable = chats.some((c) => c.id === focusId) ? focusId : chats.some((c) => c.id === activeId) ? activeId : (chats[0]?.id ?? null);
+  const menuChat = menu ? chatsById[menu.chatId] : undefined;
+  const noChatsAtAll = chatsLoaded && Object.keys(chatsById).length === 0;
 
   return (
     <section className="sidebar" aria-label={t('chats.title')}>
@@ -98,65 +234,128 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
       <div className="search">
         <input className="input" type="search" placeholder={t('chats.search')} aria-label={t('chats.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
       </div>
-      <div className="filters" role="group">
+      <div className="filters" role="group" aria-label={t('chats.title')}>
         {(['all', 'unread', 'archived'] as const).map((f) => (
           <button key={f} className="chip" aria-pressed={filter === f} onClick={() => setFilter(f)}>
             {t(`chats.filter.${f}`)}
           </button>
         ))}
       </div>
-      <ul className="chat-list" aria-label={t('chats.title')}>
-        {chats.length === 0 && <li className="empty-main" style={{ padding: 24 }}>{query ? t('chats.noResults') : t('chats.empty')}</li>}
-        {chats.map((c) => {
-          const last = c.lastMessage;
-          const mine = last && last.senderId === myId;
-          return (
-            <li key={c.id}>
-              <button className="chat-item" aria-current={c.id === activeId} onClick={() => navigate(`/chat/${encodeURIComponent(c.id)}`)} data-chat-id={c.id}>
-                <Avatar id={c.peer.id} name={displayName(c)} mediaId={c.peer.photoMediaId} />
-                <span className="chat-item-body">
-                  <span className="chat-item-row">
-                    <span className="chat-item-name">{displayName(c)}</span>
-                    <span className={`chat-item-time${c.unreadCount ? ' unread' : ''}`}>{stamp(c.lastActivityAt)}</span>
-                  </span>
-                  <span className="chat-item-row">
-                    <span className="chat-item-preview">
-                      {mine && last && !last.deletedAt && <StatusTicks status={statusOf(last, c, myId)} label={t(`message.status.${statusOf(last, c, myId)}`)} />}
-                      {last ? previewOf(t, last) : ''}
-                    </span>
-                    {c.mutedUntil && c.mutedUntil > now && <MuteIcon width={16} height={16} aria-label={t('chats.muted')} />}
-                    {c.pinnedAt && <PinIcon width={16} height={16} aria-label={t('chats.pinned')} />}
-                    {c.unreadCount > 0 && (
-                      <span className="badge" aria-label={t('chats.unread', { count: c.unreadCount })}>
-                        {c.unreadCount}
-                      </span>
-                    )}
-                  </span>
-                </span>
-              </button>
-            </li>
-          );
-        })}
-        {found.length > 0 && (
-          <>
-            <li className="day-sep" style={{ alignSelf: 'flex-start', marginLeft: 12 }}>{t('chats.messagesFound')}</li>
-            {found.map(({ chat, message }) => (
-              <li key={message.id}>
-                <button className="chat-item" onClick={() => navigate(`/chat/${encodeURIComponent(chat.id)}`)}>
+      {noChatsAtAll && !query ? (
+        <div className="chats-empty">
+          <svg viewBox="0 0 64 64" width="72" height="72" aria-hidden="true" className="chats-empty-art">
+            <path d="M12 14h40a6 6 0 0 1 6 6v20a6 6 0 0 1-6 6H28l-12 10V46h-4a6 6 0 0 1-6-6V20a6 6 0 0 1 6-6z" fill="currentColor" />
+          </svg>
+          <h2>{t('chats.emptyTitle')}</h2>
+          <p>{t('chats.emptyHelp')}</p>
+          <button type="button" className="btn" onClick={() => setNewChat(true)}>
+            <NewChatIcon width={20} height={20} />
+            {t('chats.emptyAction')}
+          </button>
+        </div>
+      ) : (
+        <ul className="chat-list" aria-label={t('chats.title')} ref={listRef} onKeyDown={onListKeyDown} onScroll={() => menu && closeMenu(false)}>
+          {!chatsLoaded && Object.keys(chatsById).length === 0 && <li className="chats-note">{t('common.loading')}</li>}
+          {chatsLoaded && chats.length === 0 && (
+            <li className="chats-note">{query ? t('chats.noResults') : filter === 'archived' ? t('chats.emptyArchived') : filter === 'unread' ? t('chats.emptyUnread') : t('chats.empty')}</li>
+          )}
+          {chats.map((c) => {
+            const last = c.lastMessage;
+            const mine = last && last.senderId === myId;
+            const name = displayName(c);
+            const focusable = c.id === tabbable ? 0 : -1;
+            return (
+              <li key={c.id} className={`chat-row${menu?.chatId === c.id ? ' menu-open' : ''}`} onContextMenu={(e) => onContextMenu(e, c.id)}>
+                <button
+                  className="chat-item"
+                  aria-current={c.id === activeId}
+                  onClick={() => navigate(`/chat/${encodeURIComponent(c.id)}`)}
+                  onFocus={() => setFocusId(c.id)}
+                  tabIndex={focusable}
+                  data-chat-id={c.id}
+                >
+                  <Avatar id={c.peer.id} name={name} mediaId={c.peer.photoMediaId} />
                   <span className="chat-item-body">
                     <span className="chat-item-row">
-                      <span className="chat-item-name">{displayName(chat)}</span>
-                      <span className="chat-item-time">{stamp(message.createdAt)}</span>
+                      <span className="chat-item-name">{name}</span>
+                      <span className={`chat-item-time${c.unreadCount ? ' unread' : ''}`}>{stamp(c.lastActivityAt)}</span>
                     </span>
-                    <span className="chat-item-preview">{previewOf(t, message)}</span>
+                    <span className="chat-item-row">
+                      <span className="chat-item-preview">
+                        {mine && last && !last.deletedAt && <StatusTicks status={statusOf(last, c, myId)} label={t(`message.status.${statusOf(last, c, myId)}`)} />}
+                        {last ? previewOf(t, last) : ''}
+                      </span>
+                      {isMuted(c, now) && <MuteIcon width={16} height={16} role="img" aria-hidden={false} aria-label={t('chats.muted')} className="chat-item-flag" />}
+                      {c.pinnedAt && <PinIcon width={16} height={16} role="img" aria-hidden={false} aria-label={t('chats.pinned')} className="chat-item-flag" />}
+                      {c.unreadCount > 0 && (
+                        <span className="badge" aria-label={t('chats.unread', { count: c.unreadCount })}>
+                          {c.unreadCount}
+                        </span>
+                      )}
+                      <span className="chat-menu-spacer" aria-hidden="true" />
+                    </span>
                   </span>
                 </button>
+                <button
+                  type="button"
+                  className="chat-menu-btn"
+                  aria-haspopup="menu"
+                  aria-expanded={menu?.chatId === c.id}
+                  aria-label={t('chats.menu', { name })}
+                  title={t('chats.menu', { name })}
+                  tabIndex={focusable}
+                  onFocus={() => setFocusId(c.id)}
+                  onClick={(e) => (menu?.chatId === c.id ? closeMenu(false) : openMenuAtButton(c.id, e.currentTarget, e.currentTarget))}
+                >
+                  <ChevronDown />
+                </button>
               </li>
-            ))}
-          </>
+            );
+          })}
+          {found.length > 0 && (
+            <>
+              <li className="day-sep" style={{ alignSelf: 'flex-start', marginLeft: 12 }}>{t('chats.messagesFound')}</li>
+              {found.map(({ chat, message }) => (
+                <li key={message.id}>
+                  <button className="chat-item" onClick={() => navigate(`/chat/${encodeURIComponent(chat.id)}`)}>
+                    <span className="chat-item-body">
+                      <span className="chat-item-row">
+                        <span className="chat-item-name">{displayName(chat)}</span>
+                        <span className="chat-item-time">{stamp(message.createdAt)}</span>
+                      </span>
+                      <span className="chat-item-preview">{previewOf(t, message)}</span>
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </>
+          )}
+        </ul>
+      )}
+      {menu && menuChat && (
+        <ChatMenu
+          key={menu.chatId}
+          chat={menuChat}
+          label={t('chats.menu', { name: displayName(menuChat) })}
+          at={menu.at}
+          align={menu.align}
+          onClose={closeMenu}
+          onAction={(action) => void act(menuChat, action)}
+        />
+      )}
+      <div className="chat-list-toast-region" role="status" aria-live="polite">
+        {toast && (
+          <div className={`chat-list-toast${toast.error ? ' error' : ''}`}>
+            <span>{toast.text}</span>
+            {toast.undo && (
+              <button type="button" className="btn btn-ghost btn-small" onClick={toast.undo}>
+                {t('common.undo')}
+              </button>
+            )}
+          </div>
         )}
-      </ul>
-      {newChat && <NewChatDialog onClose={() => setNewChat(false)} />}
+      </div>
+      {newChat && <NewChatDialog onClose={closeNewChat} />}
       <span className="sr-only" aria-live="polite">{store.get().status}</span>
     </section>
   );
