@@ -88,6 +88,7 @@ export class WsClient {
     const ws = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${token}` } });
     const client = new WsClient(ws);
     const hello = client.next((f) => f.type === 'hello');
+    hello.catch(() => undefined); // awaited below; if the socket never opens, nobody waits for it
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
