@@ -8,11 +8,12 @@
  */
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { contentSchemas, EDITABLE_KINDS, MAX_CONTENT_BYTES } from '#contracts/content.js';
 import { MEDIA_KIND_OF_MESSAGE, type Message, type MessageKind } from '#contracts/models.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../platform/ids.js';
+import { prepared } from '../../platform/db/prepared.js';
 import type { Actor, Ctx, Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { DB, MessagesTable } from '../../tables.js';
@@ -59,6 +60,54 @@ export interface SendResult {
   duplicate: boolean;
 }
 
+const findByClientId = prepared((db: Kysely<DB>, p) => db.selectFrom('messages').selectAll().where('sender_id', '=', p('senderId')).where('client_id', '=', p('clientId')));
+
+/** Blocks between the sender and the one other member of a direct chat, either way. */
+const blocksBetween = prepared((db: Kysely<DB>, p) =>
+  db
+    .selectFrom('blocks')
+    .select(['blocker_id', 'blocked_id'])
+    .where((eb) =>
+      eb.or([eb.and([eb('blocker_id', '=', p('a')), eb('blocked_id', '=', p('b'))]), eb.and([eb('blocker_id', '=', p('b')), eb('blocked_id', '=', p('a'))])]),
+    ),
+);
+
+const nextChatSeq = prepared((db: Kysely<DB>, p) =>
+  db
+    .updateTable('chats')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: p('now') }))
+    .where('id', '=', p('chatId'))
+    .returning('last_seq'),
+);
+
+const nextChatSeqQuiet = prepared((db: Kysely<DB>, p) =>
+  db
+    .updateTable('chats')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', p('chatId'))
+    .returning('last_seq'),
+);
+
+const insertMessage = prepared((db: Kysely<DB>, p) =>
+  db.insertInto('messages').values({
+    id: p('id'),
+    chat_id: p('chat_id'),
+    seq: p('seq'),
+    sender_id: p('sender_id'),
+    sender_device_id: p('sender_device_id'),
+    client_id: p('client_id'),
+    kind: p('kind'),
+    content: p('content'),
+    media_id: p('media_id'),
+    reply_to_id: p('reply_to_id'),
+    forwarded: p('forwarded'),
+    withheld: p('withheld'),
+    created_at: p('created_at'),
+    edited_at: p('edited_at'),
+    deleted_at: p('deleted_at'),
+  }),
+);
+
 export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Promise<SendResult> {
   const content = checkContent(input.kind, input.content);
   if (!input.chatId === !input.to) throw new AppError('VALIDATION_FAILED', 'Give either chatId or to.');
@@ -74,23 +123,26 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
 
   const result = await ctx.writes.run(async (tx, emit): Promise<SendResult> => {
     const now = ctx.clock.now();
-    const dup = await tx.selectFrom('messages').selectAll().where('sender_id', '=', actor.accountId).where('client_id', '=', input.clientId).executeTakeFirst();
+    const [dup] = await findByClientId(tx, { senderId: actor.accountId, clientId: input.clientId });
     if (dup) return { message: toMessage(dup), duplicate: true };
 
     const chatId = input.chatId ?? (await ensureDirectChat(tx, actor.accountId, peerId!, now));
     const members = await accessChat(tx, actor, chatId);
     const others = members.filter((m) => m !== actor.accountId);
 
-    const blocks = await tx
-      .selectFrom('blocks')
-      .select(['blocker_id', 'blocked_id'])
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('blocker_id', '=', actor.accountId), eb('blocked_id', 'in', others)]),
-          eb.and([eb('blocked_id', '=', actor.accountId), eb('blocker_id', 'in', others)]),
-        ]),
-      )
-      .execute();
+    const blocks =
+      others.length === 1
+        ? await blocksBetween(tx, { a: actor.accountId, b: others[0]! })
+        : await tx
+            .selectFrom('blocks')
+            .select(['blocker_id', 'blocked_id'])
+            .where((eb) =>
+              eb.or([
+                eb.and([eb('blocker_id', '=', actor.accountId), eb('blocked_id', 'in', others)]),
+                eb.and([eb('blocked_id', '=', actor.accountId), eb('blocker_id', 'in', others)]),
+              ]),
+            )
+            .execute();
     if (blocks.some((b) => b.blocker_id === actor.accountId)) throw new AppError('CONTACT_BLOCKED');
     const withheldFrom = new Set(blocks.map((b) => b.blocker_id));
 
@@ -102,12 +154,9 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
 
     const withheld = withheldFrom.size > 0 && withheldFrom.size === others.length;
     // A withheld message does not move the chat in the recipient's list (it would reveal it).
-    const { last_seq: seq } = await tx
-      .updateTable('chats')
-      .set((eb) => (withheld ? { last_seq: eb('last_seq', '+', 1) } : { last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
-      .where('id', '=', chatId)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
+    const [bumped] = withheld ? await nextChatSeqQuiet(tx, { chatId }) : await nextChatSeq(tx, { chatId, now });
+    if (!bumped) throw new AppError('CHAT_NOT_FOUND');
+    const seq = bumped.last_seq;
     const row: MessagesTable = {
       id: newId('msg'),
       chat_id: chatId,
@@ -125,7 +174,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
       edited_at: null,
       deleted_at: null,
     };
-    await tx.insertInto('messages').values(row).execute();
+    await insertMessage(tx, row as unknown as Record<string, unknown>);
     const message = toMessage(row);
     for (const m of members) {
       if (withheldFrom.has(m)) continue;

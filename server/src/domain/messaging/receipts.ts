@@ -7,9 +7,22 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { DB } from '../../tables.js';
+import { prepared } from '../../platform/db/prepared.js';
 import type { Actor, Ctx } from '../../context.js';
 import { accessChat } from './chats.js';
 import { appendUpdate } from './updates.js';
+
+const readReceiptsOf = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('read_receipts').where('id', '=', p('id')));
+
+const advanceDelivered = prepared((db: Kysely<DB>, p) =>
+  db
+    .updateTable('chat_members')
+    .set({ delivered_seq: p('seq') })
+    .where('chat_id', '=', p('chatId'))
+    .where('account_id', '=', p('accountId'))
+    .where('delivered_seq', '<', p('seq'))
+    .returning(['delivered_seq', 'receipt_read_seq']),
+);
 
 /**
  * Record that messages up to `seq` in each chat reached a device of `accountId`. Called by the
@@ -19,17 +32,10 @@ export async function markDelivered(ctx: Ctx, accountId: string, upTo: Map<strin
   if (upTo.size === 0) return;
   await ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
-    const reader = await tx.selectFrom('accounts').select('read_receipts').where('id', '=', accountId).executeTakeFirst();
+    const [reader] = await readReceiptsOf(tx, { id: accountId });
     if (!reader) return;
     for (const [chatId, seq] of upTo) {
-      const res = await tx
-        .updateTable('chat_members')
-        .set({ delivered_seq: seq })
-        .where('chat_id', '=', chatId)
-        .where('account_id', '=', accountId)
-        .where('delivered_seq', '<', seq)
-        .returning(['delivered_seq', 'receipt_read_seq'])
-        .executeTakeFirst();
+      const [res] = await advanceDelivered(tx, { chatId, accountId, seq });
       if (!res) continue;
       const members = await accessChat(tx, { accountId }, chatId);
       for (const other of members) {
@@ -43,7 +49,7 @@ export async function markDelivered(ctx: Ctx, accountId: string, upTo: Map<strin
 }
 
 async function receiptsOn(tx: Kysely<DB>, accountId: string): Promise<boolean> {
-  const row = await tx.selectFrom('accounts').select('read_receipts').where('id', '=', accountId).executeTakeFirst();
+  const [row] = await readReceiptsOf(tx, { id: accountId });
   return row?.read_receipts === 1;
 }
 

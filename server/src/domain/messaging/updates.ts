@@ -10,21 +10,39 @@ import type { Update } from '#contracts/protocol.js';
 import { AppError } from '../../errors.js';
 import { accountTopic, type Ctx, type Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
+import { prepared } from '../../platform/db/prepared.js';
 import type { DB, MessagesTable, UpdatesTable } from '../../tables.js';
 import { reactionsOf, toMessage } from './views.js';
 
-/** Append `update` to the log of `accountId` and queue its live delivery. Call inside a write op. */
-export async function appendUpdate(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, update: Update, now: number): Promise<number> {
-  const { update_seq: seq } = await tx
+const nextUpdateSeq = prepared((db: Kysely<DB>, p) =>
+  db
     .updateTable('accounts')
     .set((eb) => ({ update_seq: eb('update_seq', '+', 1) }))
-    .where('id', '=', accountId)
-    .returning('update_seq')
-    .executeTakeFirstOrThrow();
+    .where('id', '=', p('accountId'))
+    .returning('update_seq'),
+);
+
+const insertUpdate = prepared((db: Kysely<DB>, p) =>
+  db.insertInto('updates').values({
+    account_id: p('account_id'),
+    seq: p('seq'),
+    type: p('type'),
+    chat_id: p('chat_id'),
+    message_id: p('message_id'),
+    data: p('data'),
+    created_at: p('created_at'),
+  }),
+);
+
+/** Append `update` to the log of `accountId` and queue its live delivery. Call inside a write op. */
+export async function appendUpdate(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, update: Update, now: number): Promise<number> {
+  const [next] = await nextUpdateSeq(tx, { accountId });
+  if (!next) throw new Error(`appendUpdate: no account ${accountId}`);
+  const seq = next.update_seq;
   const row: UpdatesTable = { account_id: accountId, seq, type: update.type, chat_id: update.chatId, message_id: null, data: null, created_at: now };
   if (update.type === 'message.created' || update.type === 'message.updated') row.message_id = update.message.id;
   else row.data = JSON.stringify(update);
-  await tx.insertInto('updates').values(row).execute();
+  await insertUpdate(tx, row as unknown as Record<string, unknown>);
   emit({ topic: accountTopic(accountId), event: { kind: 'update', seq, update } });
   return seq;
 }

@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import { openDatabase, type Database } from '../../src/platform/db/database.js';
+import { prepared } from '../../src/platform/db/prepared.js';
+
+interface T {
+  counters: { name: string; n: number; step: number };
+}
+
+describe('prepared queries', () => {
+  let database: Database<T>;
+  let db: Kysely<T>;
+  beforeEach(async () => {
+    database = openDatabase<T>({ url: 'sqlite::memory:', dataDir: '' });
+    db = database.db;
+    await sql`create table counters (name text primary key, n integer not null, step integer not null)`.execute(db);
+    await db.insertInto('counters').values([{ name: 'a', n: 0, step: 1 }, { name: 'b', n: 10, step: 5 }]).execute();
+  });
+  afterEach(() => database.close());
+
+  const bump = prepared((d: Kysely<T>, p) =>
+    d
+      .updateTable('counters')
+      .set((eb) => ({ n: eb('n', '+', 2) }))
+      .where('name', '=', p('name'))
+      .returning(['name', 'n']),
+  );
+
+  it('fills named parameters and keeps constants, call after call', async () => {
+    expect(await bump(db, { name: 'a' })).toEqual([{ name: 'a', n: 2 }]);
+    expect(await bump(db, { name: 'b' })).toEqual([{ name: 'b', n: 12 }]);
+    expect(await bump(db, { name: 'a' })).toEqual([{ name: 'a', n: 4 }]);
+    expect(await bump(db, { name: 'nobody' })).toEqual([]);
+  });
+
+  it('runs inside a transaction and rolls back with it', async () => {
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await bump(tx, { name: 'a' });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect((await db.selectFrom('counters').select('n').where('name', '=', 'a').executeTakeFirstOrThrow()).n).toBe(0);
+  });
+
+  it('refuses a call that lacks a parameter', async () => {
+    await expect(bump(db, {})).rejects.toThrow(/missing parameter "name"/);
+  });
+});
