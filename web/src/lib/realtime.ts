@@ -31,6 +31,7 @@ interface Pending {
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const SYNC_TIMEOUT_MS = 10 * 60_000;
 
 export class RealtimeClient {
   private ws: WebSocket | null = null;
@@ -79,7 +80,7 @@ export class RealtimeClient {
   }
 
   /** Send a frame and wait for its reply; rejects with ApiError on an error frame or a timeout. */
-  request(frame: Record<string, unknown> & { type: string }): Promise<Record<string, unknown>> {
+  request(frame: Record<string, unknown> & { type: string }, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Record<string, unknown>> {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new ApiError('NETWORK', 'Not connected.'));
     const id = `c${++this.nextId}`;
@@ -87,7 +88,7 @@ export class RealtimeClient {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new ApiError('TIMEOUT', 'The server did not answer in time.'));
-      }, REQUEST_TIMEOUT_MS);
+      }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       ws.send(JSON.stringify({ ...frame, id }));
     });
@@ -196,7 +197,8 @@ export class RealtimeClient {
     this.lastApplied = after;
     for (let tries = 0; tries < 2; tries++) {
       try {
-        const r = await this.request({ type: 'sync', after });
+        // A long catch-up streams many updates before its reply: give it time (the heartbeat still detects a dead link).
+        const r = await this.request({ type: 'sync', after }, SYNC_TIMEOUT_MS);
         this.attempt = 0;
         this.synced = true;
         this.setStatus('online');

@@ -322,8 +322,7 @@ export class Store {
     const page = await this.api.messages(chatId, older && firstSeq ? { before: firstSeq, limit: 50 } : { limit: 50 });
     this.set((s) => {
       const cur = s.messages[chatId];
-      let items = page.messages as ClientMessage[];
-      if (cur) for (const m of cur.items) items = upsertMessage(items, m);
+      const items = cur ? mergePage(cur.items, page.messages as ClientMessage[]) : (page.messages as ClientMessage[]);
       return { messages: { ...s.messages, [chatId]: { items, hasMore: older || !cur ? page.hasMore : cur.hasMore, loaded: true } } };
     });
   }
@@ -504,6 +503,14 @@ export function upsertMessage(items: ClientMessage[], m: ClientMessage): ClientM
   out.push(m);
   out.sort((a, b) => a.seq - b.seq || a.createdAt - b.createdAt);
   return out;
+}
+
+/** A fetched page merged into the current list: current items win by id, a stored message replaces its pending copy; one sort. */
+export function mergePage(current: ClientMessage[], page: ClientMessage[]): ClientMessage[] {
+  const stored = new Set(page.map((m) => `${m.senderId}\n${m.clientId}`));
+  const keep = current.filter((m) => !(m.pending && stored.has(`${m.senderId}\n${m.clientId}`)));
+  const ids = new Set(keep.map((m) => m.id));
+  return [...page.filter((m) => !ids.has(m.id)), ...keep].sort((a, b) => a.seq - b.seq || a.createdAt - b.createdAt);
 }
 
 function dedupe(items: ClientMessage[]): ClientMessage[] {

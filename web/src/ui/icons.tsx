@@ -18,6 +18,24 @@ export const MoreIcon = (p: P) => (<svg {...base(p)}><path d="M12 8a2 2 0 1 0 0-
 export const ClockIcon = (p: P) => (<svg {...base({ viewBox: '0 0 16 16', ...p })}><path d="M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zm0 1.2a5.3 5.3 0 1 1 0 10.6A5.3 5.3 0 0 1 8 2.7zM7.4 4v4.4l3.1 1.9.6-1-2.5-1.5V4z" /></svg>);
 export const LockIcon = (p: P) => (<svg {...base(p)}><path d="M18 8h-1V6A5 5 0 0 0 7 6v2H6a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V10a2 2 0 0 0-2-2zm-6 9a2 2 0 1 1 0-4 2 2 0 0 1 0 4zm3.1-9H8.9V6a3.1 3.1 0 0 1 6.2 0z" /></svg>);
 
+export const ImageIcon = (p: P) => (<svg {...base(p)}><path d="M21 19V5a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2zM8.5 13.5l2.5 3 3.5-4.5 4.5 6H5z" /></svg>);
+export const DocumentIcon = (p: P) => (<svg {...base(p)}><path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9zM8 13h8v2H8zm0 4h8v2H8z" /></svg>);
+export const LocationIcon = (p: P) => (<svg {...base(p)}><path d="M12 2a7 7 0 0 0-7 7c0 5.25 7 13 7 13s7-7.75 7-13a7 7 0 0 0-7-7zm0 9.5a2.5 2.5 0 1 1 0-5 2.5 2.5 0 0 1 0 5z" /></svg>);
+export const ContactIcon = (p: P) => (<svg {...base(p)}><path d="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z" /></svg>);
+export const PlayIcon = (p: P) => (<svg {...base(p)}><path d="M8 5v14l11-7z" /></svg>);
+export const PauseIcon = (p: P) => (<svg {...base(p)}><path d="M6 19h4V5H6zm8-14v14h4V5z" /></svg>);
+export const ChevronDownIcon = (p: P) => (<svg {...base(p)}><path d="M7.41 8.59 12 13.17l4.59-4.58L18 10l-6 6-6-6z" /></svg>);
+export const ArrowDownIcon = (p: P) => (<svg {...base(p)}><path d="M20 12l-1.41-1.41L13 16.17V4h-2v12.17l-5.58-5.59L4 12l8 8z" /></svg>);
+export const ReplyIcon = (p: P) => (<svg {...base(p)}><path d="M10 9V5l-7 7 7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11z" /></svg>);
+export const ForwardIcon = (p: P) => (<svg {...base(p)}><path d="M14 9V5l7 7-7 7v-4.1c-5 0-8.5 1.6-11 5.1 1-5 4-10 11-11z" /></svg>);
+export const CopyIcon = (p: P) => (<svg {...base(p)}><path d="M16 1H4a2 2 0 0 0-2 2v14h2V3h12zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11z" /></svg>);
+export const EditIcon = (p: P) => (<svg {...base(p)}><path d="M3 17.25V21h3.75L17.81 9.94l-3.75-3.75zM20.71 7.04a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75z" /></svg>);
+export const TrashIcon = (p: P) => (<svg {...base(p)}><path d="M6 19a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2V7H6zM19 4h-3.5l-1-1h-5l-1 1H5v2h14z" /></svg>);
+export const InfoIcon = (p: P) => (<svg {...base(p)}><path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 15h-2v-6h2zm0-8h-2V7h2z" /></svg>);
+export const DownloadIcon = (p: P) => (<svg {...base(p)}><path d="M19 9h-4V3H9v6H5l7 7zM5 18v2h14v-2z" /></svg>);
+export const CheckIcon = (p: P) => (<svg {...base(p)}><path d="M9 16.17 4.83 12l-1.42 1.41L9 19 21 7l-1.41-1.41z" /></svg>);
+export const RetryIcon = (p: P) => (<svg {...base(p)}><path d="M17.65 6.35A7.96 7.96 0 0 0 12 4a8 8 0 1 0 7.73 10h-2.08A6 6 0 1 1 12 6c1.66 0 3.14.69 4.22 1.78L13 11h7V4z" /></svg>);
+
 /** One grey tick (sent), two grey (delivered), two blue (read), a clock (pending), a red mark (failed). */
 export function StatusTicks({ status, label }: { status: 'pending' | 'failed' | 'sent' | 'delivered' | 'read'; label: string }) {
   if (status === 'pending') return <ClockIcon className="tick" role="img" aria-label={label} aria-hidden={false} data-status={status} />;

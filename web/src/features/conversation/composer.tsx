@@ -1,45 +1,174 @@
-/** The composer: Enter sends, Shift+Enter makes a new line; the draft is kept per chat. */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+/**
+ * The composer: Enter sends, Shift+Enter makes a new line, Escape leaves reply or edit mode; the
+ * draft is kept per chat and the text area grows with its text. Emoji picker, attachments
+ * (photo/video with caption, document, location, contact card) and voice notes (the mic button,
+ * shown while the text is empty).
+ */
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Chat } from '#contracts/models.js';
 import { useI18n } from '../../i18n/index.js';
-import { store, useStore } from '../../lib/store.js';
-import { SendIcon } from '../../ui/icons.js';
+import { newClientId, store, useStore, type ClientMessage } from '../../lib/store.js';
+import { errorMessage } from '../auth/auth-screen.js';
+import { AttachIcon, CheckIcon, CloseIcon, EmojiIcon, MicIcon, SendIcon, TrashIcon } from '../../ui/icons.js';
+import { AttachMenu, ContactDialog, FilePreviewDialog, LocationDialog, type AttachChoice } from './attach-dialogs.js';
+import { EmojiPicker } from './emoji-picker.js';
+import { Quote, senderName } from './message-bubble.js';
+import { textOf } from './message-content.js';
+import { computeWaveform, describeImage, describeVideo, extensionFor, formatDuration, prepareImage, safeFileName } from './media.js';
+import { useVoiceRecorder } from './voice-recorder.js';
 
-export function Composer({ chatId }: { chatId: string }) {
+interface Upload {
+  id: string;
+  name: string;
+  error?: string;
+}
+
+export interface ComposerProps {
+  chatId: string;
+  chat?: Chat | undefined;
+  /** The message being answered (reply mode). */
+  replyTo?: ClientMessage | null;
+  /** The message being edited (edit mode). */
+  editing?: ClientMessage | null;
+  /** Leave reply or edit mode. */
+  onCancelMode?: () => void;
+  /** Arrow-up in an empty composer: edit one's last message. */
+  onEditLast?: () => void;
+  /** After something was sent (the list scrolls to the bottom). */
+  onSent?: () => void;
+}
+
+type Dialogs = { kind: 'file'; file: File; as: 'image' | 'video' | 'document' } | { kind: 'location' } | { kind: 'contact' } | null;
+
+export function Composer({ chatId, chat, replyTo = null, editing = null, onCancelMode, onEditLast, onSent }: ComposerProps) {
   const { t } = useI18n();
   const draft = useStore((s) => s.drafts[chatId] ?? '');
+  const myId = useStore((s) => s.session?.accountId ?? '');
   const [text, setText] = useState(draft);
+  const [popover, setPopover] = useState<'emoji' | 'attach' | null>(null);
+  const [dialog, setDialog] = useState<Dialogs>(null);
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const mediaInput = useRef<HTMLInputElement>(null);
+  const docInput = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
+  const savedDraft = useRef<string | null>(null);
+  const recorder = useVoiceRecorder();
 
   useEffect(() => {
     setText(store.get().drafts[chatId] ?? '');
     area.current?.focus();
   }, [chatId]);
 
+  // Entering edit mode puts the message's text in the box; leaving it brings the draft back.
   useEffect(() => {
+    if (editing) {
+      if (savedDraft.current === null) savedDraft.current = area.current?.value ?? '';
+      setText(textOf(editing));
+      setError(null);
+      requestAnimationFrame(() => {
+        const el = area.current;
+        if (el) {
+          el.focus();
+          el.setSelectionRange(el.value.length, el.value.length);
+        }
+      });
+    } else if (savedDraft.current !== null) {
+      setText(savedDraft.current);
+      savedDraft.current = null;
+    }
+  }, [editing]);
+
+  useEffect(() => {
+    if (replyTo) area.current?.focus();
+  }, [replyTo]);
+
+  useEffect(() => {
+    if (editing) return;
     const timer = setTimeout(() => store.setDraft(chatId, text), 300);
     return () => clearTimeout(timer);
-  }, [chatId, text]);
+  }, [chatId, text, editing]);
 
-  const send = () => {
+  // The box grows with its text, up to a limit (then it scrolls).
+  useLayoutEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [text]);
+
+  // While recording, tell the other side (again every few seconds, as typing does).
+  useEffect(() => {
+    if (!recorder.recording) return;
+    store.typing(chatId, 'recording');
+    const timer = setInterval(() => store.typing(chatId, 'recording'), 4000);
+    return () => {
+      clearInterval(timer);
+      store.typing(chatId, 'paused');
+    };
+  }, [recorder.recording, chatId]);
+
+  const closePopover = useCallback(() => {
+    setPopover(null);
+    if (document.activeElement === document.body || document.activeElement?.closest('.composer-popover')) area.current?.focus();
+  }, []);
+
+  const cancelMode = useCallback(() => {
+    setError(null);
+    onCancelMode?.();
+  }, [onCancelMode]);
+
+  const sendText = async () => {
     const body = text.trim();
+    if (editing) {
+      if (editing.kind === 'text' && !body) return;
+      if (body === textOf(editing).trim()) return cancelMode();
+      const content = { ...((editing.content ?? {}) as Record<string, unknown>) };
+      if (editing.kind === 'text') content.text = body;
+      else if (body) content.caption = body;
+      else delete content.caption;
+      setBusy(true);
+      try {
+        await store.edit(editing.id, content);
+        cancelMode();
+      } catch (err) {
+        setError(errorMessage(t, err));
+      } finally {
+        setBusy(false);
+      }
+      return;
+    }
     if (!body) return;
-    void store.send(chatId, 'text', { text: body });
+    void store.send(chatId, 'text', { text: body }, replyTo ? { replyTo: replyTo.id } : {});
     setText('');
     store.setDraft(chatId, '');
     store.typing(chatId, 'paused');
     lastTyping.current = 0;
+    if (replyTo) onCancelMode?.();
+    onSent?.();
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
-      send();
+      void sendText();
+    } else if (e.key === 'Escape') {
+      if (popover) setPopover(null);
+      else if (replyTo || editing) {
+        e.preventDefault();
+        cancelMode();
+      }
+    } else if (e.key === 'ArrowUp' && !text && !editing && onEditLast) {
+      e.preventDefault();
+      onEditLast();
     }
   };
 
   const onChange = (value: string) => {
     setText(value);
+    if (editing) return;
     const now = Date.now();
     if (value && now - lastTyping.current > 3000) {
       lastTyping.current = now;
@@ -47,20 +176,236 @@ export function Composer({ chatId }: { chatId: string }) {
     }
   };
 
+  const insertEmoji = (emoji: string) => {
+    const el = area.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + emoji + text.slice(end);
+    onChange(next);
+    requestAnimationFrame(() => {
+      if (!el) return;
+      el.focus();
+      const caret = start + emoji.length;
+      el.setSelectionRange(caret, caret);
+    });
+  };
+
+  // ---- attachments ------------------------------------------------------------------------------
+
+  /** Upload a file, then send the message that carries it. Progress and errors show above the box. */
+  const upload = async (name: string, work: () => Promise<void>) => {
+    const id = newClientId();
+    setUploads((u) => [...u, { id, name }]);
+    try {
+      await work();
+      setUploads((u) => u.filter((x) => x.id !== id));
+      onSent?.();
+    } catch (err) {
+      setUploads((u) => u.map((x) => (x.id === id ? { ...x, error: errorMessage(t, err) } : x)));
+    }
+  };
+
+  const quote = replyTo ? { replyTo: replyTo.id } : {};
+
+  const sendFile = (file: File, as: 'image' | 'video' | 'document', caption: string) => {
+    setDialog(null);
+    if (replyTo) onCancelMode?.();
+    const name = safeFileName(file.name || as);
+    void upload(name, async () => {
+      const withCaption = caption ? { caption } : {};
+      if (as === 'image') {
+        const blob = await prepareImage(file);
+        const info = await describeImage(blob);
+        const media = await store.api.uploadMedia(blob, 'image', blob === file ? name : name.replace(/\.[^.]+$/, '') + '.jpg');
+        await store.send(chatId, 'image', { ...withCaption, ...info }, { mediaId: media.id, ...quote });
+      } else if (as === 'video') {
+        const info = await describeVideo(file);
+        const media = await store.api.uploadMedia(file, 'video', name);
+        await store.send(chatId, 'video', { ...withCaption, ...info }, { mediaId: media.id, ...quote });
+      } else {
+        const media = await store.api.uploadMedia(file, 'document', name);
+        await store.send(chatId, 'document', { fileName: name, ...withCaption }, { mediaId: media.id, ...quote });
+      }
+    });
+  };
+
+  const onPickAttach = (choice: AttachChoice) => {
+    setPopover(null);
+    if (choice === 'media') mediaInput.current?.click();
+    else if (choice === 'document') docInput.current?.click();
+    else setDialog({ kind: choice });
+  };
+
+  const sendVoice = async () => {
+    const rec = await recorder.stop();
+    if (!rec || rec.durationMs < 500) return;
+    const name = `voice-${new Date().toISOString().replace(/[:.]/g, '-')}.${extensionFor(rec.mimeType)}`;
+    if (replyTo) onCancelMode?.();
+    void upload(t('composer.voiceNote'), async () => {
+      const [media, waveform] = await Promise.all([store.api.uploadMedia(rec.blob, 'audio', name), computeWaveform(rec.blob)]);
+      await store.send(chatId, 'voice', { durationMs: Math.round(rec.durationMs), ...(waveform ? { waveform } : {}) }, { mediaId: media.id, ...quote });
+    });
+  };
+
+  const startVoice = async () => {
+    setError(null);
+    const err = await recorder.start();
+    if (err) setError(t(err === 'denied' ? 'composer.micUnavailable' : 'composer.recorderUnsupported'));
+  };
+
+  const empty = !text.trim();
+  const quotedName = replyTo ? senderName(t, replyTo, chat, myId) : '';
+
   return (
-    <div className="composer">
-      <textarea
-        ref={area}
-        rows={1}
-        value={text}
-        placeholder={t('composer.placeholder')}
-        aria-label={t('composer.placeholder')}
-        onChange={(e) => onChange(e.target.value)}
-        onKeyDown={onKeyDown}
+    <div className="composer-wrap">
+      {uploads.length > 0 && (
+        <ul className="uploads" aria-live="polite">
+          {uploads.map((u) => (
+            <li key={u.id} className={u.error ? 'upload failed' : 'upload'} role={u.error ? 'alert' : 'status'}>
+              {!u.error && <span className="spinner" aria-hidden="true" />}
+              <span className="upload-text">{u.error ? t('composer.uploadFailed', { name: u.name, reason: u.error }) : t('composer.uploading', { name: u.name })}</span>
+              {u.error && (
+                <button type="button" className="icon-btn small" aria-label={t('composer.dismiss')} title={t('composer.dismiss')} onClick={() => setUploads((all) => all.filter((x) => x.id !== u.id))}>
+                  <CloseIcon />
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {(replyTo || editing) && (
+        <div className="composer-mode">
+          {editing ? (
+            <div className="composer-mode-body">
+              <strong className="composer-mode-title">{t('composer.editing')}</strong>
+              <span className="composer-mode-text">{textOf(editing)}</span>
+            </div>
+          ) : (
+            <div className="composer-mode-body">
+              <span className="sr-only">{t('composer.replyingTo', { name: quotedName })}</span>
+              <Quote m={replyTo ?? undefined} chat={chat} myId={myId} />
+            </div>
+          )}
+          <button type="button" className="icon-btn small" onClick={cancelMode} aria-label={t('composer.cancel')} title={t('composer.cancel')}>
+            <CloseIcon />
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="composer-error error-text" role="alert">
+          {error}
+        </p>
+      )}
+      {popover === 'emoji' && <EmojiPicker onPick={insertEmoji} onClose={closePopover} />}
+      {popover === 'attach' && <AttachMenu onPick={onPickAttach} onClose={closePopover} />}
+      {recorder.recording ? (
+        <div className="composer recording">
+          <button type="button" className="icon-btn" onClick={recorder.cancel} aria-label={t('composer.cancelRecording')} title={t('composer.cancelRecording')}>
+            <TrashIcon />
+          </button>
+          <div className="recording-status" role="timer" aria-label={t('composer.recording', { time: formatDuration(recorder.elapsed) })}>
+            <span className="rec-dot" aria-hidden="true" />
+            <span>{formatDuration(recorder.elapsed)}</span>
+          </div>
+          <button type="button" className="icon-btn send-btn" onClick={() => void sendVoice()} aria-label={t('composer.stopRecording')} title={t('composer.stopRecording')}>
+            <SendIcon />
+          </button>
+        </div>
+      ) : (
+        <div className="composer">
+          <button
+            type="button"
+            className="icon-btn emoji-btn"
+            aria-label={t('composer.emoji')}
+            title={t('composer.emoji')}
+            aria-expanded={popover === 'emoji'}
+            onClick={() => setPopover((p) => (p === 'emoji' ? null : 'emoji'))}
+          >
+            <EmojiIcon />
+          </button>
+          {!editing && (
+            <button
+              type="button"
+              className="icon-btn attach-btn"
+              aria-label={t('composer.attach')}
+              title={t('composer.attach')}
+              aria-haspopup="menu"
+              aria-expanded={popover === 'attach'}
+              onClick={() => setPopover((p) => (p === 'attach' ? null : 'attach'))}
+            >
+              <AttachIcon />
+            </button>
+          )}
+          <textarea
+            ref={area}
+            rows={1}
+            value={text}
+            placeholder={t('composer.placeholder')}
+            aria-label={editing ? t('composer.editing') : t('composer.placeholder')}
+            onChange={(e) => onChange(e.target.value)}
+            onKeyDown={onKeyDown}
+          />
+          {editing ? (
+            <button type="button" className="icon-btn send-btn" onClick={() => void sendText()} aria-label={t('composer.save')} title={t('composer.save')} disabled={busy || (editing.kind === 'text' && empty)}>
+              <CheckIcon />
+            </button>
+          ) : empty ? (
+            <button type="button" className="icon-btn send-btn mic-btn" onClick={() => void startVoice()} aria-label={t('composer.record')} title={t('composer.record')}>
+              <MicIcon />
+            </button>
+          ) : (
+            <button type="button" className="icon-btn send-btn" onClick={() => void sendText()} aria-label={t('composer.send')} title={t('composer.send')}>
+              <SendIcon />
+            </button>
+          )}
+        </div>
+      )}
+      <input
+        ref={mediaInput}
+        type="file"
+        accept="image/*,video/*"
+        hidden
+        data-testid="media-input"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) setDialog({ kind: 'file', file, as: file.type.startsWith('video/') ? 'video' : 'image' });
+        }}
       />
-      <button className="icon-btn send-btn" onClick={send} aria-label={t('composer.send')} disabled={!text.trim()}>
-        <SendIcon />
-      </button>
+      <input
+        ref={docInput}
+        type="file"
+        hidden
+        data-testid="document-input"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) setDialog({ kind: 'file', file, as: 'document' });
+        }}
+      />
+      {dialog?.kind === 'file' && <FilePreviewDialog file={dialog.file} kind={dialog.as} onClose={() => setDialog(null)} onSend={(caption) => sendFile(dialog.file, dialog.as, caption)} />}
+      {dialog?.kind === 'location' && (
+        <LocationDialog
+          onClose={() => setDialog(null)}
+          onSend={(v) => {
+            setDialog(null);
+            void store.send(chatId, 'location', { ...v }, quote);
+            if (replyTo) onCancelMode?.();
+            onSent?.();
+          }}
+        />
+      )}
+      {dialog?.kind === 'contact' && (
+        <ContactDialog
+          onClose={() => setDialog(null)}
+          onSend={(v) => {
+            setDialog(null);
+            void store.send(chatId, 'contact', { contacts: [{ name: v.name, phones: [{ number: v.phone }] }] }, quote);
+            if (replyTo) onCancelMode?.();
+            onSent?.();
+          }}
+        />
+      )}
     </div>
   );
 }

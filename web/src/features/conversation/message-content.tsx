@@ -1,14 +1,416 @@
-/** The content of a message, by kind. */
+/**
+ * The content of a message, by kind: text (links, large emoji-only), photo (thumbnail first, then
+ * the file; a lightbox on click), video, voice note (player with waveform), audio, document,
+ * sticker, location card, contact cards.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n/index.js';
-import type { ClientMessage } from '../../lib/store.js';
+import { store, type ClientMessage } from '../../lib/store.js';
+import { navigate } from '../../lib/router.js';
+import { errorMessage } from '../auth/auth-screen.js';
+import { initials } from '../../ui/avatar.js';
+import { emojiOnlyCount } from '../../ui/emoji.js';
+import { CloseIcon, ContactIcon, DocumentIcon, DownloadIcon, LocationIcon, MicIcon, PauseIcon, PlayIcon } from '../../ui/icons.js';
+import { formatDuration, formatSize, mediaInfo, thumbnailSrc } from './media.js';
+
+type Content = Record<string, unknown>;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** The editable text of a message: its text, or its caption. */
+export function textOf(m: Pick<ClientMessage, 'kind' | 'content'>): string {
+  const c = (m.content ?? {}) as Content;
+  return m.kind === 'text' ? (str(c.text) ?? '') : (str(c.caption) ?? '');
+}
+
+/** Kinds drawn without the bubble's background. */
+export function isBare(m: ClientMessage): boolean {
+  if (m.deletedAt) return false;
+  if (m.kind === 'sticker') return true;
+  return m.kind === 'text' && emojiOnlyCount(textOf(m)) > 0 && emojiOnlyCount(textOf(m)) <= 3;
+}
 
 export function MessageContent({ message: m }: { message: ClientMessage }) {
   const { t } = useI18n();
-  const c = (m.content ?? {}) as Record<string, unknown>;
+  const c = (m.content ?? {}) as Content;
+  const caption = str(c.caption);
   switch (m.kind) {
     case 'text':
-      return <span className="bubble-text">{String(c.text ?? '')}</span>;
+      return <TextBody text={str(c.text) ?? ''} />;
+    case 'image':
+      return (
+        <>
+          <ImageBody message={m} content={c} />
+          {caption && <TextBody text={caption} className="bubble-caption" />}
+        </>
+      );
+    case 'video':
+      return (
+        <>
+          <VideoBody message={m} content={c} />
+          {caption && <TextBody text={caption} className="bubble-caption" />}
+        </>
+      );
+    case 'voice':
+      return m.mediaId ? <VoicePlayer src={store.api.mediaUrl(m.mediaId)} durationMs={num(c.durationMs)} waveform={Array.isArray(c.waveform) ? (c.waveform as number[]) : undefined} /> : null;
+    case 'audio':
+      return (
+        <div className="audio-body">
+          {m.mediaId && <audio controls preload="metadata" src={store.api.mediaUrl(m.mediaId)} aria-label={t('message.audio')} />}
+          {num(c.durationMs) !== undefined && <span className="media-duration">{formatDuration(num(c.durationMs)!)}</span>}
+        </div>
+      );
+    case 'document':
+      return (
+        <>
+          <DocumentBody message={m} content={c} />
+          {caption && <TextBody text={caption} className="bubble-caption" />}
+        </>
+      );
+    case 'sticker':
+      return m.mediaId ? <img className="sticker" src={store.api.mediaUrl(m.mediaId)} alt={t('message.sticker')} width={160} height={160} loading="lazy" /> : null;
+    case 'location':
+      return <LocationCard content={c} />;
+    case 'contact':
+      return <ContactCards content={c} />;
     default:
-      return <span className="bubble-text">{t(`message.${m.kind === 'image' ? 'photo' : m.kind}` as 'message.photo')}</span>;
+      return <span className="bubble-text bubble-unsupported">{t('message.unsupported')}</span>;
   }
+}
+
+// ---- text ---------------------------------------------------------------------------------------
+
+const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
+const TRAILING = /[.,:;!?'")\]}>]+$/;
+
+/** Split a text into strings and links (http, https, www.). */
+export function linkify(text: string): ReactNode[] {
+  const out: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_RE)) {
+    let url = match[0];
+    const trail = TRAILING.exec(url)?.[0] ?? '';
+    // keep a closing parenthesis that closes one inside the URL (wikipedia links)
+    url = url.slice(0, url.length - trail.length);
+    if (!url) continue;
+    const start = match.index;
+    if (start > last) out.push(text.slice(last, start));
+    const href = url.toLowerCase().startsWith('www.') ? `https://${url}` : url;
+    out.push(
+      <a key={start} href={href} target="_blank" rel="noopener noreferrer">
+        {url}
+      </a>,
+    );
+    last = start + url.length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+function TextBody({ text, className = '' }: { text: string; className?: string }) {
+  const emoji = emojiOnlyCount(text);
+  if (emoji > 0 && emoji <= 3) return <span className={`bubble-text emoji-only emoji-${emoji} ${className}`}>{text.trim()}</span>;
+  return <span className={`bubble-text ${className}`}>{linkify(text)}</span>;
+}
+
+// ---- photo and video ----------------------------------------------------------------------------
+
+function frameStyle(c: Content) {
+  const w = num(c.width);
+  const h = num(c.height);
+  return w && h ? { aspectRatio: `${w} / ${h}` } : undefined;
+}
+
+function ImageBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
+  const { t } = useI18n();
+  const [loaded, setLoaded] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const [open, setOpen] = useState(false);
+  const thumb = thumbnailSrc(c.thumbnail);
+  const caption = str(c.caption);
+  const src = m.mediaId ? store.api.mediaUrl(m.mediaId) : undefined;
+  return (
+    <>
+      <button type="button" className={`media-frame image-frame${loaded ? ' loaded' : ''}`} style={frameStyle(c)} onClick={() => src && setOpen(true)} aria-label={t('message.openPhoto')}>
+        {thumb && !loaded && <img className="media-thumb" src={thumb} alt="" aria-hidden="true" />}
+        {src && !failed && <img className="media-full" src={src} alt={caption ?? t('message.photo')} loading="lazy" onLoad={() => setLoaded(true)} onError={() => setFailed(true)} />}
+        {(failed || (!thumb && !loaded)) && <span className="media-placeholder" aria-hidden="true">📷</span>}
+      </button>
+      {open && src && <Lightbox src={src} alt={caption ?? t('message.photo')} caption={caption} onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+/** The photo at full size over everything; Escape, the close button or the backdrop close it. */
+export function Lightbox({ src, alt, caption, onClose }: { src: string; alt: string; caption?: string | undefined; onClose(): void }) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    ref.current?.querySelector<HTMLElement>('button')?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        close.current();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      previous?.focus?.();
+    };
+  }, []);
+  return (
+    <div className="lightbox" role="dialog" aria-modal="true" aria-label={alt} ref={ref} onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="lightbox-bar">
+        <a className="icon-btn" href={src} download aria-label={t('message.download')} title={t('message.download')}>
+          <DownloadIcon />
+        </a>
+        <button type="button" className="icon-btn" onClick={onClose} aria-label={t('common.close')} title={t('common.close')}>
+          <CloseIcon />
+        </button>
+      </div>
+      <img src={src} alt={alt} onMouseDown={(e) => e.stopPropagation()} />
+      {caption && <p className="lightbox-caption">{caption}</p>}
+    </div>
+  );
+}
+
+function VideoBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
+  const { t } = useI18n();
+  const duration = num(c.durationMs);
+  return (
+    <div className="media-frame video-frame" style={frameStyle(c)}>
+      {m.mediaId ? (
+        <video controls preload="metadata" playsInline poster={thumbnailSrc(c.thumbnail)} src={store.api.mediaUrl(m.mediaId)} aria-label={str(c.caption) ?? t('message.video')} />
+      ) : (
+        <span className="media-placeholder">🎥</span>
+      )}
+      {duration !== undefined && <span className="media-duration overlay">{formatDuration(duration)}</span>}
+    </div>
+  );
+}
+
+// ---- voice notes --------------------------------------------------------------------------------
+
+let playingNow: HTMLAudioElement | null = null;
+
+function VoicePlayer({ src, durationMs, waveform }: { src: string; durationMs?: number | undefined; waveform?: number[] | undefined }) {
+  const { t } = useI18n();
+  const audio = useRef<HTMLAudioElement>(null);
+  const [playing, setPlaying] = useState(false);
+  const [position, setPosition] = useState(0);
+  const [duration, setDuration] = useState(durationMs ?? 0);
+  const bars = waveform?.length ? waveform.slice(0, 64) : null;
+  const progress = duration ? Math.min(1, position / duration) : 0;
+
+  const toggle = () => {
+    const el = audio.current;
+    if (!el) return;
+    if (el.paused) {
+      if (playingNow && playingNow !== el) playingNow.pause();
+      playingNow = el;
+      void el.play().catch(() => setPlaying(false));
+    } else el.pause();
+  };
+
+  return (
+    <div className="voice" data-playing={playing}>
+      <span className="voice-avatar" aria-hidden="true">
+        <MicIcon />
+      </span>
+      <button type="button" className="icon-btn voice-play" onClick={toggle} aria-label={`${playing ? t('message.pause') : t('message.play')} · ${t('message.voice')}`}>
+        {playing ? <PauseIcon /> : <PlayIcon />}
+      </button>
+      <div className="voice-track">
+        {bars ? (
+          <div className="waveform" aria-hidden="true">
+            {bars.map((v, i) => (
+              <span key={i} className={i / bars.length < progress ? 'played' : ''} style={{ height: `${Math.max(8, v)}%` }} />
+            ))}
+          </div>
+        ) : (
+          <div className="voice-line" aria-hidden="true">
+            <span style={{ width: `${progress * 100}%` }} />
+          </div>
+        )}
+        <input
+          type="range"
+          className="voice-seek"
+          min={0}
+          max={Math.max(1, Math.round(duration))}
+          step={100}
+          value={Math.round(position)}
+          aria-label={t('message.position')}
+          aria-valuetext={formatDuration(position)}
+          onChange={(e) => {
+            const ms = Number(e.target.value);
+            setPosition(ms);
+            if (audio.current) audio.current.currentTime = ms / 1000;
+          }}
+        />
+        <span className="voice-time">{formatDuration(playing || position > 0 ? position : duration)}</span>
+      </div>
+      <audio
+        ref={audio}
+        src={src}
+        preload="metadata"
+        onPlay={() => setPlaying(true)}
+        onPause={() => setPlaying(false)}
+        onEnded={() => {
+          setPlaying(false);
+          setPosition(0);
+        }}
+        onTimeUpdate={(e) => setPosition(e.currentTarget.currentTime * 1000)}
+        onLoadedMetadata={(e) => {
+          const d = e.currentTarget.duration;
+          if (!durationMs && Number.isFinite(d)) setDuration(d * 1000);
+        }}
+      />
+    </div>
+  );
+}
+
+// ---- documents ----------------------------------------------------------------------------------
+
+function DocumentBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
+  const { t, locale } = useI18n();
+  const [size, setSize] = useState<number | null>(null);
+  const name = str(c.fileName) ?? t('message.document');
+  const ext = /\.([a-z0-9]{1,8})$/i.exec(name)?.[1]?.toUpperCase();
+  useEffect(() => {
+    let live = true;
+    if (m.mediaId && !m.pending) void mediaInfo(m.mediaId).then((info) => live && info && setSize(info.size));
+    return () => {
+      live = false;
+    };
+  }, [m.mediaId, m.pending]);
+  const details = [ext, size !== null ? formatSize(size, locale) : null, num(c.pageCount) ? `${num(c.pageCount)} p.` : null].filter(Boolean).join(' · ');
+  return (
+    <div className="document">
+      <span className="document-icon" aria-hidden="true">
+        <DocumentIcon />
+      </span>
+      <span className="document-text">
+        <span className="document-name">{name}</span>
+        {details && <span className="document-details">{details}</span>}
+      </span>
+      {m.mediaId && (
+        <a className="icon-btn document-download" href={store.api.mediaUrl(m.mediaId)} download={name} aria-label={`${t('message.download')} ${name}`} title={t('message.download')}>
+          <DownloadIcon />
+        </a>
+      )}
+    </div>
+  );
+}
+
+// ---- location -----------------------------------------------------------------------------------
+
+export function osmUrl(lat: number, lon: number): string {
+  const la = lat.toFixed(6);
+  const lo = lon.toFixed(6);
+  return `https://www.openstreetmap.org/?mlat=${la}&mlon=${lo}#map=16/${la}/${lo}`;
+}
+
+function LocationCard({ content: c }: { content: Content }) {
+  const { t, locale } = useI18n();
+  const lat = num(c.latitude);
+  const lon = num(c.longitude);
+  if (lat === undefined || lon === undefined) return <span className="bubble-text">{t('message.location')}</span>;
+  const name = str(c.name);
+  const address = str(c.address);
+  const fmt = new Intl.NumberFormat(locale, { minimumFractionDigits: 5, maximumFractionDigits: 5 });
+  const coords = `${fmt.format(lat)}, ${fmt.format(lon)}`;
+  return (
+    <div className="location">
+      <a className="location-map" href={osmUrl(lat, lon)} target="_blank" rel="noopener noreferrer" aria-label={t('message.mapOf', { name: name ?? coords })}>
+        <span className="location-pin" aria-hidden="true">
+          <LocationIcon />
+        </span>
+      </a>
+      <div className="location-text">
+        <strong className="location-name">{name ?? t('message.location')}</strong>
+        {address && <span className="location-address">{address}</span>}
+        <span className="location-coords">{coords}</span>
+        <a href={osmUrl(lat, lon)} target="_blank" rel="noopener noreferrer" className="location-link">
+          {t('message.openMap')}
+        </a>
+      </div>
+    </div>
+  );
+}
+
+// ---- contact cards ------------------------------------------------------------------------------
+
+interface Card {
+  name: string;
+  phones: { number: string; label?: string }[];
+  organization?: string;
+  emails?: string[];
+}
+
+function ContactCards({ content: c }: { content: Content }) {
+  const cards = Array.isArray(c.contacts) ? (c.contacts as Card[]) : [];
+  return (
+    <div className="contact-cards">
+      {cards.map((card, i) => (
+        <ContactCardView key={i} card={card} />
+      ))}
+    </div>
+  );
+}
+
+function ContactCardView({ card }: { card: Card }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const phones = Array.isArray(card.phones) ? card.phones : [];
+  const first = phones[0]?.number;
+  const open = async () => {
+    if (!first) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const chat = await store.openChatWith(first.replace(/[\s().-]/g, ''));
+      navigate(`/chat/${encodeURIComponent(chat.id)}`);
+    } catch (err) {
+      setError(errorMessage(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="contact-card">
+      <div className="contact-card-head">
+        <span className="avatar contact-card-avatar" aria-hidden="true">
+          {card.name ? initials(card.name) : <ContactIcon />}
+        </span>
+        <div className="contact-card-text">
+          <strong>{card.name}</strong>
+          {card.organization && <span className="contact-card-org">{card.organization}</span>}
+          <ul className="contact-card-phones">
+            {phones.map((p, i) => (
+              <li key={i}>
+                <a href={`tel:${p.number.replace(/[^\d+]/g, '')}`}>{p.number}</a>
+                {p.label && <span className="contact-card-label"> · {p.label}</span>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+      {first && (
+        <button type="button" className="contact-card-action" onClick={() => void open()} disabled={busy}>
+          {t('message.messageContact')}
+        </button>
+      )}
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
 }

@@ -1,0 +1,254 @@
+/**
+ * Media helpers for the conversation: previews made on the device (thumbnails, dimensions,
+ * durations, voice waveforms), the recorder's format, formatting of sizes and durations, and the
+ * file metadata the server knows (GET /v1/media/:id/info).
+ */
+import type { Media } from '#contracts/models.js';
+import { store } from '../../lib/store.js';
+
+/** The largest thumbnail we aim for, in base64 characters (the server allows 16 KiB). */
+const THUMB_MAX_CHARS = 10_000;
+
+/** A thumbnail as sent in content (base64, or already a data URL) → something <img src> takes. */
+export function thumbnailSrc(thumbnail: unknown): string | undefined {
+  if (typeof thumbnail !== 'string' || !thumbnail) return undefined;
+  if (thumbnail.startsWith('data:')) return thumbnail;
+  const mime = thumbnail.startsWith('iVBOR') ? 'image/png' : thumbnail.startsWith('UklGR') ? 'image/webp' : 'image/jpeg';
+  return `data:${mime};base64,${thumbnail}`;
+}
+
+/** Draw a source into a small JPEG and return its base64 (no data: prefix), ≤ ~10 KB. */
+export function makeThumbnail(source: CanvasImageSource, width: number, height: number): string | undefined {
+  if (!width || !height) return undefined;
+  for (const [side, quality] of [
+    [96, 0.7],
+    [72, 0.6],
+    [48, 0.5],
+  ] as const) {
+    const scale = Math.min(1, side / Math.max(width, height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return undefined;
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    let url: string;
+    try {
+      url = canvas.toDataURL('image/jpeg', quality);
+    } catch {
+      return undefined;
+    }
+    const b64 = url.slice(url.indexOf(',') + 1);
+    if (url.startsWith('data:image/jpeg') && b64.length <= THUMB_MAX_CHARS) return b64;
+  }
+  return undefined;
+}
+
+function loadImage(url: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error('image'));
+    img.src = url;
+  });
+}
+
+export interface ImageInfo {
+  width?: number;
+  height?: number;
+  thumbnail?: string;
+}
+
+/** Dimensions and thumbnail of an image file; empty when the browser cannot decode it. */
+export async function describeImage(file: Blob): Promise<ImageInfo> {
+  const url = URL.createObjectURL(file);
+  try {
+    const img = await loadImage(url);
+    const width = img.naturalWidth;
+    const height = img.naturalHeight;
+    if (!width || !height) return {};
+    return { width, height, thumbnail: makeThumbnail(img, width, height) };
+  } catch {
+    return {};
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
+const IMAGE_LIMIT = 5 * 1024 * 1024;
+
+/**
+ * Photos are JPEG or PNG of at most 5 MiB (as WhatsApp). Another image type (WebP, GIF, HEIC the
+ * browser decodes…) or a larger photo is re-encoded on the device as a JPEG, at most 2560 px.
+ */
+export async function prepareImage(file: File): Promise<Blob> {
+  if (IMAGE_TYPES.has(file.type) && file.size <= IMAGE_LIMIT) return file;
+  const url = URL.createObjectURL(file);
+  try {
+    const img = await loadImage(url);
+    const scale = Math.min(1, 2560 / Math.max(img.naturalWidth, img.naturalHeight));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+    canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+    canvas.getContext('2d')?.drawImage(img, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/jpeg', 0.85));
+    return blob ?? file;
+  } catch {
+    return file; // the server explains what is wrong
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export interface VideoInfo {
+  width?: number;
+  height?: number;
+  durationMs?: number;
+  thumbnail?: string;
+}
+
+/** Dimensions, duration and a poster thumbnail of a video file, as far as the browser can tell. */
+export async function describeVideo(file: Blob): Promise<VideoInfo> {
+  const url = URL.createObjectURL(file);
+  const video = document.createElement('video');
+  video.muted = true;
+  video.preload = 'auto';
+  video.playsInline = true;
+  try {
+    await withTimeout(
+      new Promise<void>((resolve, reject) => {
+        video.onloadeddata = () => resolve();
+        video.onerror = () => reject(new Error('video'));
+        video.src = url;
+      }),
+      5000,
+    );
+    const info: VideoInfo = {};
+    if (video.videoWidth && video.videoHeight) {
+      info.width = video.videoWidth;
+      info.height = video.videoHeight;
+    }
+    if (Number.isFinite(video.duration)) info.durationMs = Math.round(video.duration * 1000);
+    try {
+      await withTimeout(
+        new Promise<void>((resolve) => {
+          video.onseeked = () => resolve();
+          video.currentTime = Math.min(0.1, video.duration || 0);
+        }),
+        2000,
+      );
+    } catch {
+      // keep the first frame
+    }
+    if (info.width && info.height) info.thumbnail = makeThumbnail(video, info.width, info.height);
+    return info;
+  } catch {
+    return {};
+  } finally {
+    video.removeAttribute('src');
+    URL.revokeObjectURL(url);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))]);
+}
+
+/** Recording formats in order of preference: Ogg-Opus (as WhatsApp), MP4/AAC, then WebM-Opus. */
+export const RECORDER_TYPES = ['audio/ogg;codecs=opus', 'audio/mp4', 'audio/webm;codecs=opus'] as const;
+
+export function pickRecorderType(): string | undefined {
+  if (typeof MediaRecorder === 'undefined') return undefined;
+  return RECORDER_TYPES.find((type) => {
+    try {
+      return MediaRecorder.isTypeSupported(type);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The file extension that goes with a recorded MIME type. */
+export function extensionFor(mime: string): string {
+  if (mime.startsWith('audio/ogg')) return 'ogg';
+  if (mime.startsWith('audio/mp4')) return 'm4a';
+  if (mime.startsWith('audio/webm')) return 'webm';
+  return 'bin';
+}
+
+/**
+ * About `bars` levels (0–100) of a recording, from its decoded samples (peak of each slice, scaled
+ * to the loudest). Undefined when the browser cannot decode the recording.
+ */
+export async function computeWaveform(blob: Blob, bars = 40): Promise<number[] | undefined> {
+  const Ctx = (window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext) as typeof AudioContext | undefined;
+  if (!Ctx) return undefined;
+  let ctx: AudioContext | undefined;
+  try {
+    ctx = new Ctx();
+    const audio = await ctx.decodeAudioData(await blob.arrayBuffer());
+    const data = audio.getChannelData(0);
+    if (!data.length) return undefined;
+    const size = Math.max(1, Math.floor(data.length / bars));
+    const peaks: number[] = [];
+    for (let b = 0; b < bars; b++) {
+      let peak = 0;
+      const end = Math.min(data.length, (b + 1) * size);
+      for (let i = b * size; i < end; i++) peak = Math.max(peak, Math.abs(data[i] ?? 0));
+      peaks.push(peak);
+    }
+    const max = Math.max(...peaks) || 1;
+    return peaks.map((p) => Math.max(0, Math.min(100, Math.round((p / max) * 100))));
+  } catch {
+    return undefined;
+  } finally {
+    void ctx?.close().catch(() => undefined);
+  }
+}
+
+/** 0:07, 1:05, 1:02:03 */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** 820 B, 12 KB, 3.4 MB — with the locale's decimal separator. */
+export function formatSize(bytes: number, locale: string): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const digits = u === 0 || v >= 10 ? 0 : 1;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v)} ${units[u]}`;
+}
+
+const infoCache = new Map<string, Promise<Media | null>>();
+
+/** What the server knows of a file (type, size, name), fetched once per media id. */
+export function mediaInfo(mediaId: string): Promise<Media | null> {
+  let p = infoCache.get(mediaId);
+  if (!p) {
+    p = store.api.request<Media>('GET', `/v1/media/${encodeURIComponent(mediaId)}/info`).catch(() => {
+      infoCache.delete(mediaId);
+      return null;
+    });
+    infoCache.set(mediaId, p);
+  }
+  return p;
+}
+
+/** Keep a file name within the 255 characters the content allows, extension kept. */
+export function safeFileName(name: string): string {
+  const clean = name.trim() || 'file';
+  if (clean.length <= 255) return clean;
+  const dot = clean.lastIndexOf('.');
+  const ext = dot > 0 && clean.length - dot <= 16 ? clean.slice(dot) : '';
+  return clean.slice(0, 255 - ext.length) + ext;
+}
