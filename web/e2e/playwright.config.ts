@@ -17,7 +17,7 @@ export default defineConfig({
   testDir: '.',
   testMatch: '*.e2e.ts',
   outputDir: '../../test-results/e2e',
-  timeout: 45_000,
+  timeout: 90_000,
   expect: { timeout: 8_000 },
   workers: 1,
   retries: process.env.CI ? 1 : 0,

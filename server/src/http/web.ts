@@ -33,7 +33,7 @@ export function webRoutes(dist = WEB_DIST): FastifyPluginAsync {
     app.get('/', shell);
     app.get('/*', (req, reply) => {
       const url = req.url.split('?')[0] ?? '';
-      if (url.startsWith('/v1/') || url === '/v1' || url.startsWith('/healthz')) {
+      if (url.startsWith('/v1/') || url === '/v1' || url.startsWith('/healthz') || url.startsWith('/assets/')) {
         return reply.status(404).send(body('NOT_FOUND', `No route for ${req.method} ${url}.`));
       }
       return shell(req, reply);

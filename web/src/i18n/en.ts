@@ -4,7 +4,7 @@ export const en = {
   'app.offline': 'You are offline. Messages will be sent when the connection is back.',
   'app.connecting': 'Connecting…',
   'auth.title': 'Sign in to Parley',
-  'auth.subtitle': 'Enter your phone number. We will send you a 6-digit code.',
+  'auth.subtitle': 'Enter your phone number. We will send you a 6‑digit code.',
   'auth.country': 'Country',
   'auth.phone': 'Phone number',
   'auth.phonePlaceholder': '6 12 34 56 78',

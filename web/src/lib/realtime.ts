@@ -60,12 +60,14 @@ export class RealtimeClient {
     if (!this.stopped) return;
     this.stopped = false;
     window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
     this.open();
   }
 
   stop(): void {
     this.stopped = true;
     window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
     clearTimeout(this.reconnectTimer);
     this.ws?.close(1000, 'bye');
     this.ws = null;
@@ -100,6 +102,20 @@ export class RealtimeClient {
       this.attempt = 0;
       this.open();
     }
+  };
+
+  /** The device lost its network: an open socket can look alive for minutes; drop it now. */
+  private onOffline = () => {
+    const ws = this.ws;
+    if (!ws || this.stopped) return;
+    this.ws = null;
+    ws.onclose = null;
+    ws.onmessage = null;
+    ws.close();
+    this.failPending(new ApiError('NETWORK', 'Connection lost.'));
+    this.setStatus('offline');
+    clearTimeout(this.reconnectTimer);
+    this.scheduleReconnect();
   };
 
   private setStatus(s: ConnectionStatus): void {

@@ -1,7 +1,7 @@
 /** Round avatar: the profile photo when visible, else initials on a colour derived from the id. */
 import { store } from '../lib/store.js';
 
-const COLORS = ['#6b8e23', '#1e88e5', '#8e24aa', '#e53935', '#00897b', '#f4511e', '#3949ab', '#c0ca33', '#5d4037', '#d81b60'];
+const COLORS = ['#6b8e23', '#1e88e5', '#8e24aa', '#e53935', '#00897b', '#f4511e', '#3949ab', '#827717', '#5d4037', '#d81b60'];
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
