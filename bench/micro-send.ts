@@ -1,0 +1,45 @@
+/**
+ * Micro-benchmark of the server's send path without sockets: N concurrent sendMessage calls
+ * through the write queue on a temporary SQLite database. Prints messages/s.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../server/src/app.js';
+import { loadConfig } from '../server/src/config/load.js';
+import pino from 'pino';
+import { sendMessage, markDelivered } from '../server/src/domain/messaging/index.js';
+import { ensureDirectChat } from '../server/src/domain/messaging/chats.js';
+import { newId } from '../server/src/platform/ids.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-micro-'));
+const config = loadConfig({}, { PARLEY_DATA_DIR: dir, PORT: 0, PARLEY_LOG_LEVEL: 'silent', PARLEY_SQLITE_SYNCHRONOUS: (process.env.SYNC as 'FULL' | 'NORMAL') ?? 'FULL' });
+const app = await buildApp(config, { logger: pino({ level: 'silent' }) });
+const { ctx } = app;
+const pairs = 200;
+const accounts: string[] = [];
+for (let i = 0; i < pairs * 2; i++) {
+  const id = newId('acc');
+  accounts.push(id);
+  await ctx.db.insertInto('accounts').values({ id, phone: `+3361${String(i).padStart(7, '0')}`, display_name: '', about: '', photo_media_id: null, privacy_last_seen: 'everyone', privacy_online: 'everyone', privacy_photo: 'everyone', privacy_about: 'everyone', read_receipts: 1, last_seen_at: null, update_seq: 0, created_at: Date.now() }).execute();
+}
+const chats: string[] = [];
+for (let i = 0; i < pairs; i++) chats.push(await ctx.writes.run((tx) => ensureDirectChat(tx, accounts[2 * i]!, accounts[2 * i + 1]!, Date.now())));
+const total = Number(process.env.N ?? 20000);
+let n = 0;
+const t0 = performance.now();
+const inflight = 400;
+await Promise.all(
+  Array.from({ length: inflight }, async (_, w) => {
+    while (n < total) {
+      const i = n++;
+      const pair = (w + i) % pairs;
+      const r = await sendMessage(ctx, { accountId: accounts[2 * pair]!, deviceId: 'dev_x' }, { chatId: chats[pair]!, clientId: `c${i}`, kind: 'text', content: { text: `m${i}` } });
+      if (process.env.RECEIPTS) await markDelivered(ctx, accounts[2 * pair + 1]!, new Map([[chats[pair]!, r.message.seq]]));
+    }
+  }),
+);
+const s = (performance.now() - t0) / 1000;
+console.log(`${total} sends${process.env.RECEIPTS ? ' + delivery receipts' : ''} in ${s.toFixed(2)} s: ${(total / s).toFixed(0)} msg/s`);
+await app.close();
+fs.rmSync(dir, { recursive: true, force: true });

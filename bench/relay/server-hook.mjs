@@ -1,0 +1,147 @@
+// Benchmark instrumentation preloaded into the server under test (`node --expose-gc --import
+// ./bench/relay/server-hook.mjs …`); it changes nothing in the server's own code paths.
+//
+// On SIGUSR2 it runs, in name order, the JSON command files found in BENCH_CTL_DIR (deleting each),
+// and answers each by writing JSON to the command's `out` path (atomically: temp file + rename):
+//   {"cmd":"gc","out":…}          full GC twice, then process.memoryUsage() — a GC-settled reading;
+//   {"cmd":"prof-start","out":…}  start the V8 CPU profiler (node:inspector, in this thread);
+//   {"cmd":"prof-stop","out":…}   stop it and write the .cpuprofile to `out`.
+//   {"cmd":"sql-stats","out":…}  (with BENCH_SQL_STATS=1) calls and time per SQL statement since
+//                                the previous sql-stats, for servers that use better-sqlite3.
+// It also exits when orphaned (its parent, the benchmark, died without cleaning up), so no server
+// is ever left running.
+import fs from 'node:fs';
+import process from 'node:process';
+import inspector from 'node:inspector';
+import { createRequire, findSourceMap } from 'node:module';
+import { setInterval } from 'node:timers';
+
+const ctlDir = process.env.BENCH_CTL_DIR;
+
+// With BENCH_SQL_STATS=1: count calls and wall time of every prepared statement (diagnostic only;
+// wrapping adds a little overhead, so the measured runs never enable it).
+let sqlStats = new Map();
+if (process.env.BENCH_SQL_STATS === '1') {
+  const Database = createRequire(import.meta.url)('better-sqlite3');
+  const prepare = Database.prototype.prepare;
+  Database.prototype.prepare = function (sql) {
+    const stmt = prepare.call(this, sql);
+    for (const method of ['run', 'all', 'get']) {
+      const original = stmt[method];
+      stmt[method] = function (...args) {
+        const t0 = process.hrtime.bigint();
+        try {
+          return original.apply(this, args);
+        } finally {
+          let entry = sqlStats.get(sql);
+          if (!entry) sqlStats.set(sql, (entry = { calls: 0, ns: 0n }));
+          entry.calls++;
+          entry.ns += process.hrtime.bigint() - t0;
+        }
+      };
+    }
+    return stmt;
+  };
+}
+const gc = globalThis.gc;
+let session;
+
+function answer(out, value) {
+  const tmp = `${out}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(value));
+  fs.renameSync(tmp, out);
+}
+
+function post(method, params) {
+  return new Promise((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+/** Map call frames of transpiled TypeScript (tsx keeps inline source maps) back to .ts lines. */
+function toSourcePositions(profile) {
+  const maps = new Map();
+  for (const node of profile.nodes) {
+    const cf = node.callFrame;
+    if (!cf.url || !cf.url.startsWith('file:') || cf.url.includes('/node_modules/')) continue;
+    if (!maps.has(cf.url)) {
+      let map;
+      try {
+        map = findSourceMap(cf.url);
+      } catch {
+        map = undefined;
+      }
+      maps.set(cf.url, map);
+    }
+    const entry = maps.get(cf.url)?.findEntry(cf.lineNumber, cf.columnNumber);
+    if (entry && typeof entry.originalLine === 'number') {
+      cf.lineNumber = entry.originalLine;
+      cf.columnNumber = entry.originalColumn;
+    }
+  }
+  return profile;
+}
+
+async function handle(command) {
+  switch (command.cmd) {
+    case 'gc':
+      if (typeof gc === 'function') {
+        gc();
+        gc();
+      }
+      return { gc: typeof gc === 'function', ...process.memoryUsage() };
+    case 'prof-start':
+      session ??= new inspector.Session();
+      try {
+        session.connect();
+      } catch {
+        // already connected
+      }
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: command.intervalUs ?? 500 });
+      await post('Profiler.start');
+      return { started: true };
+    case 'prof-stop': {
+      const { profile } = await post('Profiler.stop');
+      await post('Profiler.disable');
+      return toSourcePositions(profile);
+    }
+    case 'sql-stats': {
+      const out = [...sqlStats].map(([sql, e]) => ({ sql, calls: e.calls, ms: Number(e.ns) / 1e6 }));
+      sqlStats = new Map();
+      return out;
+    }
+    default:
+      return { error: `unknown command ${command.cmd}` };
+  }
+}
+
+let chain = Promise.resolve();
+process.on('SIGUSR2', () => {
+  if (!ctlDir) return;
+  let names;
+  try {
+    names = fs.readdirSync(ctlDir).filter((n) => n.endsWith('.json')).sort();
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = `${ctlDir}/${name}`;
+    let command;
+    try {
+      command = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fs.rmSync(file);
+    } catch {
+      continue; // already taken by an earlier signal, or half written (its own signal follows)
+    }
+    chain = chain.then(() =>
+      handle(command).then(
+        (value) => answer(command.out, value),
+        (err) => answer(command.out, { error: String(err) }),
+      ),
+    );
+  }
+});
+
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(1);
+}, 1000).unref();
