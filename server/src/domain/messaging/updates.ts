@@ -100,7 +100,10 @@ export async function currentUpdateSeq(db: Kysely<DB>, accountId: string): Promi
 
 /** Remember how far a device got (for operators and pruning); cheap and idempotent. */
 export async function recordDeviceAck(ctx: Ctx, deviceId: string, seq: number): Promise<void> {
-  await ctx.db.updateTable('devices').set({ acked_seq: seq }).where('id', '=', deviceId).where('acked_seq', '<', seq).execute();
+  // Through the write queue: it joins the next group commit instead of paying its own fsync.
+  await ctx.writes.run(async (tx) => {
+    await tx.updateTable('devices').set({ acked_seq: seq }).where('id', '=', deviceId).where('acked_seq', '<', seq).execute();
+  });
 }
 
 /** Delete update records older than the retention period. */
