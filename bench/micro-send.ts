@@ -21,7 +21,7 @@ const accounts: string[] = [];
 for (let i = 0; i < pairs * 2; i++) {
   const id = newId('acc');
   accounts.push(id);
-  await ctx.db.insertInto('accounts').values({ id, phone: `+3361${String(i).padStart(7, '0')}`, display_name: '', about: '', photo_media_id: null, privacy_last_seen: 'everyone', privacy_online: 'everyone', privacy_photo: 'everyone', privacy_about: 'everyone', read_receipts: 1, last_seen_at: null, update_seq: 0, created_at: Date.now() }).execute();
+  await ctx.db.insertInto('accounts').values({ id, phone: `+3361${String(i).padStart(7, '0')}`, display_name: '', about: '', photo_media_id: null, privacy_last_seen: 'everyone', privacy_online: 'everyone', privacy_photo: 'everyone', privacy_about: 'everyone', read_receipts: 1, last_seen_at: null, update_seq: 0, created_at: Date.now(), kind: 'person' }).execute();
 }
 const chats: string[] = [];
 for (let i = 0; i < pairs; i++) chats.push(await ctx.writes.run((tx) => ensureDirectChat(tx, accounts[2 * i]!, accounts[2 * i + 1]!, Date.now())));

@@ -52,6 +52,7 @@ export async function seedDatabase(dir: string, accounts: number, pairs: number)
         last_seen_at: null,
         update_seq: 0,
         created_at: now,
+        kind: 'person',
       };
       const device: DevicesTable = {
         id: newId('dev'),

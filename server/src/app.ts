@@ -26,6 +26,7 @@ import { startMaintenance } from './workers/maintenance.js';
 import { webRoutes } from './http/web.js';
 import { Metrics } from './platform/metrics/metrics.js';
 import { AppError } from './errors.js';
+import { Hooks } from './platform/hooks/hooks.js';
 
 export interface AppDeps {
   clock?: Clock;
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
     mediaDir,
     codeSender,
     metrics,
+    hooks: new Hooks(log),
   };
 
   const app = Fastify({
@@ -133,6 +135,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
       stopMaintenance();
       await gateway.close();
       await app.close();
+      await ctx.hooks.idle();
       await writes.close();
       await bus.close();
       await database.close();

@@ -15,6 +15,7 @@ import type { Clock } from './platform/clock.js';
 import type { DB } from './tables.js';
 import type { CodeSender } from './domain/accounts/code-sender.js';
 import type { Metrics } from './platform/metrics/metrics.js';
+import type { Hooks } from './platform/hooks/hooks.js';
 
 /** What travels on the bus. Topics: `acc:<accountId>` for an account's devices, `presence:<accountId>` for watchers. */
 export type BusEvent =
@@ -44,6 +45,8 @@ export interface Ctx {
   mediaDir: string;
   codeSender: CodeSender;
   metrics: Metrics;
+  /** In-process domain hooks (after-commit reactions of one module to another's writes). */
+  hooks: Hooks;
 }
 
 /** Who is asking: a signed-in device of an account. */

@@ -21,6 +21,8 @@ export interface AccountsTable {
   last_seen_at: number | null;
   update_seq: number;
   created_at: number;
+  /** 'person' | 'business' */
+  kind: string;
 }
 
 export interface VerificationCodesTable {
@@ -143,6 +145,29 @@ export interface MediaTable {
   created_at: number;
 }
 
+export interface BusinessProfilesTable {
+  account_id: string;
+  name: string;
+  /** One of BUSINESS_CATEGORIES (contracts/business.ts). */
+  category: string;
+  description: string;
+  about: string;
+  address: string;
+  latitude: number | null;
+  longitude: number | null;
+  /** IANA time zone, e.g. Europe/Paris. */
+  timezone: string;
+  /** JSON BusinessHours. */
+  hours: string;
+  email: string;
+  /** JSON string[]. */
+  websites: string;
+  photo_media_id: string | null;
+  verified_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   verification_codes: VerificationCodesTable;
@@ -156,6 +181,7 @@ export interface DB {
   reactions: ReactionsTable;
   updates: UpdatesTable;
   media: MediaTable;
+  business_profiles: BusinessProfilesTable;
 }
 
 /** Generated is re-exported for modules that add tables later. */

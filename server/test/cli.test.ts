@@ -12,7 +12,7 @@ describe.skipIf(process.env.PARLEY_TEST_DB === 'postgres')('the parley command',
     const env = { ...process.env, PARLEY_DATA_DIR: dir, DATABASE_URL: '', PARLEY_LOG_LEVEL: 'silent' };
     const first = spawnSync(process.execPath, [bin, 'migrate'], { env, encoding: 'utf8' });
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/1 migration\(s\) applied/);
+    expect(first.stdout).toMatch(/[1-9][0-9]* migration\(s\) applied/);
     const second = spawnSync(process.execPath, [bin, 'migrate'], { env, encoding: 'utf8' });
     expect(second.stdout).toMatch(/0 migration\(s\) applied/);
     expect(fs.existsSync(path.join(dir, 'parley.db'))).toBe(true);

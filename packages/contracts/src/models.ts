@@ -4,6 +4,7 @@
  * the web app. TypeBox schemas double as TypeScript types and as JSON Schema for validation and
  * for the OpenAPI document.
  */
+import { BusinessBadge } from './business.js';
 import { Type, type Static } from '@sinclair/typebox';
 
 export const Id = (prefix: string) => Type.String({ pattern: `^${prefix}_[0-9a-z]{6,40}$`, maxLength: 48 });
@@ -58,8 +59,13 @@ export const Privacy = Type.Object({
 });
 export type Privacy = Static<typeof Privacy>;
 
+/** A person, or a business (tier 2 and 3), which has a business profile. */
+export const AccountKind = Type.Union([Type.Literal('person'), Type.Literal('business')]);
+export type AccountKind = Static<typeof AccountKind>;
+
 export const Me = Type.Object({
   id: Type.String(),
+  kind: AccountKind,
   phone: Type.String(),
   displayName: Type.String(),
   about: Type.String(),
@@ -72,6 +78,7 @@ export type Me = Static<typeof Me>;
 /** Another person's profile as the asker may see it (privacy applied). */
 export const PublicProfile = Type.Object({
   id: Type.String(),
+  kind: AccountKind,
   phone: Type.String(),
   displayName: Type.String(),
   about: Type.Union([Type.String(), Type.Null()]),
@@ -79,6 +86,8 @@ export const PublicProfile = Type.Object({
   /** The name the asker saved this number under, if any. */
   contactName: Type.Union([Type.String(), Type.Null()]),
   blocked: Type.Boolean(),
+  /** Set for business accounts: the business name, category and verified badge. */
+  business: Type.Union([BusinessBadge, Type.Null()]),
 });
 export type PublicProfile = Static<typeof PublicProfile>;
 

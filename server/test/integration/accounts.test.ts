@@ -49,6 +49,7 @@ describe('accounts', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         id: alice.accountId,
+        kind: 'person',
         phone: alice.phone,
         displayName: '',
         about: 'Hey there! I am using Parley.',
@@ -164,7 +165,7 @@ describe('accounts', () => {
     it('gets a profile by id, or ACCOUNT_NOT_FOUND', async () => {
       const res = await api<Profile>(server, 'GET', `/v1/accounts/${bob.accountId}`, { token: alice.token });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ id: bob.accountId, phone: bob.phone, displayName: '', about: 'Hey there! I am using Parley.', photoMediaId: null, contactName: null, blocked: false });
+      expect(res.body).toEqual({ id: bob.accountId, phone: bob.phone, displayName: '', about: 'Hey there! I am using Parley.', photoMediaId: null, contactName: null, blocked: false, kind: 'person', business: null });
       const missing = await api<ErrorBody>(server, 'GET', '/v1/accounts/acc_nobody0000000', { token: alice.token });
       expect(missing.status).toBe(404);
       expect(missing.body.error.code).toBe('ACCOUNT_NOT_FOUND');

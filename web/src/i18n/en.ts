@@ -1,5 +1,14 @@
 /** English strings. Every key here must exist in fr.ts (a test checks both ways). */
+import * as business from './areas/business.js';
+import * as commerce from './areas/commerce.js';
+import * as tools from './areas/tools.js';
+import * as reach from './areas/reach.js';
+
+/** The business tier's strings live in ./areas, one file per area, each with both languages. */
+export const areaStrings = { en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en }, fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr } };
+
 export const en = {
+  ...areaStrings.en,
   'app.name': 'Parley',
   'app.offline': 'You are offline. Messages will be sent when the connection is back.',
   'app.connecting': 'Connecting…',

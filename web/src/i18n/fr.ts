@@ -1,7 +1,8 @@
-import type { MessageKey } from './en.js';
+import { areaStrings, type MessageKey } from './en.js';
 
 /** Chaînes françaises. */
 export const fr: Record<MessageKey, string> = {
+  ...areaStrings.fr,
   'app.name': 'Parley',
   'app.offline': 'Vous êtes hors ligne. Les messages partiront dès le retour de la connexion.',
   'app.connecting': 'Connexion…',

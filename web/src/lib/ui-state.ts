@@ -3,7 +3,12 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type Panel = { kind: 'settings' } | { kind: 'contact'; chatId: string } | null;
+export type Panel =
+  | { kind: 'settings' }
+  | { kind: 'contact'; chatId: string }
+  /** The business tools of a business account; `section` opens one of them directly. */
+  | { kind: 'business'; section?: string }
+  | null;
 
 let panel: Panel = null;
 const listeners = new Set<() => void>();

@@ -177,6 +177,7 @@ async function signInDevice(tx: Transaction<DB>, phone: string, token: string, i
       last_seen_at: null,
       update_seq: 0,
       created_at: now,
+      kind: 'person',
     };
     await tx.insertInto('accounts').values(account).execute();
   }

@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { PrivacyLevel, PublicProfile } from '#contracts/models.js';
+import type { BusinessBadge } from '#contracts/business.js';
 import type { AccountsTable, DB } from '../../tables.js';
 
 /** True when `blockerId` has blocked `blockedId`. */
@@ -43,7 +44,7 @@ export function levelAllows(level: PrivacyLevel | string, ownerSavedViewer: bool
 export async function profilesFor(db: Kysely<DB>, viewerId: string, ids: string[]): Promise<Map<string, PublicProfile>> {
   const out = new Map<string, PublicProfile>();
   if (ids.length === 0) return out;
-  const [viewer, targets, blocks] = await Promise.all([
+  const [viewer, targets, blocks, businesses] = await Promise.all([
     db.selectFrom('accounts').select(['id', 'phone']).where('id', '=', viewerId).executeTakeFirst(),
     db.selectFrom('accounts').selectAll().where('id', 'in', ids).execute(),
     db
@@ -51,8 +52,10 @@ export async function profilesFor(db: Kysely<DB>, viewerId: string, ids: string[
       .selectAll()
       .where((eb) => eb.or([eb.and([eb('blocker_id', '=', viewerId), eb('blocked_id', 'in', ids)]), eb.and([eb('blocked_id', '=', viewerId), eb('blocker_id', 'in', ids)])]))
       .execute(),
+    db.selectFrom('business_profiles').select(['account_id', 'name', 'category', 'verified_at']).where('account_id', 'in', ids).execute(),
   ]);
   if (!viewer) return out;
+  const badges = new Map(businesses.map((b) => [b.account_id, { name: b.name, category: b.category, verified: b.verified_at !== null }]));
   const phones = targets.map((t) => t.phone);
   const [myContacts, savedMe] = await Promise.all([
     phones.length ? db.selectFrom('contacts').select(['phone', 'name']).where('owner_id', '=', viewerId).where('phone', 'in', phones).execute() : [],
@@ -69,6 +72,7 @@ export async function profilesFor(db: Kysely<DB>, viewerId: string, ids: string[
         blockedMe: blocks.some((b) => b.blocker_id === t.id && b.blocked_id === viewerId),
         theySavedMe: savedMeSet.has(t.id),
         contactName: contactName.get(t.phone) ?? null,
+        business: badges.get(t.id) ?? null,
       }),
     );
   }
@@ -82,6 +86,8 @@ export interface Relation {
   blockedMe: boolean;
   theySavedMe: boolean;
   contactName: string | null;
+  /** The business badge, for a business account. */
+  business?: BusinessBadge | null;
 }
 
 export function toPublicProfile(t: AccountsTable, rel: Relation): PublicProfile {
@@ -89,11 +95,13 @@ export function toPublicProfile(t: AccountsTable, rel: Relation): PublicProfile 
   const shows = (level: string) => rel.self === true || (!hidden && levelAllows(level, rel.theySavedMe));
   return {
     id: t.id,
+    kind: t.kind as PublicProfile['kind'],
     phone: t.phone,
     displayName: t.display_name,
     about: shows(t.privacy_about) ? t.about : null,
     photoMediaId: shows(t.privacy_photo) ? t.photo_media_id : null,
     contactName: rel.contactName,
     blocked: rel.iBlocked,
+    business: t.kind === 'business' ? (rel.business ?? null) : null,
   };
 }

@@ -18,6 +18,7 @@ export function toPrivacy(a: AccountsTable): Privacy {
 export function toMe(a: AccountsTable): Me {
   return {
     id: a.id,
+    kind: a.kind as Me['kind'],
     phone: a.phone,
     displayName: a.display_name,
     about: a.about,

@@ -121,7 +121,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
   if (mediaKind && !input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message needs a mediaId.`, { path: 'mediaId' });
   if (!mediaKind && input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message carries no media.`, { path: 'mediaId' });
 
-  const result = await ctx.writes.run(async (tx, emit): Promise<SendResult> => {
+  const result = await ctx.writes.run(async (tx, emit): Promise<SendResult & { memberIds?: string[]; withheld?: boolean }> => {
     const now = ctx.clock.now();
     const [dup] = await findByClientId(tx, { senderId: actor.accountId, clientId: input.clientId });
     if (dup) return { message: toMessage(dup), duplicate: true };
@@ -180,10 +180,20 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
       if (withheldFrom.has(m)) continue;
       await appendUpdate(tx, emit, m, { type: 'message.created', chatId, message }, now);
     }
-    return { message: { ...message, status: 'sent' as const }, duplicate: false };
+    return { message: { ...message, status: 'sent' as const }, duplicate: false, memberIds: members, withheld };
   });
-  if (!result.duplicate) ctx.metrics.messagesStored.inc();
-  return result;
+  if (!result.duplicate) {
+    ctx.metrics.messagesStored.inc();
+    ctx.hooks.messageSentCommitted({
+      chatId: result.message.chatId,
+      memberIds: result.memberIds ?? [],
+      senderId: actor.accountId,
+      senderDeviceId: actor.deviceId,
+      message: result.message,
+      withheld: result.withheld ?? false,
+    });
+  }
+  return { message: result.message, duplicate: result.duplicate };
 }
 
 /** The sender may attach media they uploaded, or media already in a chat they are in (forwarding). */

@@ -10,6 +10,7 @@ import { MUTE_ALWAYS } from './mute.js';
 const realFetch = globalThis.fetch;
 const ME: Me = {
   id: 'acc_alice0001',
+  kind: 'person',
   phone: '+33612345678',
   displayName: 'Alice',
   about: '',
@@ -22,7 +23,7 @@ function makeChat(id: string, name: string, lastActivityAt: number, over: Partia
   return {
     id,
     kind: 'direct',
-    peer: { id: `acc_${id.slice(5)}`, phone: `+3361111${String(lastActivityAt).slice(-4)}`, displayName: name, about: null, photoMediaId: null, contactName: null, blocked: false },
+    peer: { id: `acc_${id.slice(5)}`, phone: `+3361111${String(lastActivityAt).slice(-4)}`, displayName: name, about: null, photoMediaId: null, contactName: null, blocked: false, kind: 'person', business: null, },
     members: [],
     lastSeq: 3,
     lastActivityAt,

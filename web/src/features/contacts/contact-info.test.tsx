@@ -9,6 +9,7 @@ import { Reply, stubFetch, type RecordedCall } from './test-fetch.js';
 const realFetch = globalThis.fetch;
 const ME: Me = {
   id: 'acc_alice0001',
+  kind: 'person',
   phone: '+33612345678',
   displayName: 'Alice',
   about: '',
@@ -19,7 +20,7 @@ const ME: Me = {
 
 /** The server's view of Bob as Alice sees him, and the chat between them. */
 async function setup(): Promise<RecordedCall[]> {
-  let peer: PublicProfile = { id: 'acc_bob00001', phone: '+33698765432', displayName: 'Bob', about: 'Climbing 🧗', photoMediaId: null, contactName: null, blocked: false };
+  let peer: PublicProfile = { id: 'acc_bob00001', phone: '+33698765432', displayName: 'Bob', about: 'Climbing 🧗', photoMediaId: null, contactName: null, blocked: false, kind: 'person', business: null, };
   let chat: Chat = {
     id: 'chat_ab000001',
     kind: 'direct',
@@ -49,7 +50,7 @@ async function setup(): Promise<RecordedCall[]> {
       return { phone: peer.phone, name: peer.contactName, accountId: peer.id };
     },
     'PUT /v1/blocks/acc_bob00001': () => void withPeer({ blocked: true }),
-    'DELETE /v1/blocks/acc_bob00001': () => void withPeer({ blocked: false }),
+    'DELETE /v1/blocks/acc_bob00001': () => void withPeer({ blocked: false, kind: 'person', business: null, }),
     'POST /v1/reports': (body) => {
       if ((body as { block?: boolean }).block) withPeer({ blocked: true });
       return new Reply(201, { id: 'rep_000001' });

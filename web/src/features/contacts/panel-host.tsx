@@ -7,6 +7,7 @@ import { closePanel, usePanel } from '../../lib/ui-state.js';
 import { store } from '../../lib/store.js';
 import { SettingsPanel } from '../settings/settings-panel.js';
 import { ContactInfo } from './contact-info.js';
+import { BusinessPanel } from '../business/business-panel.js';
 
 export function PanelHost() {
   const panel = usePanel();
@@ -19,6 +20,7 @@ export function PanelHost() {
     [],
   );
   if (panel?.kind === 'settings') return <SettingsPanel onClose={closePanel} />;
+  if (panel?.kind === 'business') return <BusinessPanel section={panel.section} onClose={closePanel} />;
   if (panel?.kind === 'contact') return <ContactInfo key={panel.chatId} chatId={panel.chatId} onClose={closePanel} />;
   return null;
 }

@@ -23,7 +23,7 @@ function chat(over: Partial<Chat> = {}): Chat {
   return {
     id: 'chat_long0000',
     kind: 'direct',
-    peer: { id: BOB, phone: '+33611111111', displayName: 'Bob', about: null, photoMediaId: null, contactName: null, blocked: false },
+    peer: { id: BOB, phone: '+33611111111', displayName: 'Bob', about: null, photoMediaId: null, contactName: null, blocked: false, kind: 'person', business: null, },
     members: [
       { accountId: ME, deliveredSeq: 0, readSeq: 0 },
       { accountId: BOB, deliveredSeq: 0, readSeq: 0 },

@@ -11,6 +11,7 @@ const realFetch = globalThis.fetch;
 function makeMe(over: Partial<Me> = {}): Me {
   return {
     id: 'acc_alice0001',
+    kind: 'person',
     phone: '+33612345678',
     displayName: 'Alice',
     about: 'Hey there! I am using Parley.',

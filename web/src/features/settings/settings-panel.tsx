@@ -9,6 +9,7 @@ import { BlockedSection } from './blocked-section.js';
 import { DevicesSection } from './devices-section.js';
 import { PrivacySection } from './privacy-section.js';
 import { ProfileSection } from './profile-section.js';
+import { openPanel } from '../../lib/ui-state.js';
 import { applyTheme, savedTheme, THEMES, type Theme } from './theme.js';
 
 const THEME_KEY = { system: 'settings.themeSystem', light: 'settings.themeLight', dark: 'settings.themeDark' } as const;
@@ -67,6 +68,13 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
       {me ? (
         <>
           <p className="settings-phone">{formatPhone(me.phone)}</p>
+          {me.kind === 'business' && (
+            <div className="panel-section">
+              <button type="button" className="btn btn-primary" onClick={() => openPanel({ kind: 'business' })}>
+                {t('business.tools')}
+              </button>
+            </div>
+          )}
           <ProfileSection key={me.id} me={me} />
           <PrivacySection me={me} />
         </>

@@ -1,0 +1,6 @@
+/** Strings of the business tier's tools screens, English and French (same keys in both; a test checks). */
+export const en = {
+} as const;
+
+export const fr: Record<keyof typeof en, string> = {
+};
