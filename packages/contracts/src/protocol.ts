@@ -105,7 +105,12 @@ export const ChatUpdatedUpdate = Type.Object({
   pinnedAt: Type.Union([Type.Number(), Type.Null()]),
   mutedUntil: Type.Union([Type.Number(), Type.Null()]),
 });
-export const Update = Type.Union([MessageCreatedUpdate, MessageUpdatedUpdate, ChatReceiptsUpdate, ChatUpdatedUpdate]);
+/**
+ * Business state shared by a business's linked devices changed (labels, quick replies, automation
+ * settings, catalog, …): devices re-fetch that area. `area` names it, e.g. 'labels'.
+ */
+export const BusinessChangedUpdate = Type.Object({ type: Type.Literal('business.changed'), chatId: Type.Null(), area: Type.String() });
+export const Update = Type.Union([MessageCreatedUpdate, MessageUpdatedUpdate, ChatReceiptsUpdate, ChatUpdatedUpdate, BusinessChangedUpdate]);
 export type Update = Static<typeof Update>;
 
 export interface HelloFrame {

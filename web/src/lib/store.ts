@@ -48,6 +48,8 @@ export interface State {
   presence: Record<string, { online: boolean | null; lastSeenAt: number | null }>;
   drafts: Record<string, string>;
   cursor: number;
+  /** Bumped per area when a `business.changed` update arrives: business screens re-fetch on change. */
+  businessVersions: Record<string, number>;
 }
 
 const SESSION_KEY = 'parley.session';
@@ -100,6 +102,7 @@ export class Store {
       presence: {},
       drafts: {},
       cursor: 0,
+      businessVersions: {},
     };
     this.api = new Api(() => this.state.session?.token ?? null, base);
   }
@@ -271,6 +274,9 @@ export class Store {
           if (!chat) return { cursor: seq };
           return { chats: { ...s.chats, [u.chatId]: { ...chat, archived: u.archived, pinnedAt: u.pinnedAt, mutedUntil: u.mutedUntil } }, cursor: seq };
         });
+        return;
+      case 'business.changed':
+        this.set((s) => ({ businessVersions: { ...s.businessVersions, [u.area]: (s.businessVersions[u.area] ?? 0) + 1 }, cursor: seq }));
         return;
     }
   }

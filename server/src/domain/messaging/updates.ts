@@ -112,3 +112,8 @@ export async function pruneUpdates(ctx: Ctx): Promise<number> {
   const res = await ctx.db.deleteFrom('updates').where('created_at', '<', cutoff).executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+/** Tell every device of `accountId` that its business state of `area` changed (labels, quick replies, …). Call inside a write op. */
+export async function notifyBusinessChanged(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, area: string, now: number): Promise<number> {
+  return appendUpdate(tx, emit, accountId, { type: 'business.changed', chatId: null, area }, now);
+}
