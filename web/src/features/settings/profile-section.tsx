@@ -85,7 +85,7 @@ export function ProfileSection({ me }: { me: Me }) {
       <div className="profile-photo">
         <Avatar id={me.id} name={me.displayName || me.phone} mediaId={me.photoMediaId} size={112} />
         <div className="profile-photo-actions">
-          <input ref={fileRef} id="settings-photo-file" type="file" accept={PHOTO_TYPES.join(',')} className="sr-only" tabIndex={-1} onChange={(e) => void pickPhoto(e)} />
+          <input ref={fileRef} id="settings-photo-file" type="file" accept={PHOTO_TYPES.join(',')} className="sr-only" tabIndex={-1} aria-label={t('settings.changePhoto')} onChange={(e) => void pickPhoto(e)} />
           <button ref={changeRef} type="button" className="btn btn-outline" onClick={() => fileRef.current?.click()} disabled={photoBusy}>
             {t('settings.changePhoto')}
           </button>
