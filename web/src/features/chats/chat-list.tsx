@@ -133,7 +133,8 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
   useEffect(() => {
     menuRef.current = menu;
   }, [menu]);
-  const keyOpenedAt = useRef(0);
+  /** The chat whose menu the keyboard just opened, and when (its context-menu key may fire a contextmenu event too). */
+  const keyOpened = useRef<{ chatId: string; at: number } | null>(null);
   const closeMenu = useCallback((restoreFocus: boolean) => {
     const m = menuRef.current;
     menuRef.current = null;
@@ -201,15 +202,18 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
     const chatId = target.dataset.chatId;
     if (chatId && (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey))) {
       e.preventDefault();
-      keyOpenedAt.current = Date.now();
+      keyOpened.current = { chatId, at: Date.now() };
       openMenuAtButton(chatId, target.parentElement?.querySelector<HTMLElement>('.chat-menu-btn') ?? target, target);
     }
   };
 
   const onContextMenu = (e: MouseEvent, chatId: string) => {
     e.preventDefault();
-    // A context-menu key press may also fire this event: the key handler already opened the menu.
-    if (Date.now() - keyOpenedAt.current < 500) return;
+    // A context-menu key press may also fire this event for the chat whose menu the key handler
+    // just opened; a right click on any other chat always opens its menu.
+    const k = keyOpened.current;
+    keyOpened.current = null;
+    if (k && k.chatId === chatId && Date.now() - k.at < 500) return;
     const item = (e.currentTarget as HTMLElement).querySelector<HTMLElement>('.chat-item');
     openMenu(chatId, { x: e.clientX, y: e.clientY }, 'start', item);
   };
