@@ -137,10 +137,43 @@ export class Api {
   }
 
   // media
-  uploadMedia(file: Blob, kind: string, fileName?: string) {
+  /**
+   * Upload a file. With `opts.onProgress`, the upload reports the fraction sent (0..1) as it goes
+   * (through XMLHttpRequest, which fetch cannot do); `opts.signal` cancels it (ApiError ABORTED).
+   */
+  uploadMedia(file: Blob, kind: string, fileName?: string, opts: { onProgress?(fraction: number): void; signal?: AbortSignal } = {}) {
     const q = new URLSearchParams({ kind });
     if (fileName) q.set('fileName', fileName);
-    return this.request<Media>('POST', `/v1/media?${q.toString()}`, file);
+    const path = `/v1/media?${q.toString()}`;
+    if (!opts.onProgress && !opts.signal) return this.request<Media>('POST', path, file);
+    return new Promise<Media>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', this.base + path);
+      const token = this.token();
+      if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) opts.onProgress?.(e.loaded / e.total);
+      };
+      xhr.onerror = () => reject(new ApiError('NETWORK', 'The server cannot be reached.', 0));
+      xhr.onabort = () => reject(new ApiError('ABORTED', 'The upload was cancelled.', 0));
+      xhr.onload = () => {
+        let json: unknown = null;
+        try {
+          json = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+        } catch {
+          // not JSON
+        }
+        if (xhr.status >= 200 && xhr.status < 300) return resolve(json as Media);
+        const err = (json as { error?: { code: string; message: string; details?: Record<string, unknown> } } | null)?.error;
+        reject(new ApiError(err?.code ?? 'HTTP_' + xhr.status, err?.message ?? xhr.statusText, xhr.status, err?.details));
+      };
+      if (opts.signal) {
+        if (opts.signal.aborted) return reject(new ApiError('ABORTED', 'The upload was cancelled.', 0));
+        opts.signal.addEventListener('abort', () => xhr.abort(), { once: true });
+      }
+      xhr.send(file);
+    });
   }
   /** A URL usable in <img>/<audio>/<video> (the token rides in the query string). */
   mediaUrl(mediaId: string): string {

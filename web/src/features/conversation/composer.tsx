@@ -20,7 +20,16 @@ import { useVoiceRecorder } from './voice-recorder.js';
 interface Upload {
   id: string;
   name: string;
+  /** Fraction of the file sent so far (0..1), once the browser reports it. */
+  progress?: number;
   error?: string;
+  abort: AbortController;
+}
+
+/** What an upload's work gets: where to report progress and the signal that cancels it. */
+interface UploadCtl {
+  onProgress(fraction: number): void;
+  signal: AbortSignal;
 }
 
 export interface ComposerProps {
@@ -193,15 +202,18 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
   // ---- attachments ------------------------------------------------------------------------------
 
   /** Upload a file, then send the message that carries it. Progress and errors show above the box. */
-  const upload = async (name: string, work: () => Promise<void>) => {
+  const upload = async (name: string, work: (ctl: UploadCtl) => Promise<void>) => {
     const id = newClientId();
-    setUploads((u) => [...u, { id, name }]);
+    const abort = new AbortController();
+    setUploads((u) => [...u, { id, name, abort }]);
+    const onProgress = (fraction: number) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, progress: fraction } : x)));
     try {
-      await work();
+      await work({ onProgress, signal: abort.signal });
       setUploads((u) => u.filter((x) => x.id !== id));
       onSent?.();
     } catch (err) {
-      setUploads((u) => u.map((x) => (x.id === id ? { ...x, error: errorMessage(t, err) } : x)));
+      if (abort.signal.aborted) setUploads((u) => u.filter((x) => x.id !== id));
+      else setUploads((u) => u.map((x) => (x.id === id ? { ...x, error: errorMessage(t, err) } : x)));
     }
   };
 
@@ -211,19 +223,19 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
     setDialog(null);
     if (replyTo) onCancelMode?.();
     const name = safeFileName(file.name || as);
-    void upload(name, async () => {
+    void upload(name, async (ctl) => {
       const withCaption = caption ? { caption } : {};
       if (as === 'image') {
         const blob = await prepareImage(file);
         const info = await describeImage(blob);
-        const media = await store.api.uploadMedia(blob, 'image', blob === file ? name : name.replace(/\.[^.]+$/, '') + '.jpg');
+        const media = await store.api.uploadMedia(blob, 'image', blob === file ? name : name.replace(/\.[^.]+$/, '') + '.jpg', ctl);
         await store.send(chatId, 'image', { ...withCaption, ...info }, { mediaId: media.id, ...quote });
       } else if (as === 'video') {
         const info = await describeVideo(file);
-        const media = await store.api.uploadMedia(file, 'video', name);
+        const media = await store.api.uploadMedia(file, 'video', name, ctl);
         await store.send(chatId, 'video', { ...withCaption, ...info }, { mediaId: media.id, ...quote });
       } else {
-        const media = await store.api.uploadMedia(file, 'document', name);
+        const media = await store.api.uploadMedia(file, 'document', name, ctl);
         await store.send(chatId, 'document', { fileName: name, ...withCaption }, { mediaId: media.id, ...quote });
       }
     });
@@ -241,8 +253,8 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
     if (!rec || rec.durationMs < 500) return;
     const name = `voice-${new Date().toISOString().replace(/[:.]/g, '-')}.${extensionFor(rec.mimeType)}`;
     if (replyTo) onCancelMode?.();
-    void upload(t('composer.voiceNote'), async () => {
-      const [media, waveform] = await Promise.all([store.api.uploadMedia(rec.blob, 'audio', name), computeWaveform(rec.blob)]);
+    void upload(t('composer.voiceNote'), async (ctl) => {
+      const [media, waveform] = await Promise.all([store.api.uploadMedia(rec.blob, 'audio', name, ctl), computeWaveform(rec.blob)]);
       await store.send(chatId, 'voice', { durationMs: Math.round(rec.durationMs), ...(waveform ? { waveform } : {}) }, { mediaId: media.id, ...quote });
     });
   };
@@ -262,8 +274,20 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
         <ul className="uploads" aria-live="polite">
           {uploads.map((u) => (
             <li key={u.id} className={u.error ? 'upload failed' : 'upload'} role={u.error ? 'alert' : 'status'}>
-              {!u.error && <span className="spinner" aria-hidden="true" />}
-              <span className="upload-text">{u.error ? t('composer.uploadFailed', { name: u.name, reason: u.error }) : t('composer.uploading', { name: u.name })}</span>
+              {!u.error && u.progress === undefined && <span className="spinner" aria-hidden="true" />}
+              <span className="upload-text">
+                {u.error
+                  ? t('composer.uploadFailed', { name: u.name, reason: u.error })
+                  : u.progress === undefined
+                    ? t('composer.uploading', { name: u.name })
+                    : t('composer.uploadingPercent', { name: u.name, percent: Math.floor(u.progress * 100) })}
+              </span>
+              {!u.error && u.progress !== undefined && <progress className="upload-progress" max={1} value={u.progress} aria-label={t('composer.uploadProgress', { name: u.name })} />}
+              {!u.error && (
+                <button type="button" className="icon-btn small" aria-label={t('composer.cancelUpload', { name: u.name })} title={t('composer.cancelUpload', { name: u.name })} onClick={() => u.abort.abort()}>
+                  <CloseIcon />
+                </button>
+              )}
               {u.error && (
                 <button type="button" className="icon-btn small" aria-label={t('composer.dismiss')} title={t('composer.dismiss')} onClick={() => setUploads((all) => all.filter((x) => x.id !== u.id))}>
                   <CloseIcon />
