@@ -186,6 +186,7 @@ function ListEditor({ list, onCancel, onSaved }: { list: BroadcastList | null; o
               className="input"
               type="tel"
               inputMode="tel"
+              placeholder="+33 6 12 34 56 78"
               value={number}
               onChange={(e) => setNumber(e.target.value)}
               onKeyDown={onNumberKey}
