@@ -53,6 +53,14 @@ export const errorCatalog = {
   RESYNC_REQUIRED: { status: 410, message: 'Your cursor is older than the kept history; fetch the state again.' },
   // contacts
   CONTACTS_LIMIT_REACHED: { status: 409, message: 'You have saved as many contacts as an account may keep.' },
+  // business reach: short link, statistics, broadcast lists
+  NOT_A_BUSINESS: { status: 403, message: 'Only a business account can do this.' },
+  LINK_NOT_FOUND: { status: 404, message: 'This link does not exist or was reset by the business.' },
+  PREFILLED_TEXT_TOO_LONG: { status: 400, message: 'The prefilled text may be at most 140 characters.' },
+  STATS_RANGE_INVALID: { status: 400, message: 'The period is not valid: give from and to as YYYY-MM-DD, from before to, at most 366 days.' },
+  LIST_NOT_FOUND: { status: 404, message: 'No such broadcast list.' },
+  BROADCAST_LIST_FULL: { status: 409, message: 'A broadcast list may have at most 256 recipients.' },
+  BROADCAST_LISTS_LIMIT_REACHED: { status: 409, message: 'A business may have at most 50 broadcast lists.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -168,6 +168,47 @@ export interface BusinessProfilesTable {
   updated_at: number;
 }
 
+export interface BusinessShortLinksTable {
+  account_id: string;
+  code: string;
+  prefilled_text: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BroadcastListsTable {
+  id: string;
+  business_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BroadcastListMembersTable {
+  list_id: string;
+  /** E.164 */
+  phone: string;
+  added_at: number;
+}
+
+export interface BroadcastsTable {
+  id: string;
+  business_id: string;
+  list_id: string;
+  list_name: string;
+  client_id: string;
+  kind: string;
+  /** JSON message content. */
+  content: string;
+  media_id: string | null;
+  /** JSON BroadcastRecipientResult[]. */
+  results: string;
+  reached_count: number;
+  not_reached_count: number;
+  completed_at: number | null;
+  created_at: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   verification_codes: VerificationCodesTable;
@@ -182,6 +223,10 @@ export interface DB {
   updates: UpdatesTable;
   media: MediaTable;
   business_profiles: BusinessProfilesTable;
+  business_short_links: BusinessShortLinksTable;
+  broadcast_lists: BroadcastListsTable;
+  broadcast_list_members: BroadcastListMembersTable;
+  broadcasts: BroadcastsTable;
 }
 
 /** Generated is re-exported for modules that add tables later. */

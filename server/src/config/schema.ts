@@ -50,6 +50,10 @@ export const configVars = {
     schema: Type.String({ default: '' }),
     doc: 'When set, GET /metrics requires `Authorization: Bearer <token>`; empty: /metrics is open (bind to a private address).',
   },
+  PARLEY_PUBLIC_URL: {
+    schema: Type.String({ default: '' }),
+    doc: 'Public base URL of the web app (e.g. https://chat.example.com), used in business short links and their QR codes; empty: taken from each request.',
+  },
   PARLEY_TRUST_PROXY: { schema: Type.Boolean({ default: false }), doc: 'Trust X-Forwarded-For (behind a load balancer).' },
 } as const;
 

@@ -2,12 +2,13 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n/index.js';
 import { store, useStore } from '../lib/store.js';
-import { chatIdFromPath, usePath } from '../lib/router.js';
+import { chatIdFromPath, linkCodeFromPath, usePath } from '../lib/router.js';
 import { AuthScreen } from '../features/auth/auth-screen.js';
 import { ChatList } from '../features/chats/chat-list.js';
 import { ChatView } from '../features/conversation/chat-view.js';
 import { PanelHost } from '../features/contacts/panel-host.js';
 import { openPanel } from '../lib/ui-state.js';
+import { LinkScreen } from '../features/reach/link-screen.js';
 
 export function App() {
   const { t } = useI18n();
@@ -24,6 +25,9 @@ export function App() {
     }
   }, [started]);
 
+  // A business's short link works signed in or out (it leads through sign-in to the chat).
+  const linkCode = linkCodeFromPath(path);
+  if (linkCode) return <LinkScreen code={linkCode} />;
   if (!session) return <AuthScreen />;
   return (
     <div style={{ height: '100%', display: 'flex', flexDirection: 'column' }}>

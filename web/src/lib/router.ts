@@ -25,3 +25,9 @@ export function chatIdFromPath(path: string): string | null {
   const m = /^\/chat\/([^/]+)$/.exec(path);
   return m ? decodeURIComponent(m[1]!) : null;
 }
+
+/** `/l/{code}`: a business's short link. */
+export function linkCodeFromPath(path: string): string | null {
+  const m = /^\/l\/([^/]+)$/.exec(path);
+  return m ? decodeURIComponent(m[1]!) : null;
+}

@@ -5,6 +5,9 @@
  */
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../../i18n/en.js';
+import { ShortLinkSection } from '../reach/short-link-section.js';
+import { StatsSection } from '../reach/stats-section.js';
+import { BroadcastsSection } from '../reach/broadcasts-section.js';
 
 export interface BusinessSection {
   id: string;
@@ -12,4 +15,8 @@ export interface BusinessSection {
   Component: ComponentType;
 }
 
-export const businessSections: BusinessSection[] = [];
+export const businessSections: BusinessSection[] = [
+  { id: 'short-link', titleKey: 'reach.section.shortLink', Component: ShortLinkSection },
+  { id: 'stats', titleKey: 'reach.section.stats', Component: StatsSection },
+  { id: 'broadcasts', titleKey: 'reach.section.broadcasts', Component: BroadcastsSection },
+];

@@ -1,0 +1,200 @@
+/**
+ * Business tools → Statistics: a period (last 7, 30 or 90 days, or custom dates), the totals, and
+ * a bar chart of messages sent and received per day. The chart is an SVG for the eye; the same
+ * numbers are in a table for screen readers (and for anyone, with "Show as table").
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { STATS_MAX_DAYS, type BusinessStats, type StatsCounts } from '#contracts/reach.js';
+import { useI18n } from '../../i18n/index.js';
+import { useStore } from '../../lib/store.js';
+import { errorMessage } from '../auth/auth-screen.js';
+import { PanelSection } from '../contacts/side-panel.js';
+import { reachApi } from './reach-api.js';
+import '../../styles/reach.css';
+
+type Preset = '7' | '30' | '90' | 'custom';
+const DAY = 86_400_000;
+
+/** YYYY-MM-DD of a local calendar day. */
+export function isoDay(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The last `days` days up to today (local dates). */
+export function lastDays(days: number, today = new Date()): { from: string; to: string } {
+  const from = new Date(today.getFullYear(), today.getMonth(), today.getDate() - (days - 1));
+  return { from: isoDay(from), to: isoDay(today) };
+}
+
+const dayCount = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
+
+export function StatsSection() {
+  const { t, locale } = useI18n();
+  const version = useStore((s) => s.businessVersions['stats'] ?? 0);
+  const [preset, setPreset] = useState<Preset>('7');
+  const initial = lastDays(7);
+  const [customFrom, setCustomFrom] = useState(initial.from);
+  const [customTo, setCustomTo] = useState(initial.to);
+  const [stats, setStats] = useState<BusinessStats | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [showTable, setShowTable] = useState(false);
+
+  const period = preset === 'custom' ? { from: customFrom, to: customTo } : lastDays(Number(preset));
+  const days = period.from && period.to ? dayCount(period.from, period.to) : NaN;
+  const periodError = !period.from || !period.to || Number.isNaN(days) ? t('reach.stats.pickDates') : days < 1 ? t('reach.stats.fromAfterTo') : days > STATS_MAX_DAYS ? t('reach.stats.tooLong', { max: STATS_MAX_DAYS }) : null;
+
+  useEffect(() => {
+    if (periodError) return;
+    let live = true;
+    setError(null);
+    reachApi.stats(period.from, period.to).then(
+      (s) => live && setStats(s),
+      (err) => live && setError(errorMessage(t, err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [period.from, period.to, periodError, version, t]);
+
+  const fmtDay = useMemo(() => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }), [locale]);
+  const fmtLong = useMemo(() => new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }), [locale]);
+  const fmtNum = useMemo(() => new Intl.NumberFormat(locale), [locale]);
+  const dateOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+
+  const metrics: (keyof StatsCounts)[] = ['sent', 'delivered', 'read', 'received'];
+
+  return (
+    <>
+      <PanelSection id="reach-stats-period" title={t('reach.stats.period')}>
+        <div className="field">
+          <label htmlFor="reach-stats-preset">{t('reach.stats.period')}</label>
+          <select id="reach-stats-preset" className="input" value={preset} onChange={(e) => setPreset(e.target.value as Preset)}>
+            <option value="7">{t('reach.stats.last', { days: 7 })}</option>
+            <option value="30">{t('reach.stats.last', { days: 30 })}</option>
+            <option value="90">{t('reach.stats.last', { days: 90 })}</option>
+            <option value="custom">{t('reach.stats.custom')}</option>
+          </select>
+        </div>
+        {preset === 'custom' && (
+          <div className="reach-row">
+            <div className="field">
+              <label htmlFor="reach-stats-from">{t('reach.stats.from')}</label>
+              <input id="reach-stats-from" className="input" type="date" value={customFrom} max={customTo || undefined} onChange={(e) => setCustomFrom(e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor="reach-stats-to">{t('reach.stats.to')}</label>
+              <input id="reach-stats-to" className="input" type="date" value={customTo} min={customFrom || undefined} onChange={(e) => setCustomTo(e.target.value)} />
+            </div>
+          </div>
+        )}
+        {periodError && (
+          <p className="error-text" role="alert">
+            {periodError}
+          </p>
+        )}
+        {error && (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        )}
+      </PanelSection>
+      {stats && !periodError && (
+        <>
+          <PanelSection id="reach-stats-totals" title={t('reach.stats.totals')}>
+            <p className="panel-hint">
+              {t('reach.stats.range', { from: fmtLong.format(dateOf(stats.from)), to: fmtLong.format(dateOf(stats.to)), timezone: stats.timezone })}
+            </p>
+            <dl className="reach-totals">
+              {metrics.map((m) => (
+                <div key={m} className={`reach-total reach-total-${m}`}>
+                  <dt>{t(`reach.stats.${m}`)}</dt>
+                  <dd>{fmtNum.format(stats.totals[m])}</dd>
+                </div>
+              ))}
+            </dl>
+          </PanelSection>
+          <PanelSection id="reach-stats-chart" title={t('reach.stats.perDay')}>
+            <Chart stats={stats} label={(iso) => fmtDay.format(dateOf(iso))} />
+            <button type="button" className="btn btn-ghost" aria-expanded={showTable} aria-controls="reach-stats-table" onClick={() => setShowTable((v) => !v)}>
+              {showTable ? t('reach.stats.hideTable') : t('reach.stats.showTable')}
+            </button>
+            <div id="reach-stats-table" className={showTable ? 'reach-table-wrap' : 'sr-only'}>
+              <table className="reach-table">
+                <caption>{t('reach.stats.tableCaption')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('reach.stats.date')}</th>
+                    {metrics.map((m) => (
+                      <th key={m} scope="col">
+                        {t(`reach.stats.${m}`)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {stats.days.map((d) => (
+                    <tr key={d.date}>
+                      <th scope="row">{fmtLong.format(dateOf(d.date))}</th>
+                      {metrics.map((m) => (
+                        <td key={m}>{fmtNum.format(d[m])}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </PanelSection>
+        </>
+      )}
+    </>
+  );
+}
+
+/** Bars of sent and received messages per day; hidden from assistive technology (the table says the same). */
+function Chart({ stats, label }: { stats: BusinessStats; label(iso: string): string }) {
+  const { t } = useI18n();
+  const width = 320;
+  const height = 160;
+  const pad = { top: 8, bottom: 22, left: 4, right: 4 };
+  const max = Math.max(1, ...stats.days.map((d) => Math.max(d.sent, d.received)));
+  const n = stats.days.length;
+  const slot = (width - pad.left - pad.right) / n;
+  const bar = Math.max(1, Math.min(12, slot / 2 - 1));
+  const plotH = height - pad.top - pad.bottom;
+  const labelEvery = Math.ceil(n / 6);
+  return (
+    <figure className="reach-chart">
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="presentation" aria-hidden="true" focusable="false">
+        <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} className="reach-axis" />
+        {stats.days.map((d, i) => {
+          const x = pad.left + i * slot + slot / 2;
+          const hs = (d.sent / max) * plotH;
+          const hr = (d.received / max) * plotH;
+          return (
+            <g key={d.date}>
+              <rect className="reach-bar-sent" x={x - bar} y={height - pad.bottom - hs} width={bar} height={hs}>
+                <title>{`${label(d.date)}: ${t('reach.stats.sent')} ${d.sent}`}</title>
+              </rect>
+              <rect className="reach-bar-received" x={x} y={height - pad.bottom - hr} width={bar} height={hr}>
+                <title>{`${label(d.date)}: ${t('reach.stats.received')} ${d.received}`}</title>
+              </rect>
+              {i % labelEvery === 0 && (
+                <text x={x} y={height - 6} textAnchor="middle" className="reach-tick">
+                  {label(d.date)}
+                </text>
+              )}
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="reach-legend" aria-hidden="true">
+        <span>
+          <span className="reach-swatch reach-bar-sent" /> {t('reach.stats.sent')}
+        </span>
+        <span>
+          <span className="reach-swatch reach-bar-received" /> {t('reach.stats.received')}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
