@@ -5,6 +5,7 @@
  */
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../../i18n/en.js';
+import { CatalogSection } from '../commerce/catalog-section.js';
 
 export interface BusinessSection {
   id: string;
@@ -12,4 +13,4 @@ export interface BusinessSection {
   Component: ComponentType;
 }
 
-export const businessSections: BusinessSection[] = [];
+export const businessSections: BusinessSection[] = [{ id: 'catalog', titleKey: 'commerce.catalog', Component: CatalogSection }];
