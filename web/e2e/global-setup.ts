@@ -73,6 +73,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   process.env.PARLEY_E2E_URL = url;
   process.env.PARLEY_E2E_SMS = smsUrl;
+  // The server's data folder (its SQLite database), for tests that prepare state directly.
+  process.env.PARLEY_E2E_DATA_DIR = dataDir;
 
   return async () => {
     server.kill('SIGTERM');
