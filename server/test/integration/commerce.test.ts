@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, openChat, signIn, WsClient, type Person } from '../helpers/clients.js';
 import { makePdf, makePng, upload } from '../helpers/media-fixtures.js';
+import { sendMessage } from '../../src/domain/messaging/index.js';
 
 type Product = { id: string; name: string; price: string; priceMinor: number; currency: string; imageMediaIds: string[]; hidden: boolean; retailerId: string | null; link: string | null };
 type CatalogPage = { businessName: string; products: Product[]; total: number; collections: { id: string; name: string; productIds: string[] }[] };
@@ -351,6 +352,22 @@ describe('catalog, cart and orders', () => {
       // Nothing half-written: one order, one message.
       expect(await server.parley.ctx.db.selectFrom('orders').select('id').execute()).toHaveLength(1);
       expect((await api<{ messages: unknown[] }>(server, 'GET', `/v1/chats/${chatId}/messages`, { token: alice.token })).body.messages).toHaveLength(1);
+    });
+
+    it('writes nothing when the order cannot be stored with its message (one transaction)', async () => {
+      const ctx = server.parley.ctx;
+      const before = await ctx.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
+      const content = { orderId: 'ord_rollback00', businessId: shop.accountId, items: [{ productId: tea.id, name: 'Tea', quantity: 1, unitPrice: 350 }], currency: 'EUR', total: 350, note: '', status: 'pending' };
+      const failing = sendMessage(ctx, { accountId: alice.accountId, deviceId: alice.deviceId }, { chatId, clientId: 'rb1', kind: 'order', content }, {
+        inWrite: async (tx) => {
+          await tx.updateTable('products').set({ name: 'changed' }).where('id', '=', tea.id).execute();
+          throw new Error('order row could not be written');
+        },
+      });
+      await expect(failing).rejects.toThrow('order row could not be written');
+      expect((await api<{ messages: unknown[] }>(server, 'GET', `/v1/chats/${chatId}/messages`, { token: alice.token })).body.messages).toHaveLength(0);
+      expect((await ctx.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow()).last_seq).toBe(before.last_seq);
+      expect((await ctx.db.selectFrom('products').select('name').where('id', '=', tea.id).executeTakeFirstOrThrow()).name).toBe('Tea');
     });
 
     it('only goes from a customer to the business of the chat', async () => {
