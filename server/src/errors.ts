@@ -61,6 +61,23 @@ export const errorCatalog = {
   LIST_NOT_FOUND: { status: 404, message: 'No such broadcast list.' },
   BROADCAST_LIST_FULL: { status: 409, message: 'A broadcast list may have at most 256 recipients.' },
   BROADCAST_LISTS_LIMIT_REACHED: { status: 409, message: 'A business may have at most 50 broadcast lists.' },
+  // commerce: catalog, cart and orders
+  MESSAGE_KIND_RESERVED: { status: 400, message: 'This kind of message is composed by the server; use the catalog and order endpoints.' },
+  PRODUCT_NOT_FOUND: { status: 404, message: 'No such product in this catalog.' },
+  COLLECTION_NOT_FOUND: { status: 404, message: 'No such collection in this catalog.' },
+  PRICE_INVALID: { status: 400, message: 'The price is not a valid amount for this currency.' },
+  CURRENCY_UNKNOWN: { status: 400, message: 'This is not a known ISO 4217 currency code.' },
+  MEDIA_NOT_IMAGE: { status: 400, message: 'Product images must be images.' },
+  TOO_MANY_IMAGES: { status: 400, message: 'A product may have at most 10 images.' },
+  RETAILER_ID_TAKEN: { status: 409, message: 'Another product of this catalog has this retailer id.' },
+  CATALOG_FULL: { status: 409, message: 'A catalog may hold at most 500 products.' },
+  COLLECTIONS_FULL: { status: 409, message: 'A catalog may have at most 50 collections.' },
+  ORDER_CHAT_INVALID: { status: 400, message: 'Orders are sent by a customer in a chat with the business.' },
+  ORDER_PRODUCT_HIDDEN: { status: 409, message: 'A product of this order is not available.' },
+  ORDER_CURRENCY_MIXED: { status: 400, message: 'All products of an order must have the same currency.' },
+  ORDER_NOT_FOUND: { status: 404, message: 'No such order, or it is not yours.' },
+  ORDER_STATUS_INVALID: { status: 409, message: 'The order cannot move to this status from its current one.' },
+  NOT_ORDER_BUSINESS: { status: 403, message: 'Only the business that received the order can change its status.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -209,6 +209,63 @@ export interface BroadcastsTable {
   created_at: number;
 }
 
+export interface ProductsTable {
+  id: string;
+  business_id: string;
+  name: string;
+  description: string;
+  /** Minor units of `currency`. */
+  price: number;
+  /** ISO 4217. */
+  currency: string;
+  link: string | null;
+  /** Unique per business when set. */
+  retailer_id: string | null;
+  hidden: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProductImagesTable {
+  product_id: string;
+  position: number;
+  media_id: string;
+}
+
+export interface CollectionsTable {
+  id: string;
+  business_id: string;
+  name: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CollectionProductsTable {
+  collection_id: string;
+  product_id: string;
+  position: number;
+}
+
+export interface OrdersTable {
+  id: string;
+  business_id: string;
+  customer_id: string;
+  chat_id: string;
+  /** The order message in the chat (its content's status follows the order). */
+  message_id: string;
+  /** JSON OrderItem[]. */
+  items: string;
+  currency: string;
+  /** Minor units. */
+  total: number;
+  note: string;
+  /** 'pending' | 'confirmed' | 'shipped' | 'completed' | 'cancelled' */
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   verification_codes: VerificationCodesTable;
@@ -227,6 +284,11 @@ export interface DB {
   broadcast_lists: BroadcastListsTable;
   broadcast_list_members: BroadcastListMembersTable;
   broadcasts: BroadcastsTable;
+  products: ProductsTable;
+  product_images: ProductImagesTable;
+  collections: CollectionsTable;
+  collection_products: CollectionProductsTable;
+  orders: OrdersTable;
 }
 
 /** Generated is re-exported for modules that add tables later. */

@@ -55,6 +55,58 @@ export const ContactCard = Type.Object(
 );
 export const ContactContent = Type.Object({ contacts: Type.Array(ContactCard, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false });
 
+// ---- commerce (composed by the server; see contracts/commerce.ts) ------------------------------
+
+const MinorAmount = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$' });
+const RefId = Type.String({ minLength: 1, maxLength: 64 });
+
+/** A snapshot of one product, shared by the business in a chat. */
+export const ProductContent = Type.Object(
+  {
+    businessId: RefId,
+    productId: RefId,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Price in minor units of `currency` (cents for EUR, yen for JPY). */
+    price: MinorAmount,
+    currency: CurrencyCode,
+    /** The product's first image (served by GET /v1/accounts/{businessId}/catalog/images/{mediaId}). */
+    imageMediaId: Type.Union([RefId, Type.Null()]),
+    retailerId: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+/** An invitation to browse a business's whole catalog. */
+export const CatalogContent = Type.Object(
+  {
+    businessId: RefId,
+    businessName: Type.String({ maxLength: 256 }),
+    productCount: Type.Integer({ minimum: 0 }),
+    imageMediaId: Type.Union([RefId, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export const OrderStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('confirmed'), Type.Literal('shipped'), Type.Literal('completed'), Type.Literal('cancelled')]);
+/** A customer's order; `status` follows the order (the server updates the message). */
+export const OrderContent = Type.Object(
+  {
+    orderId: RefId,
+    businessId: RefId,
+    items: Type.Array(
+      Type.Object(
+        { productId: RefId, name: Type.String({ minLength: 1, maxLength: 200 }), quantity: Type.Integer({ minimum: 1, maximum: 999 }), unitPrice: MinorAmount, retailerId: Type.Optional(Type.String({ maxLength: 100 })) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+    currency: CurrencyCode,
+    total: MinorAmount,
+    note: Type.String({ maxLength: 500 }),
+    status: OrderStatusSchema,
+  },
+  { additionalProperties: false },
+);
+
 export const contentSchemas: Record<MessageKind, TSchema> = {
   text: TextContent,
   image: ImageContent,
@@ -65,12 +117,18 @@ export const contentSchemas: Record<MessageKind, TSchema> = {
   sticker: StickerContent,
   location: LocationContent,
   contact: ContactContent,
+  product: ProductContent,
+  catalog: CatalogContent,
+  order: OrderContent,
 };
 
 export type TextContent = Static<typeof TextContent>;
 export type LocationContent = Static<typeof LocationContent>;
 export type ContactContent = Static<typeof ContactContent>;
 export type DocumentContent = Static<typeof DocumentContent>;
+export type ProductContent = Static<typeof ProductContent>;
+export type CatalogContent = Static<typeof CatalogContent>;
+export type OrderContent = Static<typeof OrderContent>;
 
 /** Kinds whose content the author may edit (within 15 minutes). */
 export const EDITABLE_KINDS: readonly MessageKind[] = ['text', 'image', 'video', 'document'];

@@ -7,3 +7,4 @@ export * from './content.js';
 export * from './protocol.js';
 export * from './business.js';
 export * from './reach.js';
+export * from './commerce.js';

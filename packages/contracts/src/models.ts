@@ -19,6 +19,10 @@ export const MESSAGE_KINDS = [
   'sticker',
   'location',
   'contact',
+  // Composed by the server from the business's catalog (see contracts/commerce.ts); clients never send them directly.
+  'product',
+  'catalog',
+  'order',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -33,7 +37,13 @@ export const MEDIA_KIND_OF_MESSAGE: Record<MessageKind, MediaKind | null> = {
   sticker: 'sticker',
   location: null,
   contact: null,
+  product: null,
+  catalog: null,
+  order: null,
 };
+
+/** Kinds only the server composes (through the commerce endpoints); a client `send` of one is refused. */
+export const SERVER_COMPOSED_KINDS: readonly MessageKind[] = ['product', 'catalog', 'order'];
 
 export const MEDIA_KINDS = ['image', 'video', 'audio', 'document', 'sticker'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];

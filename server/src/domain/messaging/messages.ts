@@ -10,7 +10,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import type { Kysely, Transaction } from 'kysely';
 import { contentSchemas, EDITABLE_KINDS, MAX_CONTENT_BYTES } from '#contracts/content.js';
-import { MEDIA_KIND_OF_MESSAGE, type Message, type MessageKind } from '#contracts/models.js';
+import { MEDIA_KIND_OF_MESSAGE, SERVER_COMPOSED_KINDS, type Message, type MessageKind } from '#contracts/models.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../platform/ids.js';
 import { prepared } from '../../platform/db/prepared.js';
@@ -53,6 +53,16 @@ export interface SendInput {
   mediaId?: string | undefined;
   replyTo?: string | undefined;
   forwarded?: boolean | undefined;
+}
+
+/**
+ * For kinds the server composes (product, catalog, order): only domain code passes this, so a
+ * client cannot send those kinds with content of its own. `inWrite` runs in the send's
+ * transaction right after the message is stored (not for a duplicate resend); if it throws,
+ * nothing of the send is written.
+ */
+export interface ComposedSend {
+  inWrite?: (tx: Transaction<DB>, emit: Emit<Envelope>, message: Message) => Promise<void>;
 }
 
 export interface SendResult {
@@ -108,7 +118,8 @@ const insertMessage = prepared((db: Kysely<DB>, p) =>
   }),
 );
 
-export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Promise<SendResult> {
+export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, composed?: ComposedSend): Promise<SendResult> {
+  if (!composed && SERVER_COMPOSED_KINDS.includes(input.kind)) throw new AppError('MESSAGE_KIND_RESERVED', `${input.kind} messages are composed by the server; use the catalog and order endpoints.`);
   const content = checkContent(input.kind, input.content);
   if (!input.chatId === !input.to) throw new AppError('VALIDATION_FAILED', 'Give either chatId or to.');
   let peerId: string | null = null;
@@ -176,6 +187,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
     };
     await insertMessage(tx, row as unknown as Record<string, unknown>);
     const message = toMessage(row);
+    if (composed?.inWrite) await composed.inWrite(tx, emit, message);
     for (const m of members) {
       if (withheldFrom.has(m)) continue;
       await appendUpdate(tx, emit, m, { type: 'message.created', chatId, message }, now);

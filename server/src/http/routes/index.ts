@@ -8,6 +8,7 @@ import { chatRoutes } from './chats.js';
 import { mediaRoutes } from './media.js';
 import { accountRoutes } from './accounts.js';
 import { reachRoutes } from './reach.js';
+import { commerceRoutes } from './commerce.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -15,5 +16,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(mediaRoutes(ctx));
     await app.register(accountRoutes(ctx));
     await app.register(reachRoutes(ctx));
+    await app.register(commerceRoutes(ctx));
   };
 }

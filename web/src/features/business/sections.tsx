@@ -5,6 +5,7 @@
  */
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../../i18n/en.js';
+import { CatalogSection } from '../commerce/catalog-section.js';
 import { ShortLinkSection } from '../reach/short-link-section.js';
 import { StatsSection } from '../reach/stats-section.js';
 import { BroadcastsSection } from '../reach/broadcasts-section.js';
@@ -16,6 +17,7 @@ export interface BusinessSection {
 }
 
 export const businessSections: BusinessSection[] = [
+  { id: 'catalog', titleKey: 'commerce.catalog', Component: CatalogSection },
   { id: 'short-link', titleKey: 'reach.section.shortLink', Component: ShortLinkSection },
   { id: 'stats', titleKey: 'reach.section.stats', Component: StatsSection },
   { id: 'broadcasts', titleKey: 'reach.section.broadcasts', Component: BroadcastsSection },

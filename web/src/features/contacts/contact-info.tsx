@@ -15,6 +15,7 @@ import { isMuted, isMutedAlways, MUTE_OPTIONS, muteUntil } from '../chats/mute.j
 import { ConfirmDialog } from './confirm-dialog.js';
 import { formatPhone, peerName, refreshChatWith } from './peer.js';
 import { IDLE, InlineStatus, PanelSection, SidePanel, type Status } from './side-panel.js';
+import { ViewCatalogButton } from '../commerce/view-catalog-button.js';
 
 const CONTACT_NAME_MAX = 128;
 const REPORT_REASON_MAX = 500;
@@ -142,6 +143,9 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
           <p className="contact-about">{peer.about}</p>
         </PanelSection>
       )}
+
+      {/* A business's catalog (features/commerce). */}
+      {peer.kind === 'business' && <ViewCatalogButton businessId={peer.id} chatId={chat.id} />}
 
       {peer.blocked && (
         <p className="notice-inline" role="note">

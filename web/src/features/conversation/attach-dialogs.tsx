@@ -5,13 +5,13 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import type { Contact } from '#contracts/models.js';
 import { useI18n } from '../../i18n/index.js';
-import { store } from '../../lib/store.js';
+import { store, useStore } from '../../lib/store.js';
 import { Dialog } from '../../ui/dialog.js';
 import { ContactIcon, DocumentIcon, ImageIcon, LocationIcon } from '../../ui/icons.js';
 import { initials } from '../../ui/avatar.js';
 import { formatSize } from './media.js';
 
-export type AttachChoice = 'media' | 'document' | 'location' | 'contact';
+export type AttachChoice = 'media' | 'document' | 'location' | 'contact' | 'catalog';
 
 /** The attach menu, a small popover above the attach button. */
 export function AttachMenu({ onPick, onClose }: { onPick(c: AttachChoice): void; onClose(): void }) {
@@ -42,6 +42,9 @@ export function AttachMenu({ onPick, onClose }: { onPick(c: AttachChoice): void;
     { id: 'location', label: t('composer.location'), icon: <LocationIcon /> },
     { id: 'contact', label: t('composer.contact'), icon: <ContactIcon /> },
   ];
+  // A business shares its catalog or a product (features/commerce).
+  const isBusiness = useStore((s) => s.me?.kind === 'business');
+  if (isBusiness) items.push({ id: 'catalog', label: t('commerce.attachCatalog'), icon: <span aria-hidden="true">🛍️</span> });
   const onKeyDown = (e: ReactKeyboardEvent) => {
     const all = [...(ref.current?.querySelectorAll<HTMLElement>('[role=menuitem]') ?? [])];
     const i = all.indexOf(document.activeElement as HTMLElement);

@@ -16,6 +16,7 @@ import { Quote, senderName } from './message-bubble.js';
 import { textOf } from './message-content.js';
 import { computeWaveform, describeImage, describeVideo, extensionFor, formatDuration, prepareImage, safeFileName } from './media.js';
 import { useVoiceRecorder } from './voice-recorder.js';
+import { ShareCatalogDialog } from '../commerce/share-dialog.js';
 
 interface Upload {
   id: string;
@@ -47,7 +48,7 @@ export interface ComposerProps {
   onSent?: () => void;
 }
 
-type Dialogs = { kind: 'file'; file: File; as: 'image' | 'video' | 'document' } | { kind: 'location' } | { kind: 'contact' } | null;
+type Dialogs = { kind: 'file'; file: File; as: 'image' | 'video' | 'document' } | { kind: 'location' } | { kind: 'contact' } | { kind: 'catalog' } | null;
 
 export function Composer({ chatId, chat, replyTo = null, editing = null, onCancelMode, onEditLast, onSent }: ComposerProps) {
   const { t } = useI18n();
@@ -419,6 +420,7 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
           }}
         />
       )}
+      {dialog?.kind === 'catalog' && <ShareCatalogDialog chatId={chatId} onClose={() => setDialog(null)} onSent={onSent} />}
       {dialog?.kind === 'contact' && (
         <ContactDialog
           onClose={() => setDialog(null)}

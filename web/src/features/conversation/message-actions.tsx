@@ -4,7 +4,7 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
-import type { Chat } from '#contracts/models.js';
+import { SERVER_COMPOSED_KINDS, type Chat, type MessageKind } from '#contracts/models.js';
 import { useI18n } from '../../i18n/index.js';
 import { useStore, type ClientMessage } from '../../lib/store.js';
 import { Avatar } from '../../ui/avatar.js';
@@ -38,7 +38,8 @@ export function canDelete(m: ClientMessage, myId: string, now = Date.now()): boo
 /** The actions a message offers now, in menu order. */
 export function actionsFor(m: ClientMessage, myId: string, now = Date.now()): MessageAction[] {
   if (!isLive(m)) return [];
-  const out: MessageAction[] = ['reply', 'forward'];
+  // Product, catalog and order messages are composed by the server: they cannot be forwarded.
+  const out: MessageAction[] = SERVER_COMPOSED_KINDS.includes(m.kind as MessageKind) ? ['reply'] : ['reply', 'forward'];
   if (textOf(m)) out.push('copy');
   if (canEdit(m, myId, now)) out.push('edit');
   if (canDelete(m, myId, now)) out.push('delete');

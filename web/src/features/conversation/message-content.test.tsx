@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import type { Chat } from '#contracts/models.js';
 import { I18nProvider, type Locale } from '../../i18n/index.js';
-import type { ClientMessage } from '../../lib/store.js';
+import { store, type ClientMessage } from '../../lib/store.js';
 import { MessageBubble } from './message-bubble.js';
 import { linkify } from './message-content.js';
 import { emojiOnlyCount } from '../../ui/emoji.js';
@@ -290,6 +290,125 @@ describe('message kinds, in French', () => {
     cleanup();
     show(msg({ kind: 'audio', mediaId: 'med_a', content: {} }), { locale: 'fr' });
     expect(document.querySelector('audio[controls]')).not.toBeNull();
+  });
+});
+
+describe('commerce messages', () => {
+  const SHOP = 'acc_shop00000';
+  const calls: { method: string; url: string; body: unknown }[] = [];
+  const product = { id: 'prod_lamp0000', businessId: SHOP, name: 'Lamp', description: 'A warm light', price: '49.90', priceMinor: 4990, currency: 'EUR', imageMediaIds: ['med_lamp1', 'med_lamp2'], link: null, retailerId: 'L-1', hidden: false, createdAt: 0, updatedAt: 0 };
+  const order = (over: Record<string, unknown> = {}) => ({
+    orderId: 'ord_test00000',
+    businessId: SHOP,
+    items: [
+      { productId: 'prod_tea', name: 'Tea', quantity: 2, unitPrice: 350 },
+      { productId: 'prod_cake', name: 'Cake', quantity: 1, unitPrice: 1225 },
+    ],
+    currency: 'EUR',
+    total: 1925,
+    note: 'No sugar',
+    status: 'pending',
+    ...over,
+  });
+  const asMe = (accountId: string) => {
+    const real = store.get();
+    vi.spyOn(store, 'get').mockReturnValue({ ...real, session: { token: 'tok', accountId, deviceId: 'dev' } });
+  };
+
+  beforeEach(() => {
+    calls.length = 0;
+    localStorage.clear();
+    vi.mocked(globalThis.fetch).mockImplementation(async (input, init) => {
+      const url = String(input);
+      const method = init?.method ?? 'GET';
+      calls.push({ method, url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+      const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status });
+      if (url.includes(`/catalog/products/${product.id}`)) return json(product);
+      if (url.includes(`/v1/accounts/${SHOP}/catalog`)) return json({ businessId: SHOP, businessName: 'Café', products: [product], total: 1, offset: 0, limit: 30, collections: [{ id: 'coll_1', name: 'Lights', position: 0, productIds: [product.id] }] });
+      if (url.includes('/orders')) return json({ order: {}, message: {} }, method === 'POST' ? 201 : 200);
+      return json({ error: { code: 'NOT_FOUND', message: 'no' } }, 404);
+    });
+  });
+
+  it('product: a card with the image, name and price in the reader’s locale; View opens the product', async () => {
+    asMe(BOB);
+    show(msg({ senderId: SHOP, kind: 'product', content: { businessId: SHOP, productId: product.id, name: 'Lamp', price: 4990, currency: 'EUR', imageMediaId: 'med_lamp1' } }));
+    expect(screen.getByText('Lamp')).toBeTruthy();
+    expect(screen.getByText('€49.90')).toBeTruthy();
+    expect(document.querySelector('.product-card img')?.getAttribute('src')).toBe(`/v1/accounts/${SHOP}/catalog/images/med_lamp1?token=tok`);
+    fireEvent.click(screen.getByRole('button', { name: 'View' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Café catalog' });
+    expect(await within(dialog).findByRole('heading', { name: 'Lamp' })).toBeTruthy();
+    expect(within(dialog).getByText('A warm light')).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Image 2' }));
+    expect(within(dialog).getByRole('img', { name: 'Lamp' }).getAttribute('src')).toContain('/catalog/images/med_lamp2');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add to cart' }));
+    expect(within(dialog).getByRole('button', { name: 'View cart (1)' })).toBeTruthy();
+    expect(JSON.parse(localStorage.getItem(`parley.cart.${SHOP}`)!)).toMatchObject([{ productId: product.id, quantity: 1, priceMinor: 4990 }]);
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('catalog: a card that opens the browser; the cart becomes an order with quantities and a note', async () => {
+    asMe(BOB);
+    show(msg({ senderId: SHOP, kind: 'catalog', content: { businessId: SHOP, businessName: 'Café', productCount: 12, imageMediaId: null } }));
+    expect(screen.getByText('Café catalog')).toBeTruthy();
+    expect(screen.getByText('Products: 12')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'View catalog' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Café catalog' });
+    expect(await within(dialog).findByRole('button', { name: 'Lights' })).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add Lamp to the cart' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add Lamp to the cart' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'View cart (2)' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'One more Lamp' }));
+    expect((within(dialog).getByRole('spinbutton', { name: 'Quantity of Lamp' }) as HTMLInputElement).value).toBe('3');
+    expect(within(dialog).getAllByText('€149.70').length).toBeGreaterThan(0);
+    fireEvent.change(within(dialog).getByLabelText('Note for the business (optional)'), { target: { value: 'Gift wrap' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send order' }));
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const post = calls.find((c) => c.method === 'POST');
+    expect(post?.url).toBe('/v1/chats/chat_test00000/orders');
+    expect(post?.body).toMatchObject({ items: [{ productId: product.id, quantity: 3 }], note: 'Gift wrap' });
+    expect(localStorage.getItem(`parley.cart.${SHOP}`)).toBeNull();
+  });
+
+  it('order: items, total and status for the customer, without status controls', () => {
+    asMe(ME);
+    show(msg({ senderId: ME, kind: 'order', content: order() }));
+    expect(screen.getByText('Order')).toBeTruthy();
+    expect(screen.getByText('Pending')).toBeTruthy();
+    expect(screen.getByText('Tea')).toBeTruthy();
+    expect(screen.getByText('€19.25')).toBeTruthy();
+    expect(screen.getByText('No sugar')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Confirm order' })).toBeNull();
+    cleanup();
+    show(msg({ senderId: ME, kind: 'order', content: order({ status: 'shipped', currency: 'JPY', total: 1500, items: [{ productId: 'p', name: 'Mochi', quantity: 3, unitPrice: 500 }] }) }), { locale: 'fr' });
+    expect(screen.getByText('Expédiée')).toBeTruthy();
+    expect(screen.getByText(/^1\s500\s(¥|JPY|JP¥)$/)).toBeTruthy();
+  });
+
+  it('order: the business moves the status on from the card', async () => {
+    asMe(SHOP);
+    show(msg({ senderId: BOB, kind: 'order', content: order() }));
+    expect(screen.getByRole('button', { name: 'Cancel order' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm order' }));
+    await vi.waitFor(() => expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({ url: '/v1/orders/ord_test00000', body: { status: 'confirmed' } }));
+    cleanup();
+    show(msg({ senderId: BOB, kind: 'order', content: order({ status: 'confirmed' }) }), { locale: 'fr' });
+    expect(screen.getByText('Confirmée')).toBeTruthy();
+    expect(screen.getByText('19,25 €')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Marquer comme expédiée' })).toBeTruthy();
+    cleanup();
+    show(msg({ senderId: BOB, kind: 'order', content: order({ status: 'completed' }) }));
+    expect(screen.getByText('Completed')).toBeTruthy();
+    expect(screen.queryByRole('group', { name: 'Change the order status' })).toBeNull();
+  });
+
+  it('the business sees its own product card without the View button', () => {
+    asMe(SHOP);
+    show(msg({ senderId: SHOP, kind: 'product', content: { businessId: SHOP, productId: product.id, name: 'Lamp', price: 4990, currency: 'EUR', imageMediaId: null } }));
+    expect(screen.getByText('Lamp')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'View' })).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The content of a message, by kind: text (links, large emoji-only), photo (thumbnail first, then
  * the file; a lightbox on click), video, voice note (player with waveform), audio, document,
- * sticker, location card, contact cards.
+ * sticker, location card, contact cards; product, catalog and order cards (features/commerce).
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n/index.js';
@@ -12,6 +12,7 @@ import { initials } from '../../ui/avatar.js';
 import { emojiOnlyCount } from '../../ui/emoji.js';
 import { CloseIcon, ContactIcon, DocumentIcon, DownloadIcon, LocationIcon, MicIcon, PauseIcon, PlayIcon } from '../../ui/icons.js';
 import { formatDuration, formatSize, mediaInfo, thumbnailSrc } from './media.js';
+import { CatalogCard, OrderCard, ProductCard } from '../commerce/message-cards.js';
 
 type Content = Record<string, unknown>;
 
@@ -74,6 +75,12 @@ export function MessageContent({ message: m }: { message: ClientMessage }) {
       return <LocationCard content={c} />;
     case 'contact':
       return <ContactCards content={c} />;
+    case 'product':
+      return <ProductCard message={m} />;
+    case 'catalog':
+      return <CatalogCard message={m} />;
+    case 'order':
+      return <OrderCard message={m} />;
     default:
       return <span className="bubble-text bubble-unsupported">{t('message.unsupported')}</span>;
   }
