@@ -53,6 +53,14 @@ export const errorCatalog = {
   RESYNC_REQUIRED: { status: 410, message: 'Your cursor is older than the kept history; fetch the state again.' },
   // contacts
   CONTACTS_LIMIT_REACHED: { status: 409, message: 'You have saved as many contacts as an account may keep.' },
+  // business tools
+  NOT_A_BUSINESS: { status: 403, message: 'Only a business account can do this.' },
+  QUICK_REPLY_NOT_FOUND: { status: 404, message: 'No such quick reply.' },
+  QUICK_REPLY_SHORTCUT_TAKEN: { status: 409, message: 'Another quick reply already uses this shortcut.' },
+  QUICK_REPLIES_FULL: { status: 409, message: 'A business can keep at most 50 quick replies.' },
+  LABEL_NOT_FOUND: { status: 404, message: 'No such label.' },
+  LABEL_NAME_TAKEN: { status: 409, message: 'Another label already has this name.' },
+  LABELS_FULL: { status: 409, message: 'A business can keep at most 20 labels.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -6,3 +6,5 @@ export * from './models.js';
 export * from './content.js';
 export * from './protocol.js';
 export * from './business.js';
+export * from './labels.js';
+export * from './automation.js';
