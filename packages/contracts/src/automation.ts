@@ -4,10 +4,14 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
-export const MAX_QUICK_REPLIES = 50;
-export const QUICK_REPLY_TEXT_MAX = 4096;
-/** `/refund`: letters, digits, _ and -, 1..24 characters (stored without the slash). */
-export const QUICK_REPLY_SHORTCUT_PATTERN = '^[A-Za-z0-9_-]{1,24}$';
+export {
+  MAX_QUICK_REPLIES,
+  QUICK_REPLY_TEXT_MAX,
+  QUICK_REPLY_SHORTCUT_PATTERN,
+  AUTOMATION_TEXT_MAX,
+  GREETING_SILENCE_MS,
+  MAX_RECIPIENT_PHONES,
+} from './business-tools-constants.js';
 
 export const QuickReply = Type.Object({
   id: Type.String(),
@@ -19,11 +23,6 @@ export const QuickReply = Type.Object({
   updatedAt: Type.Number(),
 });
 export type QuickReply = Static<typeof QuickReply>;
-
-export const AUTOMATION_TEXT_MAX = 4096;
-/** Greeting after this long without any message in the chat (or on the very first message). */
-export const GREETING_SILENCE_MS = 14 * 24 * 3600 * 1000;
-export const MAX_RECIPIENT_PHONES = 256;
 
 export const Recipients = Type.Union([Type.Literal('everyone'), Type.Literal('not_in_contacts'), Type.Literal('except'), Type.Literal('only')]);
 export type Recipients = Static<typeof Recipients>;

@@ -5,6 +5,7 @@
  */
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../../i18n/en.js';
+import { toolsSections } from '../business-tools/sections.js';
 
 export interface BusinessSection {
   id: string;
@@ -12,4 +13,7 @@ export interface BusinessSection {
   Component: ComponentType;
 }
 
-export const businessSections: BusinessSection[] = [];
+export const businessSections: BusinessSection[] = [
+  // quick replies, greeting message, away message, labels
+  ...toolsSections,
+];
