@@ -73,6 +73,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   process.env.PARLEY_E2E_URL = url;
   process.env.PARLEY_E2E_SMS = smsUrl;
+  // Tests that need state no endpoint makes yet (a business account) write it in the database.
+  process.env.PARLEY_E2E_DATA_DIR = dataDir;
 
   return async () => {
     server.kill('SIGTERM');
