@@ -89,7 +89,7 @@ export function useIsBusiness(): boolean {
 
 function useResource<T>(res: Resource<T>, area: string): Loaded<T> & { enabled: boolean } {
   const business = useIsBusiness();
-  const accountId = useStore((s) => s.session?.accountId ?? '');
+  const accountId = useStore((s) => s.me?.id ?? '');
   const version = useStore((s) => s.businessVersions?.[area] ?? 0);
   useEffect(() => {
     if (business && accountId) res.ensure(`${accountId}#${version}`);
