@@ -8,6 +8,7 @@ import { store } from '../../lib/store.js';
 import { Composer } from '../conversation/composer.js';
 import { stubFetch } from '../contacts/test-fetch.js';
 import { LabelsSection } from './labels-section.js';
+import { QuickRepliesSection } from './quick-replies-section.js';
 import { LabelDialog } from './label-ui.js';
 import { matchQuickReplies } from './quick-reply-suggest.js';
 
@@ -173,5 +174,27 @@ describe('labels', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
     expect(puts).toEqual([{ labelIds: ['lbl_2'] }]);
+  });
+});
+
+describe('linked devices', () => {
+  it('re-fetches when another device changes the area (business.changed)', async () => {
+    signInAs('business');
+    let list = [replies[0]!];
+    const calls = stubFetch({ 'GET /v1/business/quick-replies': () => ({ quickReplies: list }) });
+    renderIn(<QuickRepliesSection />);
+    expect(await screen.findByText('/refund')).toBeTruthy();
+    expect(screen.queryByText('/menu')).toBeNull();
+
+    // Another device of the business adds a quick reply; this device gets the update.
+    list = [replies[0]!, replies[1]!];
+    (store as unknown as { applyUpdate(seq: number, u: unknown): void }).applyUpdate(store.get().cursor + 1, { type: 'business.changed', chatId: null, area: 'quick_replies' });
+    expect(await screen.findByText('/menu')).toBeTruthy();
+    expect(calls.filter((c) => c.path === '/v1/business/quick-replies')).toHaveLength(2);
+
+    // Another area's change does not refetch quick replies.
+    (store as unknown as { applyUpdate(seq: number, u: unknown): void }).applyUpdate(store.get().cursor + 1, { type: 'business.changed', chatId: null, area: 'labels' });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls.filter((c) => c.path === '/v1/business/quick-replies')).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@
  * per business account and again whenever another device (or this one) changes the area
  * (`businessVersions[area]` moves on a `business.changed` update).
  */
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import type { AutomationSettings, AwaySettings, GreetingSettings, QuickReply } from '#contracts/automation.js';
 import type { Label, LabelAssignments } from '#contracts/labels.js';
 import { store, useStore } from '../../lib/store.js';
@@ -112,20 +112,27 @@ export interface LabelIndex {
   message: Map<string, Label[]>;
 }
 
+let indexCache: { labels: Label[]; assignments: LabelAssignments | null; index: LabelIndex } | null = null;
+
+/** Built once per fetched data (every chat row and message bubble shares it). */
+function buildIndex(labels: Label[], assignments: LabelAssignments | null): LabelIndex {
+  if (indexCache && indexCache.labels === labels && indexCache.assignments === assignments) return indexCache.index;
+  const byId = new Map(labels.map((l) => [l.id, l]));
+  const chat = new Map<string, Label[]>();
+  const message = new Map<string, Label[]>();
+  for (const l of labels) {
+    const a = assignments?.labels.find((x) => x.labelId === l.id);
+    for (const c of a?.chatIds ?? []) chat.set(c, [...(chat.get(c) ?? []), l]);
+    for (const m of a?.messages ?? []) message.set(m.messageId, [...(message.get(m.messageId) ?? []), l]);
+  }
+  const index = { labels, byId, chat, message };
+  indexCache = { labels, assignments, index };
+  return index;
+}
+
 /** Labels and who carries them, for the chat list and message chips (null when not a business). */
 export function useLabelIndex(): LabelIndex | null {
   const labels = useLabels();
   const assignments = useAssignments();
-  return useMemo(() => {
-    if (!labels.data) return null;
-    const byId = new Map(labels.data.map((l) => [l.id, l]));
-    const chat = new Map<string, Label[]>();
-    const message = new Map<string, Label[]>();
-    for (const l of labels.data) {
-      const a = assignments.data?.labels.find((x) => x.labelId === l.id);
-      for (const c of a?.chatIds ?? []) chat.set(c, [...(chat.get(c) ?? []), l]);
-      for (const m of a?.messages ?? []) message.set(m.messageId, [...(message.get(m.messageId) ?? []), l]);
-    }
-    return { labels: labels.data, byId, chat, message };
-  }, [labels.data, assignments.data]);
+  return labels.data ? buildIndex(labels.data, assignments.data) : null;
 }

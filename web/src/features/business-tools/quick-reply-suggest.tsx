@@ -58,7 +58,7 @@ export function useQuickReplySuggest(text: string, enabled: boolean, onPick: (re
       if (items.length) setIndex((current + (e.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length);
       return true;
     }
-    if ((e.key === 'Enter' && !e.shiftKey) || e.key === 'Tab') {
+    if ((e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) || e.key === 'Tab') {
       const chosen = items[current];
       if (!chosen) return false;
       e.preventDefault();
