@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import type { Me } from '#contracts/models.js';
+import type { Chat, Me } from '#contracts/models.js';
 import type { QuickReply } from '#contracts/automation.js';
 import type { Label } from '#contracts/labels.js';
 import { I18nProvider, type Locale } from '../../i18n/index.js';
 import { store } from '../../lib/store.js';
 import { Composer } from '../conversation/composer.js';
+import { ChatList } from '../chats/chat-list.js';
 import { stubFetch } from '../contacts/test-fetch.js';
 import { LabelsSection } from './labels-section.js';
 import { QuickRepliesSection } from './quick-replies-section.js';
@@ -196,5 +197,59 @@ describe('linked devices', () => {
     (store as unknown as { applyUpdate(seq: number, u: unknown): void }).applyUpdate(store.get().cursor + 1, { type: 'business.changed', chatId: null, area: 'labels' });
     await new Promise((r) => setTimeout(r, 30));
     expect(calls.filter((c) => c.path === '/v1/business/quick-replies')).toHaveLength(2);
+  });
+});
+
+describe('chat list of a business', () => {
+  const chat = (id: string, name: string, at: number): Chat => ({
+    id,
+    kind: 'direct',
+    peer: { id: `acc_${name}`, phone: `+3361111${at}`, displayName: name, about: null, photoMediaId: null, contactName: null, blocked: false, kind: 'person', business: null },
+    members: [],
+    lastSeq: 1,
+    lastActivityAt: at,
+    lastMessage: null,
+    unreadCount: 0,
+    readSeq: 1,
+    archived: false,
+    pinnedAt: null,
+    mutedUntil: null,
+  });
+
+  it('shows label dots on rows, filters by a label chip, and offers "Label chat" in the menu', async () => {
+    accountCounter++;
+    const me: Me = { id: `acc_test${accountCounter}`, kind: 'business', phone: '+33612345678', displayName: 'Fleurs', about: '', photoMediaId: null, privacy: { lastSeen: 'everyone', online: 'everyone', photo: 'everyone', about: 'everyone', readReceipts: true }, createdAt: 1 };
+    stubFetch({
+      'GET /v1/me': () => me,
+      'GET /v1/chats': () => ({ chats: [chat('chat_ann0001', 'Ann', 3000), chat('chat_ben0001', 'Ben', 2000), chat('chat_cat0001', 'Cat', 1000)], updateSeq: 1 }),
+      'GET /v1/business/labels': () => ({ labels: [label({}), label({ id: 'lbl_2', name: 'Paid', defaultKey: 'paid', color: 6 })] }),
+      'GET /v1/business/label-assignments': () => ({
+        labels: [
+          { labelId: 'lbl_1', chatIds: ['chat_ann0001', 'chat_ben0001'], messages: [] },
+          { labelId: 'lbl_2', chatIds: ['chat_ben0001'], messages: [] },
+        ],
+      }),
+    });
+    await store.refreshAll();
+    renderIn(<ChatList activeId={null} onOpenSettings={vi.fn()} />);
+    const names = () => [...document.querySelectorAll('.chat-item-name')].map((n) => n.textContent);
+    expect(names()).toEqual(['Ann', 'Ben', 'Cat']);
+    expect(await screen.findByRole('img', { name: 'Labels: New customer, Paid' })).toBeTruthy();
+    expect(screen.getByRole('img', { name: 'Labels: New customer' })).toBeTruthy();
+
+    const filters = document.querySelector('.filters') as HTMLElement;
+    fireEvent.click(within(filters).getByRole('button', { name: 'Paid' }));
+    expect(names()).toEqual(['Ben']);
+    expect(within(filters).getByRole('button', { name: 'Paid' }).getAttribute('aria-pressed')).toBe('true');
+    expect(within(filters).getByRole('button', { name: 'All' }).getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(within(filters).getByRole('button', { name: 'New customer' }));
+    expect(names()).toEqual(['Ann', 'Ben']);
+    fireEvent.click(within(filters).getByRole('button', { name: 'All' }));
+    expect(names()).toEqual(['Ann', 'Ben', 'Cat']);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Chat options for Cat' }));
+    fireEvent.click(within(screen.getByRole('menu')).getByRole('menuitem', { name: 'Label chat' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Label chat' });
+    expect(within(dialog).getAllByRole('checkbox').map((c) => (c as HTMLInputElement).checked)).toEqual([false, false]);
   });
 });
