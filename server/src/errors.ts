@@ -78,6 +78,13 @@ export const errorCatalog = {
   ORDER_NOT_FOUND: { status: 404, message: 'No such order, or it is not yours.' },
   ORDER_STATUS_INVALID: { status: 409, message: 'The order cannot move to this status from its current one.' },
   NOT_ORDER_BUSINESS: { status: 403, message: 'Only the business that received the order can change its status.' },
+  // business tools
+  QUICK_REPLY_NOT_FOUND: { status: 404, message: 'No such quick reply.' },
+  QUICK_REPLY_SHORTCUT_TAKEN: { status: 409, message: 'Another quick reply already uses this shortcut.' },
+  QUICK_REPLIES_FULL: { status: 409, message: 'A business can keep at most 50 quick replies.' },
+  LABEL_NOT_FOUND: { status: 404, message: 'No such label.' },
+  LABEL_NAME_TAKEN: { status: 409, message: 'Another label already has this name.' },
+  LABELS_FULL: { status: 409, message: 'A business can keep at most 20 labels.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -266,6 +266,68 @@ export interface OrdersTable {
   updated_at: number;
 }
 
+export interface QuickRepliesTable {
+  id: string;
+  business_id: string;
+  shortcut: string;
+  /** Lower-cased shortcut (unique per business). */
+  shortcut_key: string;
+  text: string;
+  media_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LabelsTable {
+  id: string;
+  business_id: string;
+  name: string;
+  /** Lower-cased name (unique per business). */
+  name_key: string;
+  /** Index in LABEL_COLORS (contracts/labels.ts). */
+  color: number;
+  /** DEFAULT_LABELS key until the default label is renamed. */
+  default_key: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChatLabelsTable {
+  label_id: string;
+  chat_id: string;
+  business_id: string;
+  created_at: number;
+}
+
+export interface MessageLabelsTable {
+  label_id: string;
+  message_id: string;
+  chat_id: string;
+  business_id: string;
+  created_at: number;
+}
+
+export interface BusinessAutomationTable {
+  account_id: string;
+  /** JSON GreetingSettings. */
+  greeting: string;
+  /** JSON AwaySettings. */
+  away: string;
+  /** When the away message was last turned on or rescheduled (starts a new away period). */
+  away_epoch: number;
+  labels_seeded: number;
+  updated_at: number;
+}
+
+export interface AutomationSendsTable {
+  business_id: string;
+  chat_id: string;
+  kind: string;
+  period_key: string;
+  trigger_message_id: string;
+  created_at: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   verification_codes: VerificationCodesTable;
@@ -289,6 +351,12 @@ export interface DB {
   collections: CollectionsTable;
   collection_products: CollectionProductsTable;
   orders: OrdersTable;
+  quick_replies: QuickRepliesTable;
+  labels: LabelsTable;
+  chat_labels: ChatLabelsTable;
+  message_labels: MessageLabelsTable;
+  business_automation: BusinessAutomationTable;
+  automation_sends: AutomationSendsTable;
 }
 
 /** Generated is re-exported for modules that add tables later. */

@@ -8,3 +8,5 @@ export * from './protocol.js';
 export * from './business.js';
 export * from './reach.js';
 export * from './commerce.js';
+export * from './labels.js';
+export * from './automation.js';

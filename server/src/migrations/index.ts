@@ -8,12 +8,14 @@ import * as m0001 from './0001_core.js';
 import * as m0002 from './0002_business.js';
 import * as m0006 from './0006_business_reach.js';
 import * as m0004 from './0004_commerce.js';
+import * as m0005 from './0005_business_tools.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_business': m0002,
   '0006_business_reach': m0006,
   '0004_commerce': m0004,
+  '0005_business_tools': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -9,6 +9,7 @@ import { mediaRoutes } from './media.js';
 import { accountRoutes } from './accounts.js';
 import { reachRoutes } from './reach.js';
 import { commerceRoutes } from './commerce.js';
+import { businessToolsRoutes } from './business-tools.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -17,5 +18,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(accountRoutes(ctx));
     await app.register(reachRoutes(ctx));
     await app.register(commerceRoutes(ctx));
+    await app.register(businessToolsRoutes(ctx));
   };
 }

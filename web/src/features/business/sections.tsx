@@ -9,6 +9,7 @@ import { CatalogSection } from '../commerce/catalog-section.js';
 import { ShortLinkSection } from '../reach/short-link-section.js';
 import { StatsSection } from '../reach/stats-section.js';
 import { BroadcastsSection } from '../reach/broadcasts-section.js';
+import { toolsSections } from '../business-tools/sections.js';
 
 export interface BusinessSection {
   id: string;
@@ -21,4 +22,6 @@ export const businessSections: BusinessSection[] = [
   { id: 'short-link', titleKey: 'reach.section.shortLink', Component: ShortLinkSection },
   { id: 'stats', titleKey: 'reach.section.stats', Component: StatsSection },
   { id: 'broadcasts', titleKey: 'reach.section.broadcasts', Component: BroadcastsSection },
+  // quick replies, greeting message, away message, labels
+  ...toolsSections,
 ];

@@ -16,6 +16,8 @@ import { errorMessage } from '../auth/auth-screen.js';
 import { ChatMenu, type ChatAction } from './chat-menu.js';
 import { isMuted } from './mute.js';
 import { NewChatDialog } from './new-chat-dialog.js';
+import { useLabelIndex } from '../business-tools/data.js';
+import { colorHex, LabelDialogHost, LabelDots, labelName, openLabelDialog } from '../business-tools/label-ui.js';
 import '../../styles/settings.css';
 
 export function displayName(chat: Chat): string {
@@ -95,15 +97,20 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
   const [focusId, setFocusId] = useState<string | null>(null);
   const [toast, setToast] = useState<Toast | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
+  // Business accounts: labels on rows, and a filter chip per label (next to All and Unread).
+  const labelIndex = useLabelIndex();
+  const [labelFilter, setLabelFilter] = useState<string | null>(null);
+  const activeLabel = labelFilter && labelIndex?.byId.has(labelFilter) ? labelFilter : null;
 
   const chats = useMemo(() => {
     const q = query.trim().toLowerCase();
     return Object.values(chatsById)
       .filter((c) => (filter === 'archived' ? c.archived : !c.archived))
       .filter((c) => filter !== 'unread' || c.unreadCount > 0)
+      .filter((c) => !activeLabel || Boolean(labelIndex?.chat.get(c.id)?.some((l) => l.id === activeLabel)))
       .filter((c) => !q || displayName(c).toLowerCase().includes(q) || c.peer.phone.includes(q.replace(/\s/g, '')))
       .sort((a, b) => (b.pinnedAt ?? 0) - (a.pinnedAt ?? 0) || b.lastActivityAt - a.lastActivityAt);
-  }, [chatsById, filter, query]);
+  }, [chatsById, filter, query, activeLabel, labelIndex]);
 
   // Search in the text of loaded messages (on the device).
   const found = useMemo(() => {
@@ -159,6 +166,9 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
           return;
         case 'read':
           store.markRead(chat.id);
+          return;
+        case 'label':
+          openLabelDialog({ kind: 'chat', chatId: chat.id });
           return;
         case 'pin':
           await store.updateChat(chat.id, { pinned: action.pinned });
@@ -240,8 +250,31 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
       </div>
       <div className="filters" role="group" aria-label={t('chats.title')}>
         {(['all', 'unread', 'archived'] as const).map((f) => (
-          <button key={f} className="chip" aria-pressed={filter === f} onClick={() => setFilter(f)}>
+          <button
+            key={f}
+            className="chip"
+            aria-pressed={filter === f && !activeLabel}
+            onClick={() => {
+              setFilter(f);
+              setLabelFilter(null);
+            }}
+          >
             {t(`chats.filter.${f}`)}
+          </button>
+        ))}
+        {labelIndex?.labels.map((l) => (
+          <button
+            key={l.id}
+            className="chip label-filter"
+            aria-pressed={activeLabel === l.id}
+            data-label-id={l.id}
+            onClick={() => {
+              setLabelFilter(activeLabel === l.id ? null : l.id);
+              if (filter === 'archived') setFilter('all');
+            }}
+          >
+            <span className="label-dot" style={{ background: colorHex(l.color) }} aria-hidden="true" />
+            {labelName(t, l)}
           </button>
         ))}
       </div>
@@ -261,7 +294,7 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
         <ul className="chat-list" aria-label={t('chats.title')} ref={listRef} onKeyDown={onListKeyDown} onScroll={() => menu && closeMenu(false)}>
           {!chatsLoaded && Object.keys(chatsById).length === 0 && <li className="chats-note">{t('common.loading')}</li>}
           {chatsLoaded && chats.length === 0 && (
-            <li className="chats-note">{query ? t('chats.noResults') : filter === 'archived' ? t('chats.emptyArchived') : filter === 'unread' ? t('chats.emptyUnread') : t('chats.empty')}</li>
+            <li className="chats-note">{query ? t('chats.noResults') : activeLabel ? t('tools.emptyLabel') : filter === 'archived' ? t('chats.emptyArchived') : filter === 'unread' ? t('chats.emptyUnread') : t('chats.empty')}</li>
           )}
           {chats.map((c) => {
             const last = c.lastMessage;
@@ -289,6 +322,7 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
                         {mine && last && !last.deletedAt && <StatusTicks status={statusOf(last, c, myId)} label={t(`message.status.${statusOf(last, c, myId)}`)} />}
                         {last ? previewOf(t, last) : ''}
                       </span>
+                      {labelIndex && <LabelDots labels={labelIndex.chat.get(c.id) ?? []} />}
                       {isMuted(c, now) && <MuteIcon width={16} height={16} role="img" aria-hidden={false} aria-label={t('chats.muted')} className="chat-item-flag" />}
                       {c.pinnedAt && <PinIcon width={16} height={16} role="img" aria-hidden={false} aria-label={t('chats.pinned')} className="chat-item-flag" />}
                       {c.unreadCount > 0 && (
@@ -360,6 +394,7 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
         )}
       </div>
       {newChat && <NewChatDialog onClose={closeNewChat} />}
+      <LabelDialogHost />
       <span className="sr-only" aria-live="polite">{store.get().status}</span>
     </section>
   );

@@ -8,15 +8,18 @@ import type { Chat } from '#contracts/models.js';
 import { useI18n } from '../../i18n/index.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { isMuted, MUTE_OPTIONS, muteUntil } from './mute.js';
+import { useIsBusiness } from '../business-tools/data.js';
 
 export type ChatAction =
   | { type: 'info' }
   | { type: 'pin'; pinned: boolean }
   | { type: 'archive'; archived: boolean }
   | { type: 'mute'; mutedUntil: number | null }
-  | { type: 'read' };
+  | { type: 'read' }
+  /** A business puts labels on the chat (business tools). */
+  | { type: 'label' };
 
-export function chatMenuItems(chat: Chat, now = Date.now()): { key: MessageKey; action: ChatAction }[] {
+export function chatMenuItems(chat: Chat, now = Date.now(), opts: { business?: boolean } = {}): { key: MessageKey; action: ChatAction }[] {
   const items: { key: MessageKey; action: ChatAction }[] = [{ key: 'contact.info', action: { type: 'info' } }];
   // As in WhatsApp, archived chats are not pinned (but a pinned one can still be unpinned).
   if (chat.pinnedAt) items.push({ key: 'chats.unpin', action: { type: 'pin', pinned: false } });
@@ -25,6 +28,7 @@ export function chatMenuItems(chat: Chat, now = Date.now()): { key: MessageKey; 
   if (isMuted(chat, now)) items.push({ key: 'chats.unmute', action: { type: 'mute', mutedUntil: null } });
   else for (const o of MUTE_OPTIONS) items.push({ key: o.key, action: { type: 'mute', mutedUntil: muteUntil(o.ms, now) } });
   if (chat.unreadCount > 0) items.push({ key: 'chats.markRead', action: { type: 'read' } });
+  if (opts.business) items.push({ key: 'tools.labelChat', action: { type: 'label' } });
   return items;
 }
 
@@ -48,7 +52,8 @@ export function ChatMenu({
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState<{ x: number; y: number } | null>(null);
-  const [items] = useState(() => chatMenuItems(chat));
+  const business = useIsBusiness();
+  const [items] = useState(() => chatMenuItems(chat, Date.now(), { business }));
 
   // Keep the menu inside the viewport.
   useLayoutEffect(() => {

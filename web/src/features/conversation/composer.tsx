@@ -17,6 +17,9 @@ import { textOf } from './message-content.js';
 import { computeWaveform, describeImage, describeVideo, extensionFor, formatDuration, prepareImage, safeFileName } from './media.js';
 import { useVoiceRecorder } from './voice-recorder.js';
 import { ShareCatalogDialog } from '../commerce/share-dialog.js';
+import type { QuickReply } from '#contracts/automation.js';
+import { useIsBusiness } from '../business-tools/data.js';
+import { QuickReplySuggest, useQuickReplySuggest } from '../business-tools/quick-reply-suggest.js';
 
 interface Upload {
   id: string;
@@ -66,6 +69,19 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
   const lastTyping = useRef(0);
   const savedDraft = useRef<string | null>(null);
   const recorder = useVoiceRecorder();
+  // A business types `/` to pick a quick reply: it fills the text and attaches its media.
+  const isBusiness = useIsBusiness();
+  const [qrMedia, setQrMedia] = useState<QuickReply['media']>(null);
+  const suggest = useQuickReplySuggest(text, isBusiness && !editing, (reply) => {
+    onChange(reply.text);
+    setQrMedia(reply.media);
+    requestAnimationFrame(() => {
+      const el = area.current;
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+    });
+  });
 
   useEffect(() => {
     setText(store.get().drafts[chatId] ?? '');
@@ -150,8 +166,10 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
       }
       return;
     }
-    if (!body) return;
-    void store.send(chatId, 'text', { text: body }, replyTo ? { replyTo: replyTo.id } : {});
+    if (!body && !qrMedia) return;
+    if (qrMedia) sendQuickReplyMedia(qrMedia, body);
+    else void store.send(chatId, 'text', { text: body }, replyTo ? { replyTo: replyTo.id } : {});
+    setQrMedia(null);
     setText('');
     store.setDraft(chatId, '');
     store.typing(chatId, 'paused');
@@ -160,7 +178,20 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
     onSent?.();
   };
 
+  /** A quick reply's media with its text as the caption (or, when it cannot carry one, followed by the text). */
+  const sendQuickReplyMedia = (media: NonNullable<QuickReply['media']>, body: string) => {
+    const opts = { mediaId: media.id, ...(replyTo ? { replyTo: replyTo.id } : {}) };
+    const captionable = media.kind === 'image' || media.kind === 'video' || media.kind === 'document';
+    const caption = captionable && body && body.length <= 1024 ? body : '';
+    const withCaption = caption ? { caption } : {};
+    if (media.kind === 'image' || media.kind === 'video') void store.send(chatId, media.kind, withCaption, opts);
+    else if (media.kind === 'document') void store.send(chatId, 'document', { fileName: media.fileName || 'document', ...withCaption }, opts);
+    else void store.send(chatId, media.kind === 'audio' ? 'audio' : 'sticker', {}, opts);
+    if (body && !caption) void store.send(chatId, 'text', { text: body });
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (suggest.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void sendText();
@@ -266,7 +297,7 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
     if (err) setError(t(err === 'denied' ? 'composer.micUnavailable' : 'composer.recorderUnsupported'));
   };
 
-  const empty = !text.trim();
+  const empty = !text.trim() && !qrMedia;
   const quotedName = replyTo ? senderName(t, replyTo, chat, myId) : '';
 
   return (
@@ -321,6 +352,15 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
           {error}
         </p>
       )}
+      <QuickReplySuggest state={suggest} />
+      {qrMedia && !editing && (
+        <div className="qr-attached">
+          <span>📎 {t('tools.qr.attached', { name: qrMedia.fileName ?? qrMedia.kind })}</span>
+          <button type="button" className="icon-btn small" aria-label={t('tools.qr.removeMedia')} title={t('tools.qr.removeMedia')} onClick={() => setQrMedia(null)}>
+            <CloseIcon />
+          </button>
+        </div>
+      )}
       {popover === 'emoji' && <EmojiPicker onPick={insertEmoji} onClose={closePopover} />}
       {popover === 'attach' && <AttachMenu onPick={onPickAttach} onClose={closePopover} />}
       {recorder.recording ? (
@@ -369,6 +409,7 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
             aria-label={editing ? t('composer.editing') : t('composer.placeholder')}
             onChange={(e) => onChange(e.target.value)}
             onKeyDown={onKeyDown}
+            {...suggest.inputProps}
           />
           {editing ? (
             <button type="button" className="icon-btn send-btn" onClick={() => void sendText()} aria-label={t('composer.save')} title={t('composer.save')} disabled={busy || (editing.kind === 'text' && empty)}>

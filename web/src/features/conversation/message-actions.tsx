@@ -13,6 +13,8 @@ import { QUICK_REACTIONS } from '../../ui/emoji.js';
 import { CopyIcon, EditIcon, ForwardIcon, ReplyIcon, TrashIcon } from '../../ui/icons.js';
 import { displayName } from '../chats/chat-list.js';
 import { textOf } from './message-content.js';
+import { useIsBusiness } from '../business-tools/data.js';
+import { openLabelDialog } from '../business-tools/label-ui.js';
 
 export type MessageAction = 'reply' | 'edit' | 'delete' | 'forward' | 'copy';
 
@@ -63,7 +65,10 @@ export function MessageMenu({
   onReact,
   onAction,
   onClose,
+  messageId,
 }: {
+  /** Set for a stored message: a business can label it ("Label message"). */
+  messageId?: string | undefined;
   anchor: DOMRect;
   align: 'start' | 'end';
   actions: MessageAction[];
@@ -74,6 +79,7 @@ export function MessageMenu({
   onClose(): void;
 }) {
   const { t } = useI18n();
+  const business = useIsBusiness();
   const ref = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState<{ top: number; left: number } | null>(null);
   const closeRef = useRef(onClose);
@@ -164,7 +170,7 @@ export function MessageMenu({
           </button>
         </div>
       )}
-      {actions.length > 0 && (
+      {(actions.length > 0 || (business && messageId)) && (
         <ul role="menu" aria-label={t('message.actions')} onKeyDown={(e) => moveFocus(e, '[role=menuitem]', { next: 'ArrowDown', prev: 'ArrowUp' })}>
           {actions.map((a) => (
             <li role="none" key={a}>
@@ -174,12 +180,33 @@ export function MessageMenu({
               </button>
             </li>
           ))}
+          {business && messageId && (
+            <li role="none">
+              <button
+                type="button"
+                role="menuitem"
+                onClick={() => {
+                  onClose();
+                  openLabelDialog({ kind: 'message', messageId });
+                }}
+              >
+                <LabelIcon />
+                <span>{t('tools.labelMessage')}</span>
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </div>,
     document.body,
   );
 }
+
+const LabelIcon = () => (
+  <svg viewBox="0 0 24 24" width="24" height="24" fill="currentColor" aria-hidden="true" focusable="false">
+    <path d="M17.6 5.8A2 2 0 0 0 16 5H5a2 2 0 0 0-2 2v10c0 1.1.9 2 2 2h11a2 2 0 0 0 1.6-.8L22 12z" />
+  </svg>
+);
 
 export function DeleteDialog({ onConfirm, onClose }: { onConfirm(): Promise<void>; onClose(): void }) {
   const { t } = useI18n();

@@ -13,6 +13,7 @@ import { displayName, previewOf } from '../chats/chat-list.js';
 import { isBare, MessageContent } from './message-content.js';
 import { actionsFor, isLive, MessageMenu, type MessageAction } from './message-actions.js';
 import { thumbnailSrc } from './media.js';
+import { MessageLabels } from '../business-tools/label-ui.js';
 
 export type BubbleAction = MessageAction | 'react' | 'retry' | 'discard';
 
@@ -156,6 +157,7 @@ function MessageBubbleImpl({ message: m, chat, myId, first, quoted, error, highl
           )}
         </button>
       )}
+      {live && <MessageLabels messageId={m.id} />}
       {m.failed && (
         <div className="msg-failed" role="alert">
           <span>{t('message.status.failed')}</span>
@@ -179,6 +181,7 @@ function MessageBubbleImpl({ message: m, chat, myId, first, quoted, error, highl
       )}
       {menu && onAction && (
         <MessageMenu
+          messageId={live ? m.id : undefined}
           anchor={menu}
           align={mine ? 'end' : 'start'}
           actions={actions}
