@@ -6,3 +6,4 @@ export * from './models.js';
 export * from './content.js';
 export * from './protocol.js';
 export * from './business.js';
+export * from './business-profile.js';

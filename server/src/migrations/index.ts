@@ -6,10 +6,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import * as m0001 from './0001_core.js';
 import * as m0002 from './0002_business.js';
+import * as m0003 from './0003_business_admin.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_business': m0002,
+  '0003_business_admin': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

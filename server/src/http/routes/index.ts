@@ -7,11 +7,15 @@ import type { Ctx } from '../../context.js';
 import { chatRoutes } from './chats.js';
 import { mediaRoutes } from './media.js';
 import { accountRoutes } from './accounts.js';
+import { businessRoutes } from './business.js';
+import { adminRoutes } from './admin.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
     await app.register(chatRoutes(ctx));
     await app.register(mediaRoutes(ctx));
     await app.register(accountRoutes(ctx));
+    await app.register(businessRoutes(ctx));
+    await app.register(adminRoutes(ctx));
   };
 }
