@@ -8,6 +8,7 @@ import { ChatList } from '../features/chats/chat-list.js';
 import { ChatView } from '../features/conversation/chat-view.js';
 import { PanelHost } from '../features/contacts/panel-host.js';
 import { openPanel } from '../lib/ui-state.js';
+import { AdminScreen } from '../features/admin/admin-screen.js';
 
 export function App() {
   const { t } = useI18n();
@@ -24,6 +25,8 @@ export function App() {
     }
   }, [started]);
 
+  // The administrators' screen has its own sign-in and never uses the chat session.
+  if (path === '/admin' || path.startsWith('/admin/')) return <AdminScreen />;
   if (!session) return <AuthScreen />;
   return (
     <div style={{ height: '100%', display: 'flex', flexDirection: 'column' }}>

@@ -5,6 +5,8 @@
  */
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../../i18n/en.js';
+import { BusinessProfileSection } from './business-profile-section.js';
+import { VerificationSection } from './verification-section.js';
 
 export interface BusinessSection {
   id: string;
@@ -12,4 +14,7 @@ export interface BusinessSection {
   Component: ComponentType;
 }
 
-export const businessSections: BusinessSection[] = [];
+export const businessSections: BusinessSection[] = [
+  { id: 'profile', titleKey: 'business.profile', Component: BusinessProfileSection },
+  { id: 'verification', titleKey: 'business.verification', Component: VerificationSection },
+];
