@@ -73,6 +73,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   process.env.PARLEY_E2E_URL = url;
   process.env.PARLEY_E2E_SMS = smsUrl;
+  // For tests that run other `parley` commands (e.g. `parley admin create`) on the same database.
+  process.env.PARLEY_E2E_DATA_DIR = dataDir;
 
   return async () => {
     server.kill('SIGTERM');
