@@ -84,7 +84,7 @@ test('a business gets verified by an administrator and its customers see the bad
   await expect(panel.getByText('Status: Not verified')).toBeVisible();
   await panel.getByLabel('Legal name').fill('Léa Martin SARL');
   await panel.locator('input[type=file]').setInputFiles({ name: 'registration.png', mimeType: 'image/png', buffer: png() });
-  await expect(panel.getByText('registration.png')).toBeVisible();
+  await expect(panel.getByText('registration.png', { exact: true })).toBeVisible();
   await panel.getByRole('button', { name: 'Submit for verification' }).click();
   await expect(panel.getByText('Status: Waiting for review')).toBeVisible();
 
@@ -131,12 +131,10 @@ test('a business gets verified by an administrator and its customers see the bad
   // ---- the customer sees the badge everywhere and the business profile -------------------------------
   const page = customer.page;
   await page.reload();
-  const verifiedRow = page.locator('.chat-item', { hasText: 'Chez Léa' });
-  await expect(verifiedRow.getByRole('img', { name: 'Verified business' })).toBeVisible();
-  await verifiedRow.click();
   const header = page.locator('.chat-header');
   await expect(header.getByRole('img', { name: 'Verified business' })).toBeVisible();
   await expect(header.getByText('Business', { exact: true })).toBeVisible();
+  await expect(page.locator('.chat-item', { hasText: 'Chez Léa' }).getByRole('img', { name: 'Verified business' })).toBeVisible();
   await page.getByRole('button', { name: 'Contact info' }).click();
   const info = page.getByRole('complementary', { name: 'Contact info' });
   await expect(info.getByRole('heading', { name: /Chez Léa/ }).getByRole('img', { name: 'Verified business' })).toBeVisible();

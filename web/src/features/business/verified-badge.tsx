@@ -2,7 +2,9 @@
  * The verified-business badge (an accessible check icon) and the "Business" marker shown next to a
  * business's name in the chat list, the chat header and the info panel.
  */
+import { useEffect } from 'react';
 import type { PublicProfile } from '#contracts/models.js';
+import { store } from '../../lib/store.js';
 import { BUSINESS_CATEGORIES } from '#contracts/business.js';
 import { useI18n, type Translate } from '../../i18n/index.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -29,6 +31,19 @@ export function BusinessMarks({ peer, marker = true }: { peer: Pick<PublicProfil
       {marker && <span className="business-marker">{t('business.chatMarker')}</span>}
     </>
   );
+}
+
+/**
+ * The marks in an open chat's header. Opening a chat with a business fetches the chat again once,
+ * so a badge granted (or removed by a change of name) since the chat list was loaded shows at once
+ * here and in the chat list.
+ */
+export function ChatHeaderBusinessMarks({ chatId, peer }: { chatId: string; peer: Pick<PublicProfile, 'kind' | 'business'> }) {
+  const isBusiness = peer.kind === 'business';
+  useEffect(() => {
+    if (isBusiness) void store.reloadChat(chatId).catch(() => undefined);
+  }, [chatId, isBusiness]);
+  return <BusinessMarks peer={peer} />;
 }
 
 export function categoryLabel(t: Translate, category: string): string {
