@@ -157,3 +157,28 @@ test('a business gets verified by an administrator and its customers see the bad
   await expect(infoFr.getByRole('img', { name: 'Entreprise vérifiée' })).toBeVisible();
   await Promise.all([bizContext.close(), adminContext.close(), customer.context.close()]);
 });
+
+test('a person converts to a business account after confirming, on a phone', async ({ browser }) => {
+  const { context, page } = await signInNew(browser, { viewport: { width: 390, height: 844 } });
+  await page.getByRole('button', { name: /^Settings$/ }).click();
+  const settings = page.getByRole('complementary', { name: 'Settings' });
+  await expect(settings.getByRole('button', { name: 'Business tools' })).toHaveCount(0);
+  await settings.getByRole('button', { name: 'Convert to a business account' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Convert to a business account?' });
+  await dialog.getByLabel('Business name').fill('Bike Repair');
+  // No category yet: the server's refusal is shown in the dialog.
+  await dialog.getByRole('button', { name: 'Convert to a business account' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('Choose a category from the list.');
+  await dialog.getByLabel('Category').selectOption('automotive');
+  await dialog.getByRole('button', { name: 'Convert to a business account' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(settings.getByRole('button', { name: 'Business tools' })).toBeVisible();
+  await expect(settings.getByRole('button', { name: 'Convert to a business account' })).toHaveCount(0);
+  await settings.getByRole('button', { name: 'Business tools' }).click();
+  const tools = page.getByRole('complementary', { name: 'Business tools' });
+  await tools.getByRole('button', { name: 'Business profile' }).click();
+  const profile = page.getByRole('complementary', { name: 'Business profile' });
+  await expect(profile.getByLabel('Business name')).toHaveValue('Bike Repair');
+  await expect(profile.getByLabel('Category')).toHaveValue('automotive');
+  await context.close();
+});
