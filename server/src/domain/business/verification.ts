@@ -4,7 +4,7 @@
  * uploaded). One request may wait for review at a time; platform administrators review them
  * (domain/admin). The badge itself is business_profiles.verified_at.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { BUSINESS_LIMITS, type VerificationRequest, type VerificationState } from '#contracts/business-profile.js';
 import { AppError } from '../../errors.js';
 import { newId } from '../../platform/ids.js';
@@ -76,7 +76,11 @@ export async function getVerificationState(ctx: Ctx, actor: Actor): Promise<Veri
     .selectFrom('business_verifications')
     .selectAll()
     .where('account_id', '=', actor.accountId)
+    // A pending request is always the latest (a new one needs none pending); among reviewed ones,
+    // the last submitted, then the last reviewed (timestamps can tie within a millisecond).
+    .orderBy(sql`case when status = 'pending' then 0 else 1 end`)
     .orderBy('created_at', 'desc')
+    .orderBy('reviewed_at', 'desc')
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
