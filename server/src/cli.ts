@@ -1,11 +1,16 @@
 /**
  * @module cli
- * The `parley` command: `parley serve`, `parley migrate`, `parley help`.
+ * The `parley` command: `parley serve`, `parley migrate`, `parley backup`, `parley admin create`,
+ * `parley help`.
  */
+import { createInterface } from 'node:readline';
 import { loadConfig, ConfigError } from './config/load.js';
+import type { Config } from './config/schema.js';
 import { buildApp, createLogger } from './app.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './migrations/index.js';
+import { createAdmin } from './domain/admin/index.js';
+import { isAppError } from './errors.js';
 
 const USAGE = `Usage: parley <command>
 
@@ -15,6 +20,10 @@ Commands:
   backup <file>
             Write a consistent copy of the embedded SQLite database to <file> (safe while the
             server runs). For PostgreSQL use pg_dump.
+  admin create --username <name>
+            Create a platform administrator (reviews business verification requests at /admin).
+            The password (12 to 256 characters) is read from the PARLEY_ADMIN_PASSWORD
+            environment variable, or else from the first line of standard input.
   help      Show this help.
 
 Configuration comes from environment variables; see docs/config.md.`;
@@ -77,9 +86,49 @@ async function main(argv: string[]): Promise<number> {
         await database.close();
       }
     }
+    case 'admin':
+      return adminCommand(config, argv.slice(1));
     default:
       console.error(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
+  }
+}
+
+/** The first line of standard input (the password, when PARLEY_ADMIN_PASSWORD is not set). */
+async function readFirstLine(prompt: string): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(prompt);
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of rl) return line.replace(/\r$/, '');
+    return '';
+  } finally {
+    rl.close();
+  }
+}
+
+async function adminCommand(config: Config, args: string[]): Promise<number> {
+  const usage = 'Usage: parley admin create --username <name>   (password from PARLEY_ADMIN_PASSWORD or standard input)';
+  const i = args.indexOf('--username');
+  const username = i >= 0 ? args[i + 1] : undefined;
+  if (args[0] !== 'create' || !username) {
+    console.error(usage);
+    return 2;
+  }
+  // A one-off input of this command, not server configuration: read here, never kept.
+  const password = process.env.PARLEY_ADMIN_PASSWORD || (await readFirstLine('Password: '));
+  const parley = await buildApp(config, { logger: createLogger({ ...config, PARLEY_LOG_LEVEL: 'warn' }) });
+  try {
+    const admin = await createAdmin(parley.ctx, { username, password });
+    console.log(`Administrator "${admin.username}" created. Sign in at /admin.`);
+    return 0;
+  } catch (err) {
+    if (isAppError(err)) {
+      console.error(err.message);
+      return err.code === 'ADMIN_USERNAME_TAKEN' ? 3 : 2;
+    }
+    throw err;
+  } finally {
+    await parley.close();
   }
 }
 

@@ -85,6 +85,25 @@ export const errorCatalog = {
   LABEL_NOT_FOUND: { status: 404, message: 'No such label.' },
   LABEL_NAME_TAKEN: { status: 409, message: 'Another label already has this name.' },
   LABELS_FULL: { status: 409, message: 'A business can keep at most 20 labels.' },
+  // business accounts, profile and verification
+  ALREADY_BUSINESS: { status: 409, message: 'This account is already a business account.' },
+  DEVICE_LIMIT_REACHED: { status: 403, message: 'A business account can be used on its first device and up to 4 linked devices; sign one out first.' },
+  BUSINESS_FIELD_TOO_LONG: { status: 400, message: 'A business profile field is too long.' },
+  BUSINESS_FIELD_INVALID: { status: 400, message: 'A business profile field is not valid.' },
+  CATEGORY_UNKNOWN: { status: 400, message: 'This is not one of the business categories.' },
+  TIMEZONE_INVALID: { status: 400, message: 'This is not a valid IANA time zone.' },
+  HOURS_INVALID: { status: 400, message: 'The opening hours are not valid.' },
+  EMAIL_INVALID: { status: 400, message: 'This is not a valid email address.' },
+  WEBSITE_INVALID: { status: 400, message: 'A website must be an http or https address.' },
+  TOO_MANY_WEBSITES: { status: 400, message: 'A business profile can list at most 2 websites.' },
+  LOCATION_INVALID: { status: 400, message: 'The location needs a latitude between -90 and 90 and a longitude between -180 and 180.' },
+  VERIFICATION_PENDING: { status: 409, message: 'A verification request is already waiting for review.' },
+  VERIFICATION_NOT_FOUND: { status: 404, message: 'No such verification request.' },
+  VERIFICATION_NOT_PENDING: { status: 409, message: 'This verification request was already reviewed.' },
+  // platform administrators
+  ADMIN_UNAUTHENTICATED: { status: 401, message: 'A valid administrator token is required.' },
+  ADMIN_LOGIN_FAILED: { status: 401, message: 'The username or password is wrong.' },
+  ADMIN_USERNAME_TAKEN: { status: 409, message: 'An administrator with this username already exists.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -328,6 +328,35 @@ export interface AutomationSendsTable {
   created_at: number;
 }
 
+export interface BusinessVerificationsTable {
+  id: string;
+  account_id: string;
+  legal_name: string;
+  /** JSON string[] of media ids. */
+  document_media_ids: string;
+  /** 'pending' | 'approved' | 'rejected' */
+  status: string;
+  reason: string | null;
+  reviewed_by: string | null;
+  reviewed_at: number | null;
+  created_at: number;
+}
+
+export interface AdminsTable {
+  id: string;
+  username: string;
+  /** scrypt$N$r$p$salt$hash (base64). */
+  password_hash: string;
+  created_at: number;
+}
+
+export interface AdminSessionsTable {
+  token_hash: string;
+  admin_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   verification_codes: VerificationCodesTable;
@@ -357,6 +386,9 @@ export interface DB {
   message_labels: MessageLabelsTable;
   business_automation: BusinessAutomationTable;
   automation_sends: AutomationSendsTable;
+  business_verifications: BusinessVerificationsTable;
+  admins: AdminsTable;
+  admin_sessions: AdminSessionsTable;
 }
 
 /** Generated is re-exported for modules that add tables later. */

@@ -10,3 +10,4 @@ export * from './reach.js';
 export * from './commerce.js';
 export * from './labels.js';
 export * from './automation.js';
+export * from './business-profile.js';

@@ -9,6 +9,7 @@ import * as m0002 from './0002_business.js';
 import * as m0006 from './0006_business_reach.js';
 import * as m0004 from './0004_commerce.js';
 import * as m0005 from './0005_business_tools.js';
+import * as m0003 from './0003_business_admin.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0006_business_reach': m0006,
   '0004_commerce': m0004,
   '0005_business_tools': m0005,
+  '0003_business_admin': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

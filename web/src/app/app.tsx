@@ -9,6 +9,7 @@ import { ChatView } from '../features/conversation/chat-view.js';
 import { PanelHost } from '../features/contacts/panel-host.js';
 import { openPanel } from '../lib/ui-state.js';
 import { LinkScreen } from '../features/reach/link-screen.js';
+import { AdminScreen } from '../features/admin/admin-screen.js';
 
 export function App() {
   const { t } = useI18n();
@@ -28,6 +29,8 @@ export function App() {
   // A business's short link works signed in or out (it leads through sign-in to the chat).
   const linkCode = linkCodeFromPath(path);
   if (linkCode) return <LinkScreen code={linkCode} />;
+  // The administrators' screen has its own sign-in and never uses the chat session.
+  if (path === '/admin' || path.startsWith('/admin/')) return <AdminScreen />;
   if (!session) return <AuthScreen />;
   return (
     <div style={{ height: '100%', display: 'flex', flexDirection: 'column' }}>

@@ -67,8 +67,8 @@ export class Api {
   requestCode(phone: string) {
     return this.request<{ phone: string; expiresInSeconds: number; resendInSeconds: number }>('POST', '/v1/auth/code', { phone });
   }
-  verify(phone: string, code: string, deviceName: string) {
-    return this.request<SignInResult>('POST', '/v1/auth/verify', { phone, code, deviceName, platform: 'web' });
+  verify(phone: string, code: string, deviceName: string, business?: { name: string; category: string }) {
+    return this.request<SignInResult>('POST', '/v1/auth/verify', { phone, code, deviceName, platform: 'web', ...(business ? { business } : {}) });
   }
   signOut() {
     return this.request<void>('POST', '/v1/auth/sign-out');

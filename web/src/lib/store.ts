@@ -152,8 +152,9 @@ export class Store {
     this.connect();
   }
 
-  async signIn(phone: string, code: string, deviceName: string): Promise<void> {
-    const r = await this.api.verify(phone, code, deviceName);
+  /** `business`: register a new number as a business with this name and category. */
+  async signIn(phone: string, code: string, deviceName: string, business?: { name: string; category: string }): Promise<void> {
+    const r = await this.api.verify(phone, code, deviceName, business);
     const session: Session = { token: r.token, accountId: r.account.id, deviceId: r.deviceId };
     localStorage.setItem(SESSION_KEY, JSON.stringify(session));
     await persist.clearAll().catch(() => undefined);

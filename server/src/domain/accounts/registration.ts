@@ -5,6 +5,8 @@
  * with a growing delay (30 s, 1, 2, 5, then 10 min). Together these bound the guesses on one
  * number, whoever makes them: at most 5 per code, and a new code only after the delay.
  * Per-address rate limits sit in the HTTP layer.
+ * A new number may be registered as a business (`business: { name, category }`); a business account
+ * may have at most 5 devices signed in at once (the first plus 4 linked devices).
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Transaction } from 'kysely';
@@ -13,6 +15,8 @@ import { newId, newSecret, sha256Hex } from '../../platform/ids.js';
 import type { Ctx } from '../../context.js';
 import type { AccountsTable, DB, DevicesTable } from '../../tables.js';
 import { normalizePhone } from './phone.js';
+import { checkNewBusiness, doCreateBusiness, type NewBusiness } from '../business/index.js';
+import { BUSINESS_LIMITS } from '#contracts/business-profile.js';
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const MAX_CODE_ATTEMPTS = 5;
@@ -98,6 +102,8 @@ export interface SignInInput {
   code: string;
   deviceName?: string;
   platform?: string;
+  /** Register a new number as a business with this name and category (ignored for an existing account). */
+  business?: NewBusiness | undefined;
 }
 
 export interface SignedIn {
@@ -116,6 +122,8 @@ type CodeCheck = { ok: true; signedIn: SignedIn } | { ok: false; error: AppError
  */
 export async function verifyCode(ctx: Ctx, input: SignInInput): Promise<SignedIn> {
   const phone = normalizePhone(input.phone);
+  // Checked before the code is looked at: a bad business name costs no attempt.
+  const business = input.business ? checkNewBusiness(input.business) : undefined;
   const token = newSecret('pdt');
   const given = hashCode(phone, input.code.trim());
   const result = await ctx.writes.run(async (tx): Promise<CodeCheck> => {
@@ -146,7 +154,9 @@ export async function verifyCode(ctx: Ctx, input: SignInInput): Promise<SignedIn
       .returning('phone')
       .executeTakeFirst();
     if (!used) return fail(new AppError('CODE_NOT_REQUESTED'));
-    return { ok: true, signedIn: await signInDevice(tx, phone, token, input, now) };
+    // The device limit is checked inside signInDevice; its refusal rolls the write back, so the
+    // code stays usable once a device was signed out.
+    return { ok: true, signedIn: await signInDevice(tx, phone, token, { ...input, business }, now) };
   });
   if (!result.ok) throw result.error;
   return result.signedIn;
@@ -180,6 +190,20 @@ async function signInDevice(tx: Transaction<DB>, phone: string, token: string, i
       kind: 'person',
     };
     await tx.insertInto('accounts').values(account).execute();
+    if (input.business) {
+      await doCreateBusiness(tx, account.id, input.business, now);
+      account = { ...account, kind: 'business', display_name: input.business.name };
+    }
+  } else if (account.kind === 'business') {
+    const active = await tx
+      .selectFrom('devices')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('account_id', '=', account.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(active.n) >= BUSINESS_LIMITS.devices) {
+      throw new AppError('DEVICE_LIMIT_REACHED', undefined, { limit: BUSINESS_LIMITS.devices });
+    }
   }
   const device: DevicesTable = {
     id: newId('dev'),

@@ -42,6 +42,8 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsync {
               code: Type.String({ pattern: '^\\s*[0-9]{6}\\s*$' }),
               deviceName: Type.Optional(Type.String({ maxLength: 64 })),
               platform: Type.Optional(Type.String({ maxLength: 32 })),
+              /** Register a new number as a business (ignored when the account exists). */
+              business: Type.Optional(Type.Object({ name: Type.String({ maxLength: 4096 }), category: Type.String({ maxLength: 64 }) }, { additionalProperties: false })),
             },
             { additionalProperties: false },
           ),

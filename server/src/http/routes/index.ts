@@ -10,6 +10,8 @@ import { accountRoutes } from './accounts.js';
 import { reachRoutes } from './reach.js';
 import { commerceRoutes } from './commerce.js';
 import { businessToolsRoutes } from './business-tools.js';
+import { businessRoutes } from './business.js';
+import { adminRoutes } from './admin.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -19,5 +21,7 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(reachRoutes(ctx));
     await app.register(commerceRoutes(ctx));
     await app.register(businessToolsRoutes(ctx));
+    await app.register(businessRoutes(ctx));
+    await app.register(adminRoutes(ctx));
   };
 }

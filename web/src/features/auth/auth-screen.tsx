@@ -7,6 +7,8 @@ import { AsYouType, getCountries, getCountryCallingCode, parsePhoneNumberFromStr
 import { useI18n, type Translate } from '../../i18n/index.js';
 import { ApiError } from '../../lib/api.js';
 import { store } from '../../lib/store.js';
+import { BUSINESS_LIMITS } from '#contracts/business-profile.js';
+import { categoryOptions } from '../business/verified-badge.js';
 
 export function errorMessage(t: Translate, err: unknown): string {
   if (err instanceof ApiError) {
@@ -35,6 +37,11 @@ export function AuthScreen() {
   const [resendAt, setResendAt] = useState(0);
   const [now, setNow] = useState(Date.now());
   const codeRef = useRef<HTMLInputElement>(null);
+  const [asBusiness, setAsBusiness] = useState(false);
+  const [businessName, setBusinessName] = useState('');
+  const [category, setCategory] = useState('');
+  const categories = useMemo(() => categoryOptions(t, locale), [t, locale]);
+  const businessIncomplete = asBusiness && (!businessName.trim() || !category);
 
   const countries = useMemo(() => {
     const names = new Intl.DisplayNames([locale], { type: 'region' });
@@ -80,7 +87,7 @@ export function AuthScreen() {
     setBusy(true);
     setError(null);
     try {
-      await store.signIn(e164, code.replace(/\D/g, ''), t('auth.deviceName'));
+      await store.signIn(e164, code.replace(/\D/g, ''), t('auth.deviceName'), asBusiness ? { name: businessName.trim(), category } : undefined);
     } catch (err) {
       setError(errorMessage(t, err));
       setCode('');
@@ -132,12 +139,37 @@ export function AuthScreen() {
                 />
               </div>
             </div>
+            <label className="confirm-check">
+              <input type="checkbox" checked={asBusiness} onChange={(e) => setAsBusiness(e.target.checked)} />
+              <span>{t('business.registerAs')}</span>
+            </label>
+            {asBusiness && (
+              <div className="field" style={{ gap: 12 }}>
+                <div className="field">
+                  <label htmlFor="business-name">{t('business.name')}</label>
+                  <input id="business-name" className="input" autoComplete="organization" maxLength={BUSINESS_LIMITS.name} value={businessName} onChange={(e) => setBusinessName(e.target.value)} />
+                </div>
+                <div className="field">
+                  <label htmlFor="business-category">{t('business.category')}</label>
+                  <select id="business-category" className="input" value={category} onChange={(e) => setCategory(e.target.value)}>
+                    <option value="" disabled>
+                      {t('business.chooseCategory')}
+                    </option>
+                    {categories.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.label}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              </div>
+            )}
             {error && (
               <p id="auth-error" className="error-text" role="alert">
                 {error}
               </p>
             )}
-            <button className="btn" type="submit" disabled={busy || national.trim().length < 4}>
+            <button className="btn" type="submit" disabled={busy || national.trim().length < 4 || businessIncomplete}>
               {t('auth.sendCode')}
             </button>
           </form>

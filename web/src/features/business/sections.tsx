@@ -5,6 +5,8 @@
  */
 import type { ComponentType } from 'react';
 import type { MessageKey } from '../../i18n/en.js';
+import { BusinessProfileSection } from './business-profile-section.js';
+import { VerificationSection } from './verification-section.js';
 import { CatalogSection } from '../commerce/catalog-section.js';
 import { ShortLinkSection } from '../reach/short-link-section.js';
 import { StatsSection } from '../reach/stats-section.js';
@@ -18,6 +20,8 @@ export interface BusinessSection {
 }
 
 export const businessSections: BusinessSection[] = [
+  { id: 'profile', titleKey: 'business.profile', Component: BusinessProfileSection },
+  { id: 'verification', titleKey: 'business.verification', Component: VerificationSection },
   { id: 'catalog', titleKey: 'commerce.catalog', Component: CatalogSection },
   { id: 'short-link', titleKey: 'reach.section.shortLink', Component: ShortLinkSection },
   { id: 'stats', titleKey: 'reach.section.stats', Component: StatsSection },

@@ -14,6 +14,7 @@ import { Avatar } from '../../ui/avatar.js';
 import { MuteIcon, NewChatIcon, PinIcon, SettingsIcon, StatusTicks } from '../../ui/icons.js';
 import { errorMessage } from '../auth/auth-screen.js';
 import { ChatMenu, type ChatAction } from './chat-menu.js';
+import { BusinessMarks } from '../business/verified-badge.js';
 import { isMuted } from './mute.js';
 import { NewChatDialog } from './new-chat-dialog.js';
 import { useLabelIndex } from '../business-tools/data.js';
@@ -314,7 +315,10 @@ export function ChatList({ activeId, onOpenSettings }: { activeId: string | null
                   <Avatar id={c.peer.id} name={name} mediaId={c.peer.photoMediaId} />
                   <span className="chat-item-body">
                     <span className="chat-item-row">
-                      <span className="chat-item-name">{name}</span>
+                      <span className="chat-item-name name-with-marks">
+                        <span className="name-text">{name}</span>
+                        <BusinessMarks peer={c.peer} />
+                      </span>
                       <span className={`chat-item-time${c.unreadCount ? ' unread' : ''}`}>{stamp(c.lastActivityAt)}</span>
                     </span>
                     <span className="chat-item-row">

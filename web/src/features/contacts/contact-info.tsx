@@ -16,6 +16,8 @@ import { ConfirmDialog } from './confirm-dialog.js';
 import { formatPhone, peerName, refreshChatWith } from './peer.js';
 import { IDLE, InlineStatus, PanelSection, SidePanel, type Status } from './side-panel.js';
 import { ViewCatalogButton } from '../commerce/view-catalog-button.js';
+import { BusinessInfo } from '../business/business-info.js';
+import { BusinessMarks } from '../business/verified-badge.js';
 
 const CONTACT_NAME_MAX = 128;
 const REPORT_REASON_MAX = 500;
@@ -128,7 +130,10 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
     <SidePanel title={t('contact.info')} closeLabel={t('contact.close')} side="end" onClose={onClose} className="contact-panel">
       <div className="contact-hero">
         <Avatar id={peer.id} name={peer.contactName || peer.displayName || peer.phone} mediaId={peer.photoMediaId} size={140} />
-        <h3 className="contact-name">{hasName ? name : <span dir="ltr">{name}</span>}</h3>
+        <h3 className="contact-name">
+          {hasName ? name : <span dir="ltr">{name}</span>}
+          <BusinessMarks peer={peer} />
+        </h3>
         {showProfileName && <p className="panel-hint">{t('contact.profileName', { name: peer.displayName })}</p>}
         {hasName && (
           <p className="contact-phone">
@@ -137,6 +142,8 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
           </p>
         )}
       </div>
+
+      {peer.kind === 'business' && <BusinessInfo accountId={peer.id} idPrefix={ids} />}
 
       {peer.about && (
         <PanelSection id={`${ids}-about`} title={t('settings.about')}>

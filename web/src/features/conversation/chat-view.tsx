@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n/index.js';
 import { store, useStore, type ClientMessage } from '../../lib/store.js';
 import { navigate } from '../../lib/router.js';
 import { openPanel } from '../../lib/ui-state.js';
+import { ChatHeaderBusinessMarks } from '../business/verified-badge.js';
 import { Avatar } from '../../ui/avatar.js';
 import { ArrowDownIcon, BackIcon, InfoIcon } from '../../ui/icons.js';
 import { errorMessage } from '../auth/auth-screen.js';
@@ -327,7 +328,10 @@ export function ChatView({ chatId }: { chatId: string }) {
         <div className="chat-header-who" onClick={openInfo}>
           <Avatar id={chat.peer.id} name={name} mediaId={chat.peer.photoMediaId} size={40} />
           <div className="chat-header-text">
-            <h2>{name}</h2>
+            <h2 className="name-with-marks">
+              <span className="name-text">{name}</span>
+              <ChatHeaderBusinessMarks chatId={chatId} peer={chat.peer} />
+            </h2>
             <div className={`chat-subtitle${typing ? ' typing' : ''}`} aria-live="polite">
               {subtitle}
             </div>

@@ -10,6 +10,7 @@ import { DevicesSection } from './devices-section.js';
 import { PrivacySection } from './privacy-section.js';
 import { ProfileSection } from './profile-section.js';
 import { openPanel } from '../../lib/ui-state.js';
+import { ConvertToBusiness } from '../business/convert-to-business.js';
 import { applyTheme, savedTheme, THEMES, type Theme } from './theme.js';
 
 const THEME_KEY = { system: 'settings.themeSystem', light: 'settings.themeLight', dark: 'settings.themeDark' } as const;
@@ -77,6 +78,7 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
           )}
           <ProfileSection key={me.id} me={me} />
           <PrivacySection me={me} />
+          {me.kind !== 'business' && <ConvertToBusiness defaultName={me.displayName} />}
         </>
       ) : (
         <p className="panel-hint">{t('common.loading')}</p>
