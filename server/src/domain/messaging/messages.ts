@@ -14,6 +14,7 @@ import { MEDIA_KIND_OF_MESSAGE, type Message, type MessageKind } from '#contract
 import { AppError } from '../../errors.js';
 import { newId } from '../../platform/ids.js';
 import { prepared } from '../../platform/db/prepared.js';
+import { bumpCounter, nativeTx } from '../../platform/db/native.js';
 import type { Actor, Ctx, Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { DB, MessagesTable } from '../../tables.js';
@@ -108,6 +109,43 @@ const insertMessage = prepared((db: Kysely<DB>, p) =>
   }),
 );
 
+/**
+ * The chat's next message seq (and, unless `activityAt` is null, its new last activity). On SQLite
+ * inside the write queue, `last_seq` is counted in memory and written back once per transaction
+ * (see platform/db/native.ts); read it inside a write op with {@link chatLastSeq}.
+ */
+async function nextChatSeqOf(tx: Transaction<DB>, chatId: string, activityAt: number | null): Promise<number> {
+  const native = nativeTx(tx);
+  if (!native) {
+    const [bumped] = activityAt === null ? await nextChatSeqQuiet(tx, { chatId }) : await nextChatSeq(tx, { chatId, now: activityAt });
+    if (!bumped) throw new AppError('CHAT_NOT_FOUND');
+    return bumped.last_seq;
+  }
+  const activityKey = `a:${chatId}`;
+  if (activityAt !== null) native.scratch.set(activityKey, activityAt);
+  const seq = bumpCounter(
+    native,
+    `c:${chatId}`,
+    () => (native.sqlite.prepare('select "last_seq" from "chats" where "id" = ?').get(chatId) as { last_seq: number } | undefined)?.last_seq,
+    (value) => {
+      const activity = native.scratch.get(activityKey);
+      if (activity === undefined) native.sqlite.prepare('update "chats" set "last_seq" = ? where "id" = ?').run(value, chatId);
+      else native.sqlite.prepare('update "chats" set "last_seq" = ?, "last_activity_at" = ? where "id" = ?').run(value, activity, chatId);
+    },
+  );
+  if (seq === undefined) throw new AppError('CHAT_NOT_FOUND');
+  return seq;
+}
+
+/** The chat's last message seq as of this write op (sees messages stored earlier in the same transaction). */
+export async function chatLastSeq(tx: Transaction<DB>, chatId: string): Promise<number | undefined> {
+  const native = nativeTx(tx);
+  const cached = native && (native.pending.get(`c:${chatId}`) ?? native.state.committed.get(`c:${chatId}`));
+  if (cached !== undefined && cached !== null) return cached;
+  const chat = await tx.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirst();
+  return chat?.last_seq;
+}
+
 export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Promise<SendResult> {
   const content = checkContent(input.kind, input.content);
   if (!input.chatId === !input.to) throw new AppError('VALIDATION_FAILED', 'Give either chatId or to.');
@@ -154,9 +192,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
 
     const withheld = withheldFrom.size > 0 && withheldFrom.size === others.length;
     // A withheld message does not move the chat in the recipient's list (it would reveal it).
-    const [bumped] = withheld ? await nextChatSeqQuiet(tx, { chatId }) : await nextChatSeq(tx, { chatId, now });
-    if (!bumped) throw new AppError('CHAT_NOT_FOUND');
-    const seq = bumped.last_seq;
+    const seq = await nextChatSeqOf(tx, chatId, withheld ? null : now);
     const row: MessagesTable = {
       id: newId('msg'),
       chat_id: chatId,

@@ -11,6 +11,7 @@ import { prepared } from '../../platform/db/prepared.js';
 import type { Actor, Ctx } from '../../context.js';
 import { accessChat } from './chats.js';
 import { appendUpdate } from './updates.js';
+import { chatLastSeq } from './messages.js';
 
 const readReceiptsOf = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('read_receipts').where('id', '=', p('id')));
 
@@ -58,8 +59,9 @@ export async function markRead(ctx: Ctx, actor: Actor, chatId: string, seq: numb
   await accessChat(ctx.db, actor, chatId);
   return ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
-    const chat = await tx.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
-    if (seq > chat.last_seq) throw new AppError('VALIDATION_FAILED', `seq ${seq} is beyond the last message of this chat (${chat.last_seq}).`, { path: 'seq' });
+    const lastSeq = await chatLastSeq(tx, chatId);
+    if (lastSeq === undefined) throw new AppError('CHAT_NOT_FOUND');
+    if (seq > lastSeq) throw new AppError('VALIDATION_FAILED', `seq ${seq} is beyond the last message of this chat (${lastSeq}).`, { path: 'seq' });
     const me = await tx.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).where('account_id', '=', actor.accountId).executeTakeFirstOrThrow();
     if (seq <= me.read_seq) return { readSeq: me.read_seq };
     const receiptsOnForMe = await receiptsOn(tx, actor.accountId);
