@@ -1,4 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
 import { WriteQueue } from '../../src/platform/db/write-queue.js';
@@ -98,5 +101,58 @@ describe('native SQLite fast path', () => {
       }),
     ).rejects.toThrow('abort');
     expect(await counters()).toEqual({ a: 0, b: 11 });
+  });
+});
+
+/** synchronous=FULL on a file database: commits are made durable by an fdatasync of the WAL off the event loop. */
+describe('durable commit off the event loop', () => {
+  let dir: string;
+  let database: Database<T>;
+  let db: Kysely<T>;
+  let q: WriteQueue<T, string>;
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-native-'));
+    database = openDatabase<T>({ url: '', dataDir: dir, sqliteSynchronous: 'FULL' });
+    db = database.db;
+    await sql`create table counters (name text primary key, n integer not null)`.execute(db);
+    await db.insertInto('counters').values({ name: 'a', n: 0 }).execute();
+    q = new WriteQueue<T, string>(db, { onCommit: () => undefined });
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await q.close();
+    await database.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const bump = () => q.run((tx) => sql`update counters set n = n + 1 where name = 'a'`.execute(tx));
+  const n = async () => (await db.selectFrom('counters').select('n').executeTakeFirstOrThrow()).n;
+
+  it('syncs the WAL file before the operations settle, and nothing reads the batch before that', async () => {
+    const order: string[] = [];
+    const real = fs.fdatasync;
+    const spy = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      order.push('fdatasync start');
+      setTimeout(() => real(fd, (err) => (order.push('fdatasync done'), cb(err))), 30);
+    }) as typeof fs.fdatasync);
+    const write = bump().then(() => order.push('op settled'));
+    await new Promise((r) => setImmediate(r)); // the batch is running
+    const read = n().then((v) => (order.push(`read ${v}`), v));
+    await Promise.all([write, read]);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(order).toEqual(['fdatasync start', 'fdatasync done', 'op settled', 'read 1']);
+    // The connection is back to synchronous=FULL (2) for everything outside the write queue.
+    expect(await sql<{ synchronous: number }>`pragma synchronous`.execute(db).then((r) => r.rows[0]!.synchronous)).toBe(2);
+  });
+
+  it('a failed fsync fails the batch without running its operations again', async () => {
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      setImmediate(() => cb(Object.assign(new Error('EIO'), { code: 'EIO' })));
+    }) as typeof fs.fdatasync);
+    const settled = await Promise.allSettled([bump(), bump()]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/fsync of the SQLite WAL failed/);
+    expect(await n()).toBe(2); // applied once each, never re-run
   });
 });

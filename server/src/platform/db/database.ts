@@ -9,7 +9,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { registerNativeDatabase } from './native.js';
+import { closeWal, registerNativeDatabase } from './native.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -46,11 +46,20 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   sqlite.pragma('busy_timeout = 5000');
   const cached = withStatementCache(sqlite);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
-  registerNativeDatabase(db, cached);
+  const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+  const native = {
+    prepare: cached.prepare,
+    pragma: (source: string) => sqlite.pragma(source),
+    ...(walMode && (opts.sqliteSynchronous ?? 'FULL') === 'FULL' ? { walPath: `${path.resolve(file)}-wal` } : {}),
+  };
+  registerNativeDatabase(db, native);
   return {
     db,
     dialect: 'sqlite',
-    close: () => db.destroy(),
+    close: async () => {
+      closeWal(native);
+      await db.destroy();
+    },
     backup: async (destination) => {
       await sqlite.backup(destination);
     },

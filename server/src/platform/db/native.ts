@@ -11,11 +11,21 @@
  * Kysely path. Never run native statements outside a registered transaction: another operation
  * may be half-way through its own transaction on the same connection.
  */
+import fs from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 
 /** A native SQLite connection with a statement cache. */
 export interface NativeSqlite {
   prepare(sql: string): Statement;
+  /**
+   * Set for a file database in WAL mode with synchronous=FULL: the path of its WAL file. The write
+   * queue then commits its transactions with synchronous=NORMAL (no fsync on the event loop) and
+   * makes them durable with an fdatasync of the WAL file in libuv's thread pool — what FULL does
+   * in WAL mode — while it still holds the connection, so nothing reads a commit before it is
+   * durable (see {@link syncWal}).
+   */
+  walPath?: string;
+  pragma(source: string): unknown;
 }
 
 /** Per-transaction state of the fast path: the connection and what commits with the transaction. */
@@ -118,4 +128,35 @@ export function deferInsert(t: NativeTx, table: string, columns: readonly string
     });
   }
   rows.push(row);
+}
+
+/** A failed fsync: the batch may or may not be durable, so its operations are not run again. */
+export class DurabilityError extends Error {}
+
+const walFds = new WeakMap<NativeSqlite, { fd: number; ino: number }>();
+
+/** fdatasync the WAL file of `sqlite` off the event loop (reopening it if SQLite replaced the file). */
+export async function syncWal(sqlite: NativeSqlite): Promise<void> {
+  const walPath = sqlite.walPath!;
+  try {
+    let open = walFds.get(sqlite);
+    const ino = fs.statSync(walPath).ino;
+    if (!open || open.ino !== ino) {
+      if (open) fs.closeSync(open.fd);
+      const fd = fs.openSync(walPath, 'r');
+      open = { fd, ino: fs.fstatSync(fd).ino };
+      walFds.set(sqlite, open);
+    }
+    const fd = open.fd;
+    await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    throw new DurabilityError(`fsync of the SQLite WAL failed: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Close the WAL file descriptor kept by {@link syncWal}. */
+export function closeWal(sqlite: NativeSqlite): void {
+  const open = walFds.get(sqlite);
+  if (open) fs.closeSync(open.fd);
+  walFds.delete(sqlite);
 }

@@ -10,7 +10,7 @@
  * start (they re-read what they need inside the transaction).
  */
 import type { Kysely, Transaction } from 'kysely';
-import { commitNativeTx, nativeDatabase, registerNativeTx, type NativeSqlite, type NativeState, type NativeTx } from './native.js';
+import { commitNativeTx, DurabilityError, nativeDatabase, registerNativeTx, syncWal, type NativeSqlite, type NativeState, type NativeTx } from './native.js';
 
 export type Emit<E> = (event: E) => void;
 export type WriteOp<DB, E, R> = (tx: Transaction<DB>, emit: Emit<E>) => Promise<R>;
@@ -53,12 +53,36 @@ export class WriteQueue<DB, E> {
     const native = this.native;
     if (!native) return this.db.transaction().execute(body);
     let t: NativeTx | undefined;
-    const result = await this.db.transaction().execute(async (tx) => {
-      t = registerNativeTx(tx, native, this.nativeState);
-      const r = await body(tx);
-      for (const f of t.beforeCommit.values()) f();
-      return r;
-    });
+    const run = (db: Kysely<DB>) =>
+      db.transaction().execute(async (tx) => {
+        t = registerNativeTx(tx, native, this.nativeState);
+        const r = await body(tx);
+        for (const f of t.beforeCommit.values()) f();
+        return r;
+      });
+    let result: R;
+    if (native.walPath === undefined) result = await run(this.db);
+    else {
+      // Durable commit without an fsync on the event loop (see NativeSqlite.walPath): hold the one
+      // connection from BEGIN until the WAL is synced, so no read sees the batch before that.
+      result = await this.db.connection().execute(async (conn) => {
+        native.pragma('synchronous = NORMAL');
+        let r: R;
+        try {
+          r = await run(conn);
+        } finally {
+          native.pragma('synchronous = FULL');
+        }
+        try {
+          await syncWal(native);
+        } catch (err) {
+          // The batch is committed in the file: forget the counters kept in memory; they are read again.
+          this.nativeState.committed.clear();
+          throw err;
+        }
+        return r;
+      });
+    }
     commitNativeTx(t!);
     return result;
   }
@@ -115,7 +139,12 @@ export class WriteQueue<DB, E> {
       await this.transaction(async (tx) => {
         for (const p of batch) results.push(await p.op(tx, (e) => events.push(e)));
       });
-    } catch {
+    } catch (err) {
+      // Committed but perhaps not durable: running the operations again could apply them twice.
+      if (err instanceof DurabilityError) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
       // Isolate the failure: run each operation again on its own.
       for (const p of batch) await this.runAlone(p);
       return;
