@@ -12,7 +12,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { contentSchemas, EDITABLE_KINDS, MAX_CONTENT_BYTES } from '#contracts/content.js';
 import { MEDIA_KIND_OF_MESSAGE, type Message, type MessageKind } from '#contracts/models.js';
 import { AppError } from '../../errors.js';
-import { newId } from '../../platform/ids.js';
+import { randomFillSync } from 'node:crypto';
 import { prepared } from '../../platform/db/prepared.js';
 import { bumpCounter, nativeTx } from '../../platform/db/native.js';
 import type { Actor, Ctx, Envelope } from '../../context.js';
@@ -21,6 +21,44 @@ import type { DB, MessagesTable } from '../../tables.js';
 import { accessChat, ensureDirectChat, memberState, resolvePeer, statusOf } from './chats.js';
 import { appendUpdate } from './updates.js';
 import { toMessage, withReactions } from './views.js';
+
+const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case, as platform/ids
+const randomPool = Buffer.alloc(4096);
+let randomAt = randomPool.length;
+
+/**
+ * A message id, `msg_` + 21 base32 characters like every other id, but time-ordered: 48 bits of
+ * milliseconds, then 55 random bits. Consecutive messages land next to each other in the primary-key
+ * index instead of on a random page each, so a group commit writes far fewer index pages. Random
+ * bytes come from a pool (one system call per 585 ids, not one per id).
+ */
+export function newMessageId(now: number): string {
+  if (randomAt + 7 > randomPool.length) {
+    randomFillSync(randomPool);
+    randomAt = 0;
+  }
+  let out = 'msg_';
+  // 48-bit time: 10 characters of 5 bits (the top 2 bits of the first are always 0 until year 10889).
+  let t = Math.max(0, Math.floor(now));
+  const timeChars: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    timeChars.push(BASE32[t % 32]!);
+    t = Math.floor(t / 32);
+  }
+  out += timeChars.reverse().join('');
+  // 55 random bits: 11 characters of 5 bits from 7 random bytes.
+  let bits = 0;
+  let value = 0;
+  for (let i = 0; i < 7; i++) {
+    value = ((value << 8) | randomPool[randomAt++]!) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
 
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 export const DELETE_WINDOW_MS = 48 * 3600 * 1000;
@@ -194,7 +232,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput): Pro
     // A withheld message does not move the chat in the recipient's list (it would reveal it).
     const seq = await nextChatSeqOf(tx, chatId, withheld ? null : now);
     const row: MessagesTable = {
-      id: newId('msg'),
+      id: newMessageId(now),
       chat_id: chatId,
       seq,
       sender_id: actor.accountId,
