@@ -126,11 +126,15 @@ export async function currentUpdateSeq(db: Kysely<DB>, accountId: string): Promi
   return row?.update_seq ?? 0;
 }
 
+const advanceDeviceAck = prepared((db: Kysely<DB>, p) =>
+  db.updateTable('devices').set({ acked_seq: p('seq') }).where('id', '=', p('deviceId')).where('acked_seq', '<', p('seq')),
+);
+
 /** Remember how far a device got (for operators and pruning); cheap and idempotent. */
 export async function recordDeviceAck(ctx: Ctx, deviceId: string, seq: number): Promise<void> {
   // Through the write queue: it joins the next group commit instead of paying its own fsync.
   await ctx.writes.run(async (tx) => {
-    await tx.updateTable('devices').set({ acked_seq: seq }).where('id', '=', deviceId).where('acked_seq', '<', seq).execute();
+    await advanceDeviceAck(tx, { deviceId, seq });
   });
 }
 
