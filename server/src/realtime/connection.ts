@@ -19,6 +19,32 @@ const checkers = Object.fromEntries(
 /** Close a connection whose unsent output exceeds this (a stuck or too slow reader). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Corking: the frames a socket gets during one turn of the event loop (a group commit's updates,
+ * the replies that follow it, receipts…) leave in one `writev` at the start of the next turn
+ * instead of one system call per frame.
+ */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+const corked = new Set<Corkable>();
+let uncorkScheduled = false;
+function uncorkAll(): void {
+  uncorkScheduled = false;
+  for (const s of corked) s.uncork();
+  corked.clear();
+}
+function corkForThisTurn(socket: Corkable | undefined): void {
+  if (!socket || corked.has(socket)) return;
+  socket.cork();
+  corked.add(socket);
+  if (!uncorkScheduled) {
+    uncorkScheduled = true;
+    setImmediate(uncorkAll);
+  }
+}
+
 export class Connection {
   private alive = true;
   private closed = false;
@@ -31,7 +57,7 @@ export class Connection {
     readonly actor: Actor,
     private readonly onClosed: () => void,
   ) {
-    this.session = new ConnectionSession(ctx, actor, (f) => this.send(f), (code, reason) => this.close(code, reason));
+    this.session = new ConnectionSession(ctx, actor, (f) => this.send(f), (code, reason) => this.close(code, reason), (t) => this.sendText(t));
   }
 
   start(): void {
@@ -62,11 +88,19 @@ export class Connection {
   send(frame: ServerFrame): void {
     if (this.closed) return;
     if (frame.type === 'error') this.ctx.metrics.frameErrors.inc({ code: frame.code });
+    this.sendText(JSON.stringify(frame));
+  }
+
+  /** Send a frame already serialized (an update shared by every device of an account). */
+  sendText(text: string): void {
+    if (this.closed) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(CloseCodes.TOO_SLOW, 'reader too slow; reconnect and sync');
       return;
     }
-    this.ws.send(JSON.stringify(frame));
+    // ws keeps the net.Socket private; corking it is safe (ws corks around each frame itself).
+    corkForThisTurn((this.ws as unknown as { _socket?: Corkable })._socket);
+    this.ws.send(text);
   }
 
   heartbeat(): void {

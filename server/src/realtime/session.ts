@@ -32,6 +32,17 @@ const REPLAY_PAGE = 500;
 const MAX_BUFFERED_UPDATES = 10_000;
 const ACK_WRITE_INTERVAL_MS = 1000;
 
+/** The `update` frame of a bus event, serialized once for all the devices that receive it. */
+const serialized = new WeakMap<object, string>();
+function serializedUpdate(e: Extract<BusEvent, { kind: 'update' }>): string {
+  let text = serialized.get(e);
+  if (text === undefined) {
+    text = JSON.stringify({ type: 'update', seq: e.seq, update: e.update } satisfies ServerFrame);
+    serialized.set(e, text);
+  }
+  return text;
+}
+
 interface PendingDelivery {
   seq: number;
   chatId: string;
@@ -59,6 +70,8 @@ export class ConnectionSession {
     private readonly send: (frame: ServerFrame) => void,
     /** Ends the connection when its state can no longer be trusted (the client reconnects and resyncs). */
     private readonly abort: (code: number, reason: string) => void = () => undefined,
+    /** Sends a frame already serialized. */
+    private readonly sendText: (text: string) => void = (text) => send(JSON.parse(text) as ServerFrame),
   ) {}
 
   private failed(err: unknown): void {
@@ -97,7 +110,7 @@ export class ConnectionSession {
         void this.catchUp().catch((err: unknown) => this.failed(err));
         return;
       }
-      this.deliver(e.seq, e.update);
+      this.deliver(e.seq, e.update, serializedUpdate(e));
     } else if (e.kind === 'typing') {
       this.send({ type: 'typing', chatId: e.chatId, accountId: e.accountId, state: e.state });
     } else if (e.kind === 'account.changed') {
@@ -107,9 +120,10 @@ export class ConnectionSession {
     }
   }
 
-  private deliver(seq: number, update: Update): void {
+  private deliver(seq: number, update: Update, text?: string): void {
     this.cursor = seq;
-    this.send({ type: 'update', seq, update });
+    if (text !== undefined) this.sendText(text);
+    else this.send({ type: 'update', seq, update });
     if (update.type === 'message.created' && update.message.senderId !== this.actor.accountId) {
       this.pending.push({ seq, chatId: update.chatId, msgSeq: update.message.seq });
     }

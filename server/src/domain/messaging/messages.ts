@@ -12,14 +12,53 @@ import type { Kysely, Transaction } from 'kysely';
 import { contentSchemas, EDITABLE_KINDS, MAX_CONTENT_BYTES } from '#contracts/content.js';
 import { MEDIA_KIND_OF_MESSAGE, SERVER_COMPOSED_KINDS, type Message, type MessageKind } from '#contracts/models.js';
 import { AppError } from '../../errors.js';
-import { newId } from '../../platform/ids.js';
+import { randomFillSync } from 'node:crypto';
 import { prepared } from '../../platform/db/prepared.js';
+import { bumpCounter, nativeTx } from '../../platform/db/native.js';
 import type { Actor, Ctx, Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { DB, MessagesTable } from '../../tables.js';
 import { accessChat, ensureDirectChat, memberState, resolvePeer, statusOf } from './chats.js';
 import { appendUpdate } from './updates.js';
 import { toMessage, withReactions } from './views.js';
+
+const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case, as platform/ids
+const randomPool = Buffer.alloc(4096);
+let randomAt = randomPool.length;
+
+/**
+ * A message id, `msg_` + 21 base32 characters like every other id, but time-ordered: 48 bits of
+ * milliseconds, then 55 random bits. Consecutive messages land next to each other in the primary-key
+ * index instead of on a random page each, so a group commit writes far fewer index pages. Random
+ * bytes come from a pool (one system call per 585 ids, not one per id).
+ */
+export function newMessageId(now: number): string {
+  if (randomAt + 7 > randomPool.length) {
+    randomFillSync(randomPool);
+    randomAt = 0;
+  }
+  let out = 'msg_';
+  // 48-bit time: 10 characters of 5 bits (the top 2 bits of the first are always 0 until year 10889).
+  let t = Math.max(0, Math.floor(now));
+  const timeChars: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    timeChars.push(BASE32[t % 32]!);
+    t = Math.floor(t / 32);
+  }
+  out += timeChars.reverse().join('');
+  // 55 random bits: 11 characters of 5 bits from 7 random bytes.
+  let bits = 0;
+  let value = 0;
+  for (let i = 0; i < 7; i++) {
+    value = ((value << 8) | randomPool[randomAt++]!) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
 
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 export const DELETE_WINDOW_MS = 48 * 3600 * 1000;
@@ -118,6 +157,43 @@ const insertMessage = prepared((db: Kysely<DB>, p) =>
   }),
 );
 
+/**
+ * The chat's next message seq (and, unless `activityAt` is null, its new last activity). On SQLite
+ * inside the write queue, `last_seq` is counted in memory and written back once per transaction
+ * (see platform/db/native.ts); read it inside a write op with {@link chatLastSeq}.
+ */
+async function nextChatSeqOf(tx: Transaction<DB>, chatId: string, activityAt: number | null): Promise<number> {
+  const native = nativeTx(tx);
+  if (!native) {
+    const [bumped] = activityAt === null ? await nextChatSeqQuiet(tx, { chatId }) : await nextChatSeq(tx, { chatId, now: activityAt });
+    if (!bumped) throw new AppError('CHAT_NOT_FOUND');
+    return bumped.last_seq;
+  }
+  const activityKey = `a:${chatId}`;
+  if (activityAt !== null) native.scratch.set(activityKey, activityAt);
+  const seq = bumpCounter(
+    native,
+    `c:${chatId}`,
+    () => (native.sqlite.prepare('select "last_seq" from "chats" where "id" = ?').get(chatId) as { last_seq: number } | undefined)?.last_seq,
+    (value) => {
+      const activity = native.scratch.get(activityKey);
+      if (activity === undefined) native.sqlite.prepare('update "chats" set "last_seq" = ? where "id" = ?').run(value, chatId);
+      else native.sqlite.prepare('update "chats" set "last_seq" = ?, "last_activity_at" = ? where "id" = ?').run(value, activity, chatId);
+    },
+  );
+  if (seq === undefined) throw new AppError('CHAT_NOT_FOUND');
+  return seq;
+}
+
+/** The chat's last message seq as of this write op (sees messages stored earlier in the same transaction). */
+export async function chatLastSeq(tx: Transaction<DB>, chatId: string): Promise<number | undefined> {
+  const native = nativeTx(tx);
+  const cached = native && (native.pending.get(`c:${chatId}`) ?? native.state.committed.get(`c:${chatId}`));
+  if (cached !== undefined && cached !== null) return cached;
+  const chat = await tx.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirst();
+  return chat?.last_seq;
+}
+
 export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, composed?: ComposedSend): Promise<SendResult> {
   if (!composed && SERVER_COMPOSED_KINDS.includes(input.kind)) throw new AppError('MESSAGE_KIND_RESERVED', `${input.kind} messages are composed by the server; use the catalog and order endpoints.`);
   const content = checkContent(input.kind, input.content);
@@ -165,11 +241,9 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
 
     const withheld = withheldFrom.size > 0 && withheldFrom.size === others.length;
     // A withheld message does not move the chat in the recipient's list (it would reveal it).
-    const [bumped] = withheld ? await nextChatSeqQuiet(tx, { chatId }) : await nextChatSeq(tx, { chatId, now });
-    if (!bumped) throw new AppError('CHAT_NOT_FOUND');
-    const seq = bumped.last_seq;
+    const seq = await nextChatSeqOf(tx, chatId, withheld ? null : now);
     const row: MessagesTable = {
-      id: newId('msg'),
+      id: newMessageId(now),
       chat_id: chatId,
       seq,
       sender_id: actor.accountId,

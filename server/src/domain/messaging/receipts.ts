@@ -11,6 +11,7 @@ import { prepared } from '../../platform/db/prepared.js';
 import type { Actor, Ctx } from '../../context.js';
 import { accessChat } from './chats.js';
 import { appendUpdate } from './updates.js';
+import { chatLastSeq } from './messages.js';
 
 const readReceiptsOf = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('read_receipts').where('id', '=', p('id')));
 
@@ -24,28 +25,63 @@ const advanceDelivered = prepared((db: Kysely<DB>, p) =>
     .returning(['delivered_seq', 'receipt_read_seq']),
 );
 
+interface PendingDeliveries {
+  /** accountId → chatId → highest message seq that reached a device of the account. */
+  upTo: Map<string, Map<string, number>>;
+  done: Promise<void>;
+}
+
+/** Deliveries waiting for the next write batch, per server (ctx). */
+const pendingDeliveries = new WeakMap<Ctx, PendingDeliveries>();
+
 /**
  * Record that messages up to `seq` in each chat reached a device of `accountId`. Called by the
  * gateway when a device acknowledges updates. Tells the other members.
+ *
+ * Coalesced: every call until the next write batch starts joins one write operation, which moves
+ * each (member, chat) delivery cursor once, to the highest seq reported, and sends one receipt for
+ * it (the cursors are cumulative, so the receipt says as much as several would). Resolves after
+ * that operation committed.
  */
-export async function markDelivered(ctx: Ctx, accountId: string, upTo: Map<string, number>): Promise<void> {
-  if (upTo.size === 0) return;
-  await ctx.writes.run(async (tx, emit) => {
-    const now = ctx.clock.now();
-    const [reader] = await readReceiptsOf(tx, { id: accountId });
-    if (!reader) return;
-    for (const [chatId, seq] of upTo) {
-      const [res] = await advanceDelivered(tx, { chatId, accountId, seq });
-      if (!res) continue;
-      const members = await accessChat(tx, { accountId }, chatId);
-      for (const other of members) {
-        if (other === accountId) continue;
-        const sees = await receiptsOn(tx, other);
-        const readSeq = sees && reader.read_receipts === 1 ? res.receipt_read_seq : 0;
-        await appendUpdate(tx, emit, other, { type: 'chat.receipts', chatId, accountId, deliveredSeq: res.delivered_seq, readSeq }, now);
+export function markDelivered(ctx: Ctx, accountId: string, upTo: Map<string, number>): Promise<void> {
+  if (upTo.size === 0) return Promise.resolve();
+  let pending = pendingDeliveries.get(ctx);
+  if (!pending) {
+    const batch = new Map<string, Map<string, number>>();
+    const done = ctx.writes.run(async (tx, emit) => {
+      // From now on, new deliveries go to the next operation (this one may run twice if its batch fails).
+      if (pendingDeliveries.get(ctx)?.upTo === batch) pendingDeliveries.delete(ctx);
+      const now = ctx.clock.now();
+      const receiptsOnCache = new Map<string, boolean>();
+      const receipts = async (id: string) => {
+        let on = receiptsOnCache.get(id);
+        if (on === undefined) receiptsOnCache.set(id, (on = await receiptsOn(tx, id)));
+        return on;
+      };
+      for (const [reader, chats] of batch) {
+        const [readerRow] = await readReceiptsOf(tx, { id: reader });
+        if (!readerRow) continue;
+        for (const [chatId, seq] of chats) {
+          // Not a member (any more): skip this chat alone, the others of the batch still count.
+          const members = await accessChat(tx, { accountId: reader }, chatId).catch(() => null);
+          if (!members) continue;
+          const [res] = await advanceDelivered(tx, { chatId, accountId: reader, seq });
+          if (!res) continue;
+          for (const other of members) {
+            if (other === reader) continue;
+            const readSeq = readerRow.read_receipts === 1 && (await receipts(other)) ? res.receipt_read_seq : 0;
+            await appendUpdate(tx, emit, other, { type: 'chat.receipts', chatId, accountId: reader, deliveredSeq: res.delivered_seq, readSeq }, now);
+          }
+        }
       }
-    }
-  });
+    });
+    pending = { upTo: batch, done };
+    pendingDeliveries.set(ctx, pending);
+  }
+  let chats = pending.upTo.get(accountId);
+  if (!chats) pending.upTo.set(accountId, (chats = new Map()));
+  for (const [chatId, seq] of upTo) chats.set(chatId, Math.max(chats.get(chatId) ?? 0, seq));
+  return pending.done;
 }
 
 async function receiptsOn(tx: Kysely<DB>, accountId: string): Promise<boolean> {
@@ -58,8 +94,9 @@ export async function markRead(ctx: Ctx, actor: Actor, chatId: string, seq: numb
   await accessChat(ctx.db, actor, chatId);
   return ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
-    const chat = await tx.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirstOrThrow();
-    if (seq > chat.last_seq) throw new AppError('VALIDATION_FAILED', `seq ${seq} is beyond the last message of this chat (${chat.last_seq}).`, { path: 'seq' });
+    const lastSeq = await chatLastSeq(tx, chatId);
+    if (lastSeq === undefined) throw new AppError('CHAT_NOT_FOUND');
+    if (seq > lastSeq) throw new AppError('VALIDATION_FAILED', `seq ${seq} is beyond the last message of this chat (${lastSeq}).`, { path: 'seq' });
     const me = await tx.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).where('account_id', '=', actor.accountId).executeTakeFirstOrThrow();
     if (seq <= me.read_seq) return { readSeq: me.read_seq };
     const receiptsOnForMe = await receiptsOn(tx, actor.accountId);

@@ -11,6 +11,7 @@ import { AppError } from '../../errors.js';
 import { accountTopic, type Ctx, type Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import { prepared } from '../../platform/db/prepared.js';
+import { bumpCounter, deferInsert, nativeTx, type NativeTx } from '../../platform/db/native.js';
 import type { DB, MessagesTable, UpdatesTable } from '../../tables.js';
 import { reactionsOf, toMessage } from './views.js';
 
@@ -34,15 +35,42 @@ const insertUpdate = prepared((db: Kysely<DB>, p) =>
   }),
 );
 
+const UPDATE_COLUMNS = ['account_id', 'seq', 'type', 'chat_id', 'message_id', 'data', 'created_at'] as const;
+
+/**
+ * SQLite fast path: the account's update_seq is kept in memory (the write queue is the only
+ * writer) and written back once per transaction; the log rows go in with multi-row inserts just
+ * before COMMIT. Same rows, same transaction, far fewer statements than one UPDATE … RETURNING
+ * and one INSERT per update.
+ */
+function nextUpdateSeqNative(t: NativeTx, accountId: string): number {
+  const seq = bumpCounter(
+    t,
+    `u:${accountId}`,
+    () => (t.sqlite.prepare('select "update_seq" from "accounts" where "id" = ?').get(accountId) as { update_seq: number } | undefined)?.update_seq,
+    (value) => t.sqlite.prepare('update "accounts" set "update_seq" = ? where "id" = ?').run(value, accountId),
+  );
+  if (seq === undefined) throw new Error(`appendUpdate: no account ${accountId}`);
+  return seq;
+}
+
 /** Append `update` to the log of `accountId` and queue its live delivery. Call inside a write op. */
 export async function appendUpdate(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, update: Update, now: number): Promise<number> {
-  const [next] = await nextUpdateSeq(tx, { accountId });
-  if (!next) throw new Error(`appendUpdate: no account ${accountId}`);
-  const seq = next.update_seq;
-  const row: UpdatesTable = { account_id: accountId, seq, type: update.type, chat_id: update.chatId, message_id: null, data: null, created_at: now };
-  if (update.type === 'message.created' || update.type === 'message.updated') row.message_id = update.message.id;
-  else row.data = JSON.stringify(update);
-  await insertUpdate(tx, row as unknown as Record<string, unknown>);
+  const isMessage = update.type === 'message.created' || update.type === 'message.updated';
+  const messageId = isMessage ? update.message.id : null;
+  const data = isMessage ? null : JSON.stringify(update);
+  const native = nativeTx(tx);
+  let seq: number;
+  if (native) {
+    seq = nextUpdateSeqNative(native, accountId);
+    deferInsert(native, 'updates', UPDATE_COLUMNS, [accountId, seq, update.type, update.chatId, messageId, data, now]);
+  } else {
+    const [next] = await nextUpdateSeq(tx, { accountId });
+    if (!next) throw new Error(`appendUpdate: no account ${accountId}`);
+    seq = next.update_seq;
+    const row: UpdatesTable = { account_id: accountId, seq, type: update.type, chat_id: update.chatId, message_id: messageId, data, created_at: now };
+    await insertUpdate(tx, row as unknown as Record<string, unknown>);
+  }
   emit({ topic: accountTopic(accountId), event: { kind: 'update', seq, update } });
   return seq;
 }
@@ -98,11 +126,15 @@ export async function currentUpdateSeq(db: Kysely<DB>, accountId: string): Promi
   return row?.update_seq ?? 0;
 }
 
+const advanceDeviceAck = prepared((db: Kysely<DB>, p) =>
+  db.updateTable('devices').set({ acked_seq: p('seq') }).where('id', '=', p('deviceId')).where('acked_seq', '<', p('seq')),
+);
+
 /** Remember how far a device got (for operators and pruning); cheap and idempotent. */
 export async function recordDeviceAck(ctx: Ctx, deviceId: string, seq: number): Promise<void> {
   // Through the write queue: it joins the next group commit instead of paying its own fsync.
   await ctx.writes.run(async (tx) => {
-    await tx.updateTable('devices').set({ acked_seq: seq }).where('id', '=', deviceId).where('acked_seq', '<', seq).execute();
+    await advanceDeviceAck(tx, { deviceId, seq });
   });
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { closeWal, registerNativeDatabase } from './native.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -43,11 +44,22 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const cached = withStatementCache(sqlite);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
+  const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+  const native = {
+    prepare: cached.prepare,
+    pragma: (source: string) => sqlite.pragma(source),
+    ...(walMode && (opts.sqliteSynchronous ?? 'FULL') === 'FULL' ? { walPath: `${path.resolve(file)}-wal` } : {}),
+  };
+  registerNativeDatabase(db, native);
   return {
     db,
     dialect: 'sqlite',
-    close: () => db.destroy(),
+    close: async () => {
+      closeWal(native);
+      await db.destroy();
+    },
     backup: async (destination) => {
       await sqlite.backup(destination);
     },
@@ -58,7 +70,7 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
  * Kysely prepares a statement for every query; preparing costs more than running a small one.
  * Cache prepared statements by SQL text (queries are parameterised, so the set is bounded).
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase & { prepare(sql: string): SQLite.Statement } {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => {

@@ -6,6 +6,8 @@
  * and compiling the query tree on every call, which costs more than running a small statement.
  *
  * Only for queries whose SQL does not depend on the values (no `in (…)` lists of varying length).
+ * Inside a write-queue transaction on SQLite the statement runs synchronously on the native
+ * connection (./native.ts), skipping Kysely's executor altogether.
  *
  * @example
  * const bumpSeq = prepared((db, p) =>
@@ -13,6 +15,7 @@
  * const [row] = await bumpSeq(tx, { chatId });
  */
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { nativeTx } from './native.js';
 
 const SENTINEL = '\u0000parley-param:';
 
@@ -45,6 +48,12 @@ export function prepared<DB, Row>(build: (db: Kysely<DB>, p: Placeholder) => Com
       if (!(s.name in params)) throw new Error(`prepared query: missing parameter "${s.name}"`);
       return params[s.name];
     });
+    // Inside a write-queue transaction on SQLite: run the statement directly (see ./native.ts).
+    const native = nativeTx(db);
+    if (native) {
+      const stmt = native.sqlite.prepare(t.sql);
+      return stmt.reader ? (stmt.all(parameters) as Row[]) : (stmt.run(parameters), []);
+    }
     const result = await db.executeQuery<Row>({ sql: t.sql, parameters, query: t.query, queryId: { queryId: 'prepared' } } as unknown as CompiledQuery<Row>);
     return result.rows;
   };

@@ -10,6 +10,7 @@
  * start (they re-read what they need inside the transaction).
  */
 import type { Kysely, Transaction } from 'kysely';
+import { commitNativeTx, DurabilityError, nativeDatabase, registerNativeTx, syncWal, type NativeSqlite, type NativeState, type NativeTx } from './native.js';
 
 export type Emit<E> = (event: E) => void;
 export type WriteOp<DB, E, R> = (tx: Transaction<DB>, emit: Emit<E>) => Promise<R>;
@@ -35,12 +36,55 @@ export class WriteQueue<DB, E> {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private readonly maxBatch: number;
+  /** SQLite: the native connection (fast path, see ./native.ts) and the state kept in memory for it. */
+  private readonly native: NativeSqlite | undefined;
+  private readonly nativeState: NativeState = { committed: new Map() };
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly opts: WriteQueueOptions<E>,
   ) {
     this.maxBatch = opts.maxBatch ?? 512;
+    this.native = nativeDatabase(db);
+  }
+
+  /** Run `body` in one transaction; on SQLite it is registered for the native fast path. */
+  private async transaction<R>(body: (tx: Transaction<DB>) => Promise<R>): Promise<R> {
+    const native = this.native;
+    if (!native) return this.db.transaction().execute(body);
+    let t: NativeTx | undefined;
+    const run = (db: Kysely<DB>) =>
+      db.transaction().execute(async (tx) => {
+        t = registerNativeTx(tx, native, this.nativeState);
+        const r = await body(tx);
+        for (const f of t.beforeCommit.values()) f();
+        return r;
+      });
+    let result: R;
+    if (native.walPath === undefined) result = await run(this.db);
+    else {
+      // Durable commit without an fsync on the event loop (see NativeSqlite.walPath): hold the one
+      // connection from BEGIN until the WAL is synced, so no read sees the batch before that.
+      result = await this.db.connection().execute(async (conn) => {
+        native.pragma('synchronous = NORMAL');
+        let r: R;
+        try {
+          r = await run(conn);
+        } finally {
+          native.pragma('synchronous = FULL');
+        }
+        try {
+          await syncWal(native);
+        } catch (err) {
+          // The batch is committed in the file: forget the counters kept in memory; they are read again.
+          this.nativeState.committed.clear();
+          throw err;
+        }
+        return r;
+      });
+    }
+    commitNativeTx(t!);
+    return result;
   }
 
   /** Queue a write; resolves with its result after commit. */
@@ -92,10 +136,15 @@ export class WriteQueue<DB, E> {
     const events: E[] = [];
     const results: unknown[] = [];
     try {
-      await this.db.transaction().execute(async (tx) => {
+      await this.transaction(async (tx) => {
         for (const p of batch) results.push(await p.op(tx, (e) => events.push(e)));
       });
-    } catch {
+    } catch (err) {
+      // Committed but perhaps not durable: running the operations again could apply them twice.
+      if (err instanceof DurabilityError) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
       // Isolate the failure: run each operation again on its own.
       for (const p of batch) await this.runAlone(p);
       return;
@@ -109,7 +158,7 @@ export class WriteQueue<DB, E> {
     const events: E[] = [];
     let result: unknown;
     try {
-      result = await this.db.transaction().execute((tx) => p.op(tx, (e) => events.push(e)));
+      result = await this.transaction((tx) => p.op(tx, (e) => events.push(e)));
     } catch (err) {
       p.reject(err);
       return;

@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import { openDatabase, type Database } from '../../src/platform/db/database.js';
+import { WriteQueue } from '../../src/platform/db/write-queue.js';
+import { bumpCounter, deferInsert, nativeTx, type NativeTx } from '../../src/platform/db/native.js';
+import { prepared } from '../../src/platform/db/prepared.js';
+
+interface T {
+  counters: { name: string; n: number };
+  log: { name: string; n: number };
+}
+
+/** The SQLite fast path inside write-queue transactions: counters in memory, deferred multi-row inserts. */
+describe('native SQLite fast path', () => {
+  let database: Database<T>;
+  let db: Kysely<T>;
+  let q: WriteQueue<T, string>;
+
+  beforeEach(async () => {
+    database = openDatabase<T>({ url: 'sqlite::memory:', dataDir: '' });
+    db = database.db;
+    await sql`create table counters (name text primary key, n integer not null)`.execute(db);
+    await sql`create table log (name text not null, n integer not null, primary key (name, n))`.execute(db);
+    await db.insertInto('counters').values([{ name: 'a', n: 0 }, { name: 'b', n: 10 }]).execute();
+    q = new WriteQueue<T, string>(db, { onCommit: () => undefined });
+  });
+  afterEach(async () => {
+    await q.close();
+    await database.close();
+  });
+
+  function next(t: NativeTx, name: string): number | undefined {
+    return bumpCounter(
+      t,
+      name,
+      () => (t.sqlite.prepare('select n from counters where name = ?').get(name) as { n: number } | undefined)?.n,
+      (v) => t.sqlite.prepare('update counters set n = ? where name = ?').run(v, name),
+    );
+  }
+  const append = (name: string) =>
+    q.run(async (tx) => {
+      const t = nativeTx(tx);
+      if (!t) throw new Error('expected the fast path');
+      const n = next(t, name);
+      if (n === undefined) throw new Error(`no counter ${name}`);
+      deferInsert(t, 'log', ['name', 'n'], [name, n], 3);
+      return n;
+    });
+  const counters = async () => Object.fromEntries((await db.selectFrom('counters').selectAll().execute()).map((r) => [r.name, r.n]));
+
+  it('is only offered inside write-queue transactions on SQLite', async () => {
+    expect(nativeTx(db)).toBeUndefined();
+    await db.transaction().execute(async (tx) => expect(nativeTx(tx)).toBeUndefined());
+    expect(await q.run(async (tx) => nativeTx(tx) !== undefined)).toBe(true);
+  });
+
+  it('counts in memory, writes counters and rows back before commit, in multi-row inserts', async () => {
+    const got = await Promise.all([...Array.from({ length: 7 }, () => append('a')), append('b'), append('b')]);
+    expect(got).toEqual([1, 2, 3, 4, 5, 6, 7, 11, 12]);
+    expect(await counters()).toEqual({ a: 7, b: 12 });
+    expect(await db.selectFrom('log').select(['name', 'n']).orderBy('name').orderBy('n').execute()).toHaveLength(9);
+    // The next batch continues from the committed values.
+    expect(await append('a')).toBe(8);
+    expect(await counters()).toEqual({ a: 8, b: 12 });
+  });
+
+  it('forgets what a failed batch counted: the re-run ops count again from the committed values', async () => {
+    await append('a');
+    const ops = [append('a'), append('nobody'), append('a')];
+    const settled = await Promise.allSettled(ops);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : null))).toEqual([2, null, 3]);
+    expect(await counters()).toEqual({ a: 3, b: 10 });
+    expect((await db.selectFrom('log').select('n').where('name', '=', 'a').orderBy('n').execute()).map((r) => r.n)).toEqual([1, 2, 3]);
+  });
+
+  it('a deferred insert that fails at commit fails its operation alone and leaves the counter untouched', async () => {
+    await db.insertInto('log').values({ name: 'b', n: 11 }).execute();
+    const settled = await Promise.allSettled([append('a'), append('b')]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected']);
+    expect(await counters()).toEqual({ a: 1, b: 10 });
+    expect(await append('a')).toBe(2);
+  });
+
+  it('prepared queries run natively inside the transaction and roll back with it', async () => {
+    const bump = prepared((d: Kysely<T>, p) =>
+      d
+        .updateTable('counters')
+        .set((eb) => ({ n: eb('n', '+', 1) }))
+        .where('name', '=', p('name'))
+        .returning('n'),
+    );
+    expect(await q.run((tx) => bump(tx, { name: 'b' }))).toEqual([{ n: 11 }]);
+    await expect(
+      q.run(async (tx) => {
+        await bump(tx, { name: 'b' });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await counters()).toEqual({ a: 0, b: 11 });
+  });
+});
+
+/** synchronous=FULL on a file database: commits are made durable by an fdatasync of the WAL off the event loop. */
+describe('durable commit off the event loop', () => {
+  let dir: string;
+  let database: Database<T>;
+  let db: Kysely<T>;
+  let q: WriteQueue<T, string>;
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-native-'));
+    database = openDatabase<T>({ url: '', dataDir: dir, sqliteSynchronous: 'FULL' });
+    db = database.db;
+    await sql`create table counters (name text primary key, n integer not null)`.execute(db);
+    await db.insertInto('counters').values({ name: 'a', n: 0 }).execute();
+    q = new WriteQueue<T, string>(db, { onCommit: () => undefined });
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await q.close();
+    await database.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const bump = () => q.run((tx) => sql`update counters set n = n + 1 where name = 'a'`.execute(tx));
+  const n = async () => (await db.selectFrom('counters').select('n').executeTakeFirstOrThrow()).n;
+
+  it('syncs the WAL file before the operations settle, and nothing reads the batch before that', async () => {
+    const order: string[] = [];
+    const real = fs.fdatasync;
+    const spy = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      order.push('fdatasync start');
+      setTimeout(() => real(fd, (err) => (order.push('fdatasync done'), cb(err))), 30);
+    }) as typeof fs.fdatasync);
+    const write = bump().then(() => order.push('op settled'));
+    await new Promise((r) => setImmediate(r)); // the batch is running
+    const read = n().then((v) => (order.push(`read ${v}`), v));
+    await Promise.all([write, read]);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(order).toEqual(['fdatasync start', 'fdatasync done', 'op settled', 'read 1']);
+    // The connection is back to synchronous=FULL (2) for everything outside the write queue.
+    expect(await sql<{ synchronous: number }>`pragma synchronous`.execute(db).then((r) => r.rows[0]!.synchronous)).toBe(2);
+  });
+
+  it('a failed fsync fails the batch without running its operations again', async () => {
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      setImmediate(() => cb(Object.assign(new Error('EIO'), { code: 'EIO' })));
+    }) as typeof fs.fdatasync);
+    const settled = await Promise.allSettled([bump(), bump()]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/fsync of the SQLite WAL failed/);
+    expect(await n()).toBe(2); // applied once each, never re-run
+  });
+});
