@@ -245,6 +245,17 @@ describe('Business API: POST /{phone_number_id}/messages', () => {
     expect(firstStatus(json)).toMatchObject({ id: res.body.messages[0]!.id, recipient_id: '12025550143', errors: [{ code: 131026, title: 'Message undeliverable' }] });
   });
 
+  it('a customer who blocked the business does not get API messages; the business gets a failed status', async () => {
+    const ws = await WsClient.connect(server, customer.token);
+    sockets.push(ws);
+    expect((await api(server, 'PUT', `/v1/blocks/${biz.accountId}`, { token: customer.token })).status).toBeLessThan(300);
+    const res = await graph<{ messages: { id: string }[] }>(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, textExample(digits(customer.phone)));
+    expect(res.status).toBe(200);
+    const { json } = await receiver.waitFor((j) => !!firstStatus(j));
+    expect(firstStatus(json)).toMatchObject({ id: res.body.messages[0]!.id, status: 'failed', errors: [{ code: 131026 }] });
+    expect(await ws.silentFor(200, (f) => f.type === 'update' && (f.update as { type: string }).type === 'message.created')).toBe(true);
+  });
+
   it('a customer reply arrives as a messages webhook, ASCII-escaped and signed; replies and mark-as-read work with its wamid', async () => {
     const to = digits(customer.phone);
     const sent = await graph<{ messages: { id: string }[] }>(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, textExample(to));
