@@ -23,6 +23,9 @@ import { authRoutes } from './http/routes/auth.js';
 import { Gateway } from './realtime/gateway.js';
 import { registerRoutes } from './http/routes/index.js';
 import { startMaintenance } from './workers/maintenance.js';
+import { startWebhookDispatcher, type WebhookDispatcher } from './workers/webhooks.js';
+import { graphRoutes } from './http/graph/routes.js';
+import { installInboundWebhooks } from './domain/api/index.js';
 import { webRoutes } from './http/web.js';
 import { Metrics } from './platform/metrics/metrics.js';
 import { AppError } from './errors.js';
@@ -38,6 +41,8 @@ export interface ParleyApp {
   app: FastifyInstance;
   ctx: Ctx;
   gateway: Gateway;
+  /** Business API webhook delivery (tests wait on it with `idle()`). */
+  webhooks: WebhookDispatcher;
   /** Listen on config HOST:PORT; resolves with the bound address (http://host:port). */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -115,17 +120,22 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   });
   await app.register(authRoutes(ctx));
   await app.register(registerRoutes(ctx));
+  // Cloud-API-compatible Graph routes: their own error envelope (encapsulated plugin).
+  await app.register(graphRoutes(ctx));
   await app.register(webRoutes());
 
   const gateway = new Gateway(ctx);
   gateway.attach(app.server);
   const stopMaintenance = startMaintenance(ctx);
+  installInboundWebhooks(ctx);
+  const webhooks = startWebhookDispatcher(ctx);
 
   let closed = false;
   return {
     app,
     ctx,
     gateway,
+    webhooks,
     async listen() {
       return app.listen({ host: config.HOST, port: config.PORT });
     },
@@ -133,6 +143,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
       if (closed) return;
       closed = true;
       stopMaintenance();
+      await webhooks.stop();
       await gateway.close();
       await app.close();
       await ctx.hooks.idle();

@@ -54,6 +54,13 @@ export const errorCatalog = {
   // contacts
   CONTACTS_LIMIT_REACHED: { status: 409, message: 'You have saved as many contacts as an account may keep.' },
   // business reach: short link, statistics, broadcast lists
+  // business API tier: set-up
+  API_NOT_ENABLED: { status: 409, message: 'API access is not turned on for this business yet.' },
+  API_APP_NOT_FOUND: { status: 404, message: 'No such API app on this business.' },
+  API_TOKEN_NOT_FOUND: { status: 404, message: 'No such access token on this business.' },
+  API_SCOPES_INVALID: { status: 400, message: 'Give one or more scopes: messaging, management.' },
+  WEBHOOK_URL_INVALID: { status: 400, message: 'The callback URL must be an http:// or https:// URL.' },
+  WEBHOOK_VERIFICATION_FAILED: { status: 400, message: 'The callback URL did not answer the verification request with the challenge.' },
   NOT_A_BUSINESS: { status: 403, message: 'Only a business account can do this.' },
   LINK_NOT_FOUND: { status: 404, message: 'This link does not exist or was reset by the business.' },
   PREFILLED_TEXT_TOO_LONG: { status: 400, message: 'The prefilled text may be at most 140 characters.' },

@@ -389,6 +389,85 @@ export interface DB {
   business_verifications: BusinessVerificationsTable;
   admins: AdminsTable;
   admin_sessions: AdminSessionsTable;
+  graph_nodes: GraphNodesTable;
+  wabas: WabasTable;
+  api_numbers: ApiNumbersTable;
+  api_apps: ApiAppsTable;
+  api_tokens: ApiTokensTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_attempts: WebhookAttemptsTable;
+}
+
+/** Business API tier (migration 0007). */
+export interface GraphNodesTable {
+  id: string;
+  /** 'waba' | 'phone_number' | 'app' */
+  kind: string;
+  ref: string;
+  waba_id: string;
+  created_at: number;
+}
+export interface WabasTable {
+  id: string;
+  account_id: string;
+  name: string;
+  created_at: number;
+}
+export interface ApiNumbersTable {
+  id: string;
+  waba_id: string;
+  account_id: string;
+  display_phone_number: string;
+  registered: number;
+  created_at: number;
+}
+export interface ApiAppsTable {
+  id: string;
+  waba_id: string;
+  name: string;
+  app_secret: string;
+  created_at: number;
+}
+export interface ApiTokensTable {
+  id: string;
+  waba_id: string;
+  name: string;
+  token_hash: string;
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+export interface WebhookSubscriptionsTable {
+  app_id: string;
+  callback_url: string;
+  verify_token: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface WebhookEventsTable {
+  id: string;
+  app_id: string;
+  field: string;
+  payload: string;
+  attempts: number;
+  next_attempt_at: number;
+  /** 'pending' | 'delivered' | 'dropped' */
+  status: string;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+export interface WebhookAttemptsTable {
+  id: string;
+  event_id: string;
+  app_id: string;
+  at: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
 }
 
 /** Generated is re-exported for modules that add tables later. */

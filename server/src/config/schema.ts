@@ -54,6 +54,16 @@ export const configVars = {
     schema: Type.String({ default: '' }),
     doc: 'Public base URL of the web app (e.g. https://chat.example.com), used in business short links and their QR codes; empty: taken from each request.',
   },
+  PARLEY_WEBHOOK_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 100, default: 10000 }),
+    doc: 'Business API webhooks: how long one delivery (and the verification handshake) may take before it counts as failed.',
+  },
+  PARLEY_WEBHOOK_CONCURRENCY: { schema: Type.Integer({ minimum: 1, default: 16 }), doc: 'Business API webhooks: deliveries in flight at once per node.' },
+  PARLEY_WEBHOOK_RETRY_BASE_MS: {
+    schema: Type.Integer({ minimum: 10, default: 30000 }),
+    doc: 'Business API webhooks: first retry delay; it doubles per attempt (at most 1 hour) until the event is 7 days old, then it is dropped.',
+  },
+  PARLEY_WEBHOOK_POLL_MS: { schema: Type.Integer({ minimum: 10, default: 1000 }), doc: 'Business API webhooks: how often the dispatcher looks for due retries.' },
   PARLEY_TRUST_PROXY: { schema: Type.Boolean({ default: false }), doc: 'Trust X-Forwarded-For (behind a load balancer).' },
 } as const;
 

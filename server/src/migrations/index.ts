@@ -10,6 +10,7 @@ import * as m0006 from './0006_business_reach.js';
 import * as m0004 from './0004_commerce.js';
 import * as m0005 from './0005_business_tools.js';
 import * as m0003 from './0003_business_admin.js';
+import * as m0007 from './0007_cloud_api.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004_commerce': m0004,
   '0005_business_tools': m0005,
   '0003_business_admin': m0003,
+  '0007_cloud_api': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -12,6 +12,7 @@ import { commerceRoutes } from './commerce.js';
 import { businessToolsRoutes } from './business-tools.js';
 import { businessRoutes } from './business.js';
 import { adminRoutes } from './admin.js';
+import { businessApiRoutes } from './business-api.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -23,5 +24,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(businessToolsRoutes(ctx));
     await app.register(businessRoutes(ctx));
     await app.register(adminRoutes(ctx));
+    await app.register(businessApiRoutes(ctx));
   };
 }

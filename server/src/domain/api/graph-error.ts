@@ -1,0 +1,58 @@
+/**
+ * @module domain/api/graph-error
+ * Errors of the Cloud-API-compatible layer, in the Graph API's terms: a numeric code, an HTTP
+ * status, a title and details (reference §4). The Graph routes render them in the Graph envelope;
+ * Parley's own AppErrors met on the way are mapped to these in one table (http/graph/errors.ts).
+ */
+
+interface GraphCode {
+  status: number;
+  /** `(#code) title` for WhatsApp codes; plain message for Graph auth errors. */
+  message: string;
+  type: 'OAuthException' | 'GraphMethodException';
+  /** Whether error_data { messaging_product, details } is sent. */
+  whatsapp: boolean;
+}
+
+export const graphCodes = {
+  100: { status: 400, message: '(#100) Invalid parameter', type: 'OAuthException', whatsapp: true },
+  104: { status: 401, message: 'An access token is required to request this resource.', type: 'OAuthException', whatsapp: false },
+  190: { status: 401, message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', whatsapp: false },
+  10: { status: 403, message: '(#10) Application does not have permission for this action', type: 'OAuthException', whatsapp: true },
+  2500: { status: 400, message: 'Unknown path components', type: 'OAuthException', whatsapp: false },
+  131000: { status: 500, message: '(#131000) Something went wrong', type: 'OAuthException', whatsapp: true },
+  131008: { status: 400, message: '(#131008) Required parameter is missing', type: 'OAuthException', whatsapp: true },
+  131009: { status: 400, message: '(#131009) Parameter value is not valid', type: 'OAuthException', whatsapp: true },
+  131021: { status: 400, message: '(#131021) Recipient cannot be sender', type: 'OAuthException', whatsapp: true },
+  131026: { status: 400, message: '(#131026) Message undeliverable', type: 'OAuthException', whatsapp: true },
+  131051: { status: 400, message: '(#131051) Unsupported message type', type: 'OAuthException', whatsapp: true },
+} as const satisfies Record<number, GraphCode>;
+
+export type GraphErrorCode = keyof typeof graphCodes;
+
+export class GraphError extends Error {
+  constructor(
+    readonly code: GraphErrorCode,
+    readonly details: string,
+    readonly extra: { subcode?: number; message?: string; type?: GraphCode['type'] } = {},
+  ) {
+    super(extra.message ?? graphCodes[code].message);
+  }
+  get status(): number {
+    return graphCodes[this.code].status;
+  }
+}
+
+/** An unknown node, or one of another WABA (reported alike): code 100, subcode 33 (reference §4.1). */
+export function unknownNode(method: string, id: string): GraphError {
+  return new GraphError(100, `Object with ID '${id}' does not exist.`, {
+    subcode: 33,
+    type: 'GraphMethodException',
+    message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+  });
+}
+
+/** Title of a code for webhook error objects (`message` equals `title` there). */
+export function graphTitle(code: GraphErrorCode): string {
+  return graphCodes[code].message.replace(/^\(#\d+\) /, '');
+}

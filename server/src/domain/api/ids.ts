@@ -1,0 +1,48 @@
+/**
+ * @module domain/api/ids
+ * The API's id spaces: Graph node ids (numeric strings of 15–16 random digits, ADR 0006 point 2)
+ * and `wamid.` message ids (base64 of the peer's digits and the internal message id, point 3: no
+ * mapping table, decodable, opaque to clients).
+ */
+import { randomInt } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../tables.js';
+
+export type GraphNodeKind = 'waba' | 'phone_number' | 'app';
+
+function randomDigits(): string {
+  const length = 15 + randomInt(2);
+  let s = String(1 + randomInt(9));
+  while (s.length < length) s += String(randomInt(10));
+  return s;
+}
+
+/** Mint a fresh node id (never reused) and record what it stands for. Call inside a write op. */
+export async function newGraphNode(tx: Transaction<DB>, kind: GraphNodeKind, ref: string, wabaId: string | null, now: number): Promise<string> {
+  for (;;) {
+    const id = randomDigits();
+    const taken = await tx.selectFrom('graph_nodes').select('id').where('id', '=', id).executeTakeFirst();
+    if (taken) continue;
+    await tx.insertInto('graph_nodes').values({ id, kind, ref, waba_id: wabaId ?? id, created_at: now }).execute();
+    return id;
+  }
+}
+
+/** The digits of an E.164 number (`+33612345678` → `33612345678`), the form of wa_id. */
+export function waDigits(e164: string): string {
+  return e164.replace(/\D/g, '');
+}
+
+/** `wamid.` id of a message with a peer (the customer's digits). */
+export function toWamid(peerDigits: string, messageId: string): string {
+  return 'wamid.' + Buffer.from(`${peerDigits}:${messageId}`, 'utf8').toString('base64');
+}
+
+/** The internal message id inside a `wamid.`, or null for anything that is not one of ours. */
+export function fromWamid(wamid: string): { peerDigits: string; messageId: string } | null {
+  if (!wamid.startsWith('wamid.')) return null;
+  const raw = wamid.slice(6);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) return null;
+  const m = /^(\d{1,20}):(msg_[0-9a-z]{1,40})$/.exec(Buffer.from(raw, 'base64').toString('utf8'));
+  return m ? { peerDigits: m[1]!, messageId: m[2]! } : null;
+}

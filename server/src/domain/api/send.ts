@@ -1,0 +1,213 @@
+/**
+ * @module domain/api/send
+ * `POST /{phone_number_id}/messages` (reference §3): the body is checked the Graph way (unknown keys
+ * → 100, missing → 131008, bad values → 131009, kinds not mapped yet → 131051), translated into an
+ * ordinary Parley message and stored through sendMessage as the business (ADR 0006 point 1), with
+ * its `sent` status webhook enqueued in the same transaction. Also mark-as-read (§3.10).
+ */
+import type { Transaction } from 'kysely';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Actor, Ctx } from '../../context.js';
+import type { DB } from '../../tables.js';
+import { newId } from '../../platform/ids.js';
+import { accessChat, markRead, sendMessage, sendTyping } from '../messaging/index.js';
+import { GraphError, unknownNode } from './graph-error.js';
+import { fromWamid, toWamid, waDigits } from './ids.js';
+import type { ApiPrincipal } from './setup.js';
+import { enqueueWebhook, statusPayload, webhooksEnqueued, type ApiNumberRef } from './webhooks.js';
+
+/** Message types of the Cloud API; those not mapped yet answer 131051. */
+const MESSAGE_TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'reaction', 'interactive', 'template'] as const;
+const SUPPORTED_TYPES = new Set<string>(['text']);
+const ENVELOPE_KEYS = new Set<string>(['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data', ...MESSAGE_TYPES]);
+const READ_KEYS = new Set(['messaging_product', 'status', 'message_id', 'typing_indicator']);
+export const TEXT_BODY_MAX = 4096;
+
+type Json = Record<string, unknown>;
+
+/** Drop null-valued fields, at any depth (clients send `"caption": null` for absent ones). */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value && typeof value === 'object') {
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value as Json)) if (v !== null) out[k] = withoutNulls(v);
+    return out;
+  }
+  return value;
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function onlyKeys(obj: Json, allowed: Set<string>, param: string): void {
+  for (const k of Object.keys(obj)) if (!allowed.has(k)) throw new GraphError(100, `Unexpected key "${k}" on param "${param}".`);
+}
+
+function objectParam(v: unknown, param: string): Json {
+  if (!isObject(v)) throw new GraphError(100, `Param ${param} must be a JSON object.`);
+  return v;
+}
+
+function requiredString(obj: Json, key: string, param: string): string {
+  const v = obj[key];
+  if (v === undefined) throw new GraphError(131008, `The parameter ${param} is required.`);
+  if (typeof v !== 'string') throw new GraphError(100, `Param ${param} must be a string.`);
+  return v;
+}
+
+/** The business number behind a phone_number_id the token may use; other WABAs' ids look missing. */
+export async function accessPhoneNumber(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, method: string): Promise<ApiNumberRef & { accountId: string }> {
+  const row = await ctx.db.selectFrom('api_numbers').selectAll().where('id', '=', phoneNumberId).executeTakeFirst();
+  if (!row || row.waba_id !== principal.wabaId) throw unknownNode(method, phoneNumberId);
+  return { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, accountId: row.account_id };
+}
+
+export function requireScope(principal: ApiPrincipal, scope: 'messaging' | 'management'): void {
+  if (!principal.scopes.includes(scope)) throw new GraphError(10, `This access token lacks the whatsapp_business_${scope} permission.`);
+}
+
+/** `to` as sent → wa_id digits (libphonenumber's normal form when it is a valid number). */
+export function normalizeTo(to: string): string {
+  const trimmed = to.trim();
+  if (!/^\+?[\d\s().-]+$/.test(trimmed)) throw new GraphError(131009, `Param to must be a phone number: "${to.slice(0, 40)}" is not one.`);
+  const digits = trimmed.replace(/\D/g, '');
+  if (digits.length < 6 || digits.length > 15) throw new GraphError(131009, `Param to must be a phone number: "${to.slice(0, 40)}" is not one.`);
+  const parsed = parsePhoneNumberFromString('+' + digits);
+  return parsed && parsed.isValid() ? waDigits(parsed.number) : digits;
+}
+
+export interface SendResponse {
+  messaging_product: 'whatsapp';
+  contacts: { input: string; wa_id: string }[];
+  messages: { id: string }[];
+}
+
+export async function handleMessagesPost(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, rawBody: unknown): Promise<SendResponse | { success: true }> {
+  const num = await accessPhoneNumber(ctx, principal, phoneNumberId, 'POST');
+  requireScope(principal, 'messaging');
+  const body = withoutNulls(rawBody);
+  if (!isObject(body)) throw new GraphError(100, 'The request body must be a JSON object.');
+  if (body.status !== undefined) return markAsRead(ctx, num, body);
+  return sendApiMessage(ctx, num, body);
+}
+
+function checkProduct(body: Json): void {
+  if (body.messaging_product === undefined) throw new GraphError(100, 'The parameter messaging_product is required.', { message: '(#100) The parameter messaging_product is required.' });
+  if (body.messaging_product !== 'whatsapp') throw new GraphError(100, 'Param messaging_product must be "whatsapp".');
+}
+
+async function sendApiMessage(ctx: Ctx, num: ApiNumberRef & { accountId: string }, body: Json): Promise<SendResponse> {
+  onlyKeys(body, ENVELOPE_KEYS, 'message');
+  checkProduct(body);
+  if (body.recipient_type !== undefined && body.recipient_type !== 'individual') {
+    throw new GraphError(131009, body.recipient_type === 'group' ? 'Group messages are not supported.' : 'Param recipient_type must be "individual".');
+  }
+  const to = requiredString(body, 'to', 'to');
+  // Meta's own examples omit `type` for text (reference §3.1).
+  const type = body.type === undefined && body.text !== undefined ? 'text' : body.type;
+  if (type === undefined) throw new GraphError(131008, 'The parameter type is required.');
+  if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) throw new GraphError(131009, `Param type must be one of ${MESSAGE_TYPES.join(', ')}.`);
+  if (!SUPPORTED_TYPES.has(type)) throw new GraphError(131051, `Message type ${type} is not supported yet.`);
+  for (const t of MESSAGE_TYPES) if (t !== type && body[t] !== undefined) throw new GraphError(100, `Unexpected key "${t}" on a ${type} message.`);
+
+  const text = objectParam(body.text, 'text');
+  onlyKeys(text, new Set(['body', 'preview_url']), 'text');
+  const textBody = requiredString(text, 'body', 'text.body');
+  if (textBody.trim() === '') throw new GraphError(131009, 'Param text.body must not be empty.');
+  if (textBody.length > TEXT_BODY_MAX) throw new GraphError(131009, `Param text.body must be at most ${TEXT_BODY_MAX} characters.`);
+  if (text.preview_url !== undefined && typeof text.preview_url !== 'boolean') throw new GraphError(131009, 'Param text.preview_url must be a boolean.');
+
+  let callbackData: string | undefined;
+  if (body.biz_opaque_callback_data !== undefined) {
+    if (typeof body.biz_opaque_callback_data !== 'string' || body.biz_opaque_callback_data.length > 512) throw new GraphError(131009, 'Param biz_opaque_callback_data must be a string of at most 512 characters.');
+    callbackData = body.biz_opaque_callback_data;
+  }
+
+  const waId = normalizeTo(to);
+  if (waId === num.displayPhoneNumber) throw new GraphError(131021, 'The recipient is the sending business number.');
+  const customer = await ctx.db.selectFrom('accounts').select('id').where('phone', '=', '+' + waId).executeTakeFirst();
+
+  let replyTo: string | undefined;
+  if (body.context !== undefined) {
+    const context = objectParam(body.context, 'context');
+    onlyKeys(context, new Set(['message_id']), 'context');
+    const wamid = requiredString(context, 'message_id', 'context.message_id');
+    replyTo = await accessApiMessage(ctx, num.accountId, wamid, customer?.id ?? null);
+  }
+
+  const response = (id: string): SendResponse => ({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: waId }], messages: [{ id }] });
+
+  if (!customer || customer.id === num.accountId) {
+    // Not on Parley: accepted, then a failed status (as Meta reports 131026 only asynchronously).
+    const wamid = toWamid(waId, newId('msg'));
+    const n = await ctx.writes.run(async (tx) =>
+      enqueueWebhook(
+        tx,
+        num.wabaId,
+        'messages',
+        statusPayload(num, { wamid, status: 'failed', at: ctx.clock.now(), recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient is not a Parley user.' } }),
+        ctx.clock.now(),
+      ),
+    );
+    if (n > 0) webhooksEnqueued(ctx);
+    return response(wamid);
+  }
+
+  const actor: Actor = { accountId: num.accountId, deviceId: 'api' };
+  let enqueued = 0;
+  const { message } = await sendMessage(
+    ctx,
+    actor,
+    { to: customer.id, clientId: newId('api'), kind: 'text', content: { text: textBody, ...(text.preview_url === true ? { linkPreview: true } : {}) }, replyTo },
+    {
+      // The status webhook is written in the same transaction as the message (ADR 0006 point 5).
+      inWrite: async (tx, _emit, m) => {
+        const blocked = await isBlockedBy(tx, customer.id, num.accountId);
+        const s = blocked
+          ? statusPayload(num, { wamid: toWamid(waId, m.id), status: 'failed', at: m.createdAt, recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient cannot receive messages from this business.' } })
+          : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData });
+        enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt);
+      },
+    },
+  );
+  if (enqueued > 0) webhooksEnqueued(ctx);
+  return response(toWamid(waId, message.id));
+}
+
+async function isBlockedBy(tx: Transaction<DB>, blocker: string, blocked: string): Promise<boolean> {
+  return !!(await tx.selectFrom('blocks').select('blocker_id').where('blocker_id', '=', blocker).where('blocked_id', '=', blocked).executeTakeFirst());
+}
+
+/** The internal id of a message named by a wamid, in a chat of the business (with `peerId` when given); else 100. */
+async function accessApiMessage(ctx: Ctx, businessId: string, wamid: string, peerId: string | null): Promise<string> {
+  const decoded = fromWamid(wamid);
+  const notFound = () => new GraphError(100, `Message ${wamid.slice(0, 120)} does not exist in a chat of this number.`);
+  if (!decoded) throw notFound();
+  const row = await ctx.db.selectFrom('messages').select(['id', 'chat_id', 'withheld', 'sender_id']).where('id', '=', decoded.messageId).executeTakeFirst();
+  if (!row || (row.withheld === 1 && row.sender_id !== businessId)) throw notFound();
+  const members = await accessChat(ctx.db, { accountId: businessId }, row.chat_id).catch(() => null);
+  if (!members || (peerId && !members.includes(peerId))) throw notFound();
+  return row.id;
+}
+
+async function markAsRead(ctx: Ctx, num: ApiNumberRef & { accountId: string }, body: Json): Promise<{ success: true }> {
+  onlyKeys(body, READ_KEYS, 'message');
+  checkProduct(body);
+  if (body.status !== 'read') throw new GraphError(131009, 'Param status must be "read".');
+  const wamid = requiredString(body, 'message_id', 'message_id');
+  let typing = false;
+  if (body.typing_indicator !== undefined) {
+    const ti = objectParam(body.typing_indicator, 'typing_indicator');
+    onlyKeys(ti, new Set(['type']), 'typing_indicator');
+    if (ti.type !== 'text') throw new GraphError(131009, 'Param typing_indicator.type must be "text".');
+    typing = true;
+  }
+  const messageId = await accessApiMessage(ctx, num.accountId, wamid, null);
+  const row = await ctx.db.selectFrom('messages').select(['chat_id', 'seq']).where('id', '=', messageId).executeTakeFirstOrThrow();
+  const actor: Actor = { accountId: num.accountId, deviceId: 'api' };
+  // Marking one message read marks the earlier ones read too (the read cursor).
+  await markRead(ctx, actor, row.chat_id, row.seq);
+  if (typing) await sendTyping(ctx, actor, row.chat_id, 'composing');
+  return { success: true };
+}

@@ -1,0 +1,179 @@
+/**
+ * @module workers/webhooks
+ * The webhook dispatcher (ADR 0006 point 5): delivers due webhook_events to their app's callback
+ * URL with bounded concurrency and a per-request timeout, signing exactly the stored bytes
+ * (X-Hub-Signature-256 and X-Hub-Signature) with Content-Length set. HTTP 200 is success; any
+ * other answer, a network error or a timeout is retried with exponential backoff (base
+ * PARLEY_WEBHOOK_RETRY_BASE_MS, doubling, at most an hour apart) until the event is 7 days old,
+ * then it is marked dropped. Every attempt is recorded. Events are claimed with a lease (a
+ * conditional update of next_attempt_at), so several nodes can run dispatchers on one database.
+ * Sending never waits for this: events are only rows until the dispatcher picks them up.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Ctx } from '../context.js';
+import { newId } from '../platform/ids.js';
+import { onWebhookEnqueued, signatureHeaders } from '../domain/api/index.js';
+
+export const WEBHOOK_MAX_AGE_MS = 7 * 24 * 3600_000;
+const MAX_DELAY_MS = 3600_000;
+
+interface DueEvent {
+  id: string;
+  app_id: string;
+  payload: string;
+  attempts: number;
+  created_at: number;
+  next_attempt_at: number;
+}
+
+export interface WebhookDispatcher {
+  /** Look for due events now (called when events are enqueued). */
+  kick(): void;
+  /** Resolves when nothing is in flight and no tick is running (tests). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Delay before attempt n+1 after n failed attempts. */
+export function retryDelay(baseMs: number, failedAttempts: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, failedAttempts - 1), MAX_DELAY_MS);
+}
+
+export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
+  const { PARLEY_WEBHOOK_CONCURRENCY: concurrency, PARLEY_WEBHOOK_TIMEOUT_MS: timeoutMs, PARLEY_WEBHOOK_RETRY_BASE_MS: baseMs, PARLEY_WEBHOOK_POLL_MS: pollMs } = ctx.config;
+  const inFlight = new Map<string, Promise<void>>();
+  const stopping = new AbortController();
+  let ticking: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  const deliver = async (e: DueEvent): Promise<void> => {
+    const target = await ctx.db
+      .selectFrom('api_apps as a')
+      .leftJoin('webhook_subscriptions as s', 's.app_id', 'a.id')
+      .select(['a.app_secret', 's.callback_url'])
+      .where('a.id', '=', e.app_id)
+      .executeTakeFirst();
+    const started = performance.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    if (!target?.callback_url) error = 'The app has no webhook subscription any more.';
+    else {
+      try {
+        const res = await fetch(target.callback_url, {
+          method: 'POST',
+          body: e.payload,
+          redirect: 'manual',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(e.payload)),
+            'user-agent': 'Parley-Webhooks/1.0',
+            'x-parley-event-id': e.id,
+            ...signatureHeaders(target.app_secret, e.payload),
+          },
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
+        });
+        statusCode = res.status;
+        await res.body?.cancel().catch(() => undefined);
+      } catch (err) {
+        if (stopping.signal.aborted) return; // shutting down: the lease expires and another run retries
+        error = err instanceof Error && err.name === 'TimeoutError' ? `No answer within ${timeoutMs} ms.` : `Could not reach the callback URL (${err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : 'error'}).`;
+      }
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const ok = statusCode === 200;
+    if (!ok && error === null) error = `The receiver answered ${statusCode}; only 200 counts as delivered.`;
+    await ctx.writes.run(async (tx) => {
+      const now = ctx.clock.now();
+      const attempts = e.attempts + 1;
+      await tx.insertInto('webhook_attempts').values({ id: newId('wha'), event_id: e.id, app_id: e.app_id, at: now, status_code: statusCode, error: ok ? null : error, duration_ms: durationMs }).execute();
+      if (ok) {
+        await tx.updateTable('webhook_events').set({ status: 'delivered', attempts, last_status_code: statusCode, last_error: null, delivered_at: now }).where('id', '=', e.id).execute();
+        return;
+      }
+      const next = now + retryDelay(baseMs, attempts);
+      const dropped = !target?.callback_url || now - e.created_at >= WEBHOOK_MAX_AGE_MS || next - e.created_at > WEBHOOK_MAX_AGE_MS + MAX_DELAY_MS;
+      await tx
+        .updateTable('webhook_events')
+        .set({ status: dropped ? 'dropped' : 'pending', attempts, last_status_code: statusCode, last_error: error, next_attempt_at: next })
+        .where('id', '=', e.id)
+        .execute();
+    });
+    if (!ok) ctx.log.info({ msg: 'webhook.attempt_failed', eventId: e.id, appId: e.app_id, statusCode, error });
+  };
+
+  const tick = async (): Promise<void> => {
+    const free = concurrency - inFlight.size;
+    if (free <= 0 || stopped) return;
+    const now = ctx.clock.now();
+    const due = (await ctx.db
+      .selectFrom('webhook_events')
+      .select(['id', 'app_id', 'payload', 'attempts', 'created_at', 'next_attempt_at'])
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(free + inFlight.size)
+      .execute()) as DueEvent[];
+    for (const row of due) {
+      if (inFlight.size >= concurrency || stopped) break;
+      if (inFlight.has(row.id)) continue;
+      const e = { ...row, attempts: Number(row.attempts), created_at: Number(row.created_at), next_attempt_at: Number(row.next_attempt_at) };
+      // Claim: push next_attempt_at past the longest attempt; only one dispatcher wins.
+      const lease = now + timeoutMs + 30_000;
+      const claimed = await ctx.writes.run(async (tx) => {
+        const r = await tx.updateTable('webhook_events').set({ next_attempt_at: lease }).where('id', '=', e.id).where('status', '=', 'pending').where('next_attempt_at', '=', e.next_attempt_at).executeTakeFirst();
+        return Number(r.numUpdatedRows) === 1;
+      });
+      if (!claimed) continue;
+      const p = deliver(e)
+        .catch((err: unknown) => ctx.log.error({ msg: 'webhook.delivery_failed', eventId: e.id, err }))
+        .finally(() => {
+          inFlight.delete(e.id);
+          kick();
+        });
+      inFlight.set(e.id, p);
+    }
+  };
+
+  const kick = (): void => {
+    if (stopped) return;
+    if (ticking) {
+      again = true;
+      return;
+    }
+    ticking = (async () => {
+      do {
+        again = false;
+        try {
+          await tick();
+        } catch (err) {
+          if (!stopped) ctx.log.error({ msg: 'webhook.tick_failed', err });
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      ticking = null;
+    });
+  };
+
+  onWebhookEnqueued(ctx, kick);
+  const timer = setInterval(kick, pollMs);
+  timer.unref();
+  kick();
+
+  return {
+    kick,
+    async idle() {
+      while (ticking || inFlight.size > 0) {
+        if (ticking) await ticking;
+        await Promise.allSettled([...inFlight.values()]);
+      }
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      stopping.abort();
+      if (ticking) await ticking.catch(() => undefined);
+      await Promise.allSettled([...inFlight.values()]);
+    },
+  };
+}
