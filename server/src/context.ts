@@ -23,7 +23,9 @@ export type BusEvent =
   | { kind: 'typing'; chatId: string; accountId: string; state: Static<typeof TypingFrame>['state'] }
   | { kind: 'presence'; accountId: string; online: boolean; lastSeenAt: number | null }
   | { kind: 'device.revoked'; deviceId: string }
-  | { kind: 'account.changed' };
+  | { kind: 'account.changed' }
+  /** Webhook events were committed to the outbox (topic WEBHOOKS_TOPIC): wake the dispatcher. */
+  | { kind: 'webhooks.enqueued' };
 
 export interface Envelope {
   topic: string;
@@ -32,6 +34,7 @@ export interface Envelope {
 
 export const accountTopic = (accountId: string) => `acc:${accountId}`;
 export const presenceTopic = (accountId: string) => `presence:${accountId}`;
+export const WEBHOOKS_TOPIC = 'sys:webhooks';
 
 export interface Ctx {
   config: Config;

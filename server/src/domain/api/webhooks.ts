@@ -7,7 +7,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Message } from '#contracts/models.js';
-import type { Ctx } from '../../context.js';
+import { WEBHOOKS_TOPIC, type Ctx } from '../../context.js';
 import type { DB } from '../../tables.js';
 import { newId } from '../../platform/ids.js';
 import type { MessageSentEvent } from '../../platform/hooks/hooks.js';
@@ -143,29 +143,29 @@ export function webhooksEnqueued(ctx: Ctx): void {
 }
 
 /**
- * Inbound customer messages to an API business → a `messages` webhook. Registered on the
- * after-commit message hook for now.
- * TODO(ADR 0006 point 5): move into the sending transaction (an in-transaction hook of messaging),
- * so a crash between commit and this enqueue cannot lose the webhook.
+ * Inbound customer messages to an API business → a `messages` webhook, written to the outbox in the
+ * same transaction as the message (ADR 0006 point 5): a committed message always has its webhook.
+ * The dispatcher is woken after commit through the bus.
  */
 export function installInboundWebhooks(ctx: Ctx): void {
-  ctx.hooks.onMessageSent(async (e: MessageSentEvent) => {
+  ctx.bus.subscribe(WEBHOOKS_TOPIC, () => webhooksEnqueued(ctx));
+  ctx.hooks.onMessageStoredInTx(async (tx, emit, e: MessageSentEvent) => {
     if (e.withheld || e.memberIds.length !== 2) return;
     const businessId = e.memberIds.find((m) => m !== e.senderId);
     if (!businessId) return;
-    const num = await apiNumberOf(ctx.db, businessId);
+    const num = await apiNumberOf(tx, businessId);
     if (!num) return;
-    const customer = await ctx.db.selectFrom('accounts').select(['phone', 'display_name']).where('id', '=', e.senderId).executeTakeFirst();
+    const customer = await tx.selectFrom('accounts').select(['phone', 'display_name']).where('id', '=', e.senderId).executeTakeFirst();
     if (!customer) return;
     const waId = waDigits(customer.phone);
     let replyToWamid: string | null = null;
     if (e.message.replyTo) {
-      const target = await ctx.db.selectFrom('messages').select('sender_id').where('id', '=', e.message.replyTo).executeTakeFirst();
+      const target = await tx.selectFrom('messages').select('sender_id').where('id', '=', e.message.replyTo).executeTakeFirst();
       // Either party's message is named by the customer's digits and its id.
       if (target) replyToWamid = toWamid(waId, e.message.replyTo);
     }
     const payload = inboundPayload(num, { name: customer.display_name, waId }, inboundMessage(num, waId, e.message, replyToWamid));
-    const n = await ctx.writes.run(async (tx) => enqueueWebhook(tx, num.wabaId, 'messages', payload, ctx.clock.now()));
-    if (n > 0) webhooksEnqueued(ctx);
+    const n = await enqueueWebhook(tx, num.wabaId, 'messages', payload, ctx.clock.now());
+    if (n > 0) emit({ topic: WEBHOOKS_TOPIC, event: { kind: 'webhooks.enqueued' } });
   });
 }

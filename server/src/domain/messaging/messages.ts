@@ -262,6 +262,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
     await insertMessage(tx, row as unknown as Record<string, unknown>);
     const message = toMessage(row);
     if (composed?.inWrite) await composed.inWrite(tx, emit, message);
+    await ctx.hooks.messageStored(tx, emit, { chatId, memberIds: members, senderId: actor.accountId, senderDeviceId: actor.deviceId, message, withheld });
     for (const m of members) {
       if (withheldFrom.has(m)) continue;
       await appendUpdate(tx, emit, m, { type: 'message.created', chatId, message }, now);

@@ -6,7 +6,11 @@
  * on the node that made it; a failing hook is logged and never fails the original action.
  */
 import type { Logger } from 'pino';
+import type { Transaction } from 'kysely';
 import type { Message } from '#contracts/models.js';
+import type { DB } from '../../tables.js';
+import type { Envelope } from '../../context.js';
+import type { Emit } from '../db/write-queue.js';
 
 export interface MessageSentEvent {
   chatId: string;
@@ -20,9 +24,12 @@ export interface MessageSentEvent {
 }
 
 type Handler<E> = (event: E) => Promise<void> | void;
+/** Runs inside the write transaction that stores the message: its writes commit (or roll back) with it. */
+type InTxHandler<E> = (tx: Transaction<DB>, emit: Emit<Envelope>, event: E) => Promise<void>;
 
 export class Hooks {
   private readonly messageSent: Handler<MessageSentEvent>[] = [];
+  private readonly messageStoredInTx: InTxHandler<MessageSentEvent>[] = [];
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly log: Logger) {}
@@ -30,6 +37,20 @@ export class Hooks {
   /** Run `handler` after each newly stored message (not for a duplicate resend). */
   onMessageSent(handler: Handler<MessageSentEvent>): void {
     this.messageSent.push(handler);
+  }
+
+  /**
+   * Run `handler` inside the transaction of each newly stored message, for writes that must commit
+   * with it (a webhook outbox row). Use `tx`, never ctx.db; an error fails the send. Keep it cheap:
+   * it is on every message's path.
+   */
+  onMessageStoredInTx(handler: InTxHandler<MessageSentEvent>): void {
+    this.messageStoredInTx.push(handler);
+  }
+
+  /** Called by messaging inside the write op, after the message row is written. */
+  async messageStored(tx: Transaction<DB>, emit: Emit<Envelope>, event: MessageSentEvent): Promise<void> {
+    for (const h of this.messageStoredInTx) await h(tx, emit, event);
   }
 
   /** Called by messaging after commit; handlers run in the background. */
