@@ -94,6 +94,7 @@ export const errorCatalog = {
   LABELS_FULL: { status: 409, message: 'A business can keep at most 20 labels.' },
   // business accounts, profile and verification
   ALREADY_BUSINESS: { status: 409, message: 'This account is already a business account.' },
+  BUSINESS_PROFILE_MANAGED: { status: 409, message: "A business's name and photo come from its business profile; change them there." },
   DEVICE_LIMIT_REACHED: { status: 403, message: 'A business account can be used on its first device and up to 4 linked devices; sign one out first.' },
   BUSINESS_FIELD_TOO_LONG: { status: 400, message: 'A business profile field is too long.' },
   BUSINESS_FIELD_INVALID: { status: 400, message: 'A business profile field is not valid.' },

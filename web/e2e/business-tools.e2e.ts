@@ -1,22 +1,5 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
-import { signInNew, startChat } from './helpers.js';
-
-/** Turn the signed-in account into a business (until business registration has its own screen), then reload. */
-async function becomeBusiness(page: Page, name: string): Promise<void> {
-  const session = JSON.parse((await page.evaluate(() => localStorage.getItem('parley.session'))) ?? '{}') as { accountId: string };
-  const db = new Database(path.join(process.env.PARLEY_E2E_DATA_DIR!, 'parley.db'));
-  db.pragma('busy_timeout = 5000');
-  const now = Date.now();
-  db.prepare("UPDATE accounts SET kind = 'business' WHERE id = ?").run(session.accountId);
-  db.prepare(
-    "INSERT INTO business_profiles (account_id, name, category, description, about, address, timezone, hours, email, websites, created_at, updated_at) VALUES (?, ?, 'shopping_retail', '', '', '', 'UTC', '{}', '', '[]', ?, ?)",
-  ).run(session.accountId, name, now, now);
-  db.close();
-  await page.reload();
-  await expect(page.locator('.sidebar')).toBeVisible();
-}
+import { signInNew, signInNewBusiness, startChat } from './helpers.js';
 
 async function openTools(page: Page, section: string) {
   await page.getByRole('button', { name: 'Settings' }).click();
@@ -27,8 +10,7 @@ async function openTools(page: Page, section: string) {
 }
 
 test('the customer gets the greeting; the business labels the chat, filters by label and answers with a quick reply', async ({ browser }) => {
-  const biz = await signInNew(browser);
-  await becomeBusiness(biz.page, 'Fleurs de Lyon');
+  const biz = await signInNewBusiness(browser, { name: 'Fleurs de Lyon', category: 'shopping_retail' });
 
   // Greeting message, through the business tools.
   let panel = await openTools(biz.page, 'Greeting message');

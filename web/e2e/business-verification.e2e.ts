@@ -3,32 +3,8 @@
  * with `parley admin create` approves it at /admin; a customer chatting with the business sees
  * the verified badge (chat list, header, info panel) and the business profile.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import zlib from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { codeFor, nextNational, signInNew, startChat } from './helpers.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-
-/** A tiny valid PNG (1×1) to upload as a verification document. */
-function png(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.from([0, 200, 30, 30]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+import { codeFor, createAdmin, nextNational, png, signInNew, startChat } from './helpers.js';
 
 async function openBusinessSection(page: Page, section: 'Business profile' | 'Verification') {
   await page.getByRole('button', { name: /^Settings$/ }).click();
@@ -98,17 +74,11 @@ test('a business gets verified by an administrator and its customers see the bad
   await expect(row.getByRole('img', { name: 'Verified business' })).toHaveCount(0);
 
   // ---- an administrator (created with the CLI) approves at /admin -----------------------------------
-  const password = 'e2e admin password';
-  const created = spawnSync(process.execPath, [path.join(root, 'bin/parley.js'), 'admin', 'create', '--username', 'reviewer'], {
-    cwd: root,
-    env: { ...process.env, PARLEY_DATA_DIR: process.env.PARLEY_E2E_DATA_DIR, DATABASE_URL: '', PARLEY_LOG_LEVEL: 'silent', PARLEY_ADMIN_PASSWORD: password },
-    encoding: 'utf8',
-  });
-  expect(created.status, created.stderr).toBe(0);
+  const { username, password } = createAdmin();
   const adminContext = await browser.newContext({ locale: 'en-GB' });
   const admin = await adminContext.newPage();
   await admin.goto('/admin');
-  await admin.getByLabel('Username').fill('reviewer');
+  await admin.getByLabel('Username').fill(username);
   await admin.getByLabel('Password').fill('wrong password!!');
   await admin.getByRole('button', { name: 'Sign in' }).click();
   await expect(admin.getByRole('alert')).toHaveText('Wrong username or password.');

@@ -1,21 +1,5 @@
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
-import { signInNew, startChat } from './helpers.js';
-
-/** Make the signed-in account a business (until business registration has its own screen). */
-function makeBusiness(phone: string, name: string): void {
-  const db = new SQLite(path.join(process.env.PARLEY_E2E_DATA_DIR!, 'parley.db'));
-  try {
-    db.pragma('busy_timeout = 5000');
-    const account = db.prepare('SELECT id FROM accounts WHERE phone = ?').get(phone) as { id: string };
-    const now = Date.now();
-    db.prepare("UPDATE accounts SET kind = 'business' WHERE id = ?").run(account.id);
-    db.prepare("INSERT INTO business_profiles (account_id, name, category, created_at, updated_at) VALUES (?, ?, 'restaurant', ?, ?)").run(account.id, name, now, now);
-  } finally {
-    db.close();
-  }
-}
+import { signInNew, signInNewBusiness, startChat } from './helpers.js';
 
 async function addProduct(page: Page, name: string, price: string, description: string) {
   const panel = page.getByRole('complementary', { name: 'Catalog' });
@@ -31,9 +15,7 @@ async function addProduct(page: Page, name: string, price: string, description: 
 }
 
 test('a business fills its catalog; a customer browses it, orders, and sees the order confirmed', async ({ browser }) => {
-  const shop = await signInNew(browser);
-  makeBusiness(shop.phone, 'Café Lumière');
-  await shop.page.reload();
+  const shop = await signInNewBusiness(browser, { name: 'Café Lumière', category: 'restaurant' });
 
   // The business adds products from Settings → Business tools → Catalog.
   await shop.page.getByRole('button', { name: 'Settings' }).click();

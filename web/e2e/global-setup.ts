@@ -73,7 +73,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   process.env.PARLEY_E2E_URL = url;
   process.env.PARLEY_E2E_SMS = smsUrl;
-  // The server's SQLite database is PARLEY_E2E_DATA_DIR/parley.db (tests may prepare state in it directly).
+  // The server's data directory: `parley admin create` (helpers.ts createAdmin) runs against it.
   process.env.PARLEY_E2E_DATA_DIR = dataDir;
 
   return async () => {

@@ -3,36 +3,16 @@
  * Short link; a signed-out person opens the link, signs in, lands in the chat with the business
  * with the prefilled text in the composer, sends it, and the business receives it.
  *
- * Business accounts: the business signs in through the UI like anyone, then the test turns its
- * account into a business account directly in the e2e server's SQLite database
- * (PARLEY_E2E_DATA_DIR/parley.db, set by global-setup.ts): kind 'business' and a business_profiles
- * row — the state the business-registration flow leaves behind.
+ * The business registers through the sign-in screen and is verified by an administrator over the
+ * real endpoints, so the link's landing page shows the verified badge.
  */
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
-import { codeFor, nextNational, signInNew } from './helpers.js';
-
-function makeBusiness(phone: string, name: string): void {
-  const db = new Database(path.join(process.env.PARLEY_E2E_DATA_DIR!, 'parley.db'));
-  try {
-    db.pragma('busy_timeout = 5000');
-    const account = db.prepare('SELECT id FROM accounts WHERE phone = ?').get(phone) as { id: string };
-    const now = Date.now();
-    db.prepare("UPDATE accounts SET kind = 'business' WHERE id = ?").run(account.id);
-    db.prepare(
-      "INSERT INTO business_profiles (account_id, name, category, timezone, created_at, updated_at, verified_at) VALUES (?, ?, 'food_grocery', 'Europe/Paris', ?, ?, ?)",
-    ).run(account.id, name, now, now, now);
-  } finally {
-    db.close();
-  }
-}
+import { codeFor, nextNational, signInNewBusiness, verifyBusiness } from './helpers.js';
 
 test('a signed-out person opens a short link, signs in and lands in the chat with the prefilled text', async ({ browser }) => {
-  const business = await signInNew(browser);
-  makeBusiness(business.phone, 'Boulangerie Martin');
+  const business = await signInNewBusiness(browser, { name: 'Boulangerie Martin', category: 'food_grocery' });
   const bizPage = business.page;
-  await bizPage.reload(); // the app learns that the account is now a business
+  await verifyBusiness(bizPage, 'Boulangerie Martin SAS');
 
   // Business tools → Short link: set the prefilled text and read the link.
   await bizPage.getByRole('button', { name: 'Settings' }).click();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, openChat, signIn, WsClient, type Person } from '../helpers/clients.js';
+import { newBusiness } from '../helpers/business.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { reactToCustomerMessage } from '../../src/domain/automation/engine.js';
 
@@ -13,36 +14,6 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const everyDay = (open: string, close: string) => Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, { mode: 'open', ranges: [{ open, close }] }]));
 
-/** Sign in, then turn the account into a business (until business registration has its own endpoint). */
-async function signInBusiness(server: TestServer, profile: { timezone?: string; hours?: unknown } = {}): Promise<Person> {
-  const p = await signIn(server);
-  const db = server.parley.ctx.db;
-  const now = server.clock.now();
-  await db.updateTable('accounts').set({ kind: 'business' }).where('id', '=', p.accountId).execute();
-  await db
-    .insertInto('business_profiles')
-    .values({
-      account_id: p.accountId,
-      name: 'Chez Test',
-      category: 'restaurant',
-      description: '',
-      about: '',
-      address: '',
-      latitude: null,
-      longitude: null,
-      timezone: profile.timezone ?? 'UTC',
-      hours: JSON.stringify(profile.hours ?? {}),
-      email: '',
-      websites: '[]',
-      photo_media_id: null,
-      verified_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return p;
-}
-
 describe('greeting and away messages', () => {
   let server: TestServer;
   let clock: ManualClock;
@@ -51,7 +22,7 @@ describe('greeting and away messages', () => {
   async function setup(start = Date.UTC(2026, 0, 5, 12), profile: { timezone?: string; hours?: unknown } = {}) {
     clock = new ManualClock(start);
     server = await startServer({ clock });
-    return signInBusiness(server, profile);
+    return newBusiness(server, { profile });
   }
   afterEach(async () => {
     for (const s of sockets.splice(0)) await s.close();
@@ -299,7 +270,7 @@ describe('greeting and away messages', () => {
 
   it('does not react to automated messages (two businesses greeting each other)', async () => {
     const a = await setup();
-    const b = await signInBusiness(server);
+    const b = await newBusiness(server);
     await greeting(a, {});
     await away(a, {});
     await greeting(b, {});

@@ -184,6 +184,33 @@ describe('business accounts and profile', () => {
     expect(profile.body).toMatchObject({ name: 'Chez Léa', photoMediaId: null });
   });
 
+  it('keeps a business’s display name and photo on its business profile: PATCH /v1/me refuses them, writes nothing', async () => {
+    const shop = await signInBusiness(server);
+    const photo = await upload<{ id: string }>(server, shop.token, makePng(8, 8, 7), { kind: 'image', contentType: 'image/png' });
+    type Me = { displayName: string; about: string; photoMediaId: string | null };
+    const before = await api<Me>(server, 'GET', '/v1/me', { token: shop.token });
+
+    for (const body of [{ displayName: 'Not Chez Léa' }, { photoMediaId: photo.body.id }, { photoMediaId: null }, { about: 'Open late', displayName: 'Not Chez Léa' }]) {
+      const res = await api<ErrorBody>(server, 'PATCH', '/v1/me', { token: shop.token, body });
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'BUSINESS_PROFILE_MANAGED', details: { field: 'displayName' in body ? 'displayName' : 'photoMediaId' } });
+    }
+    // Nothing of a refused request is written (not even its about line).
+    expect((await api<Me>(server, 'GET', '/v1/me', { token: shop.token })).body).toEqual(before.body);
+
+    // The about line is still the business's to change here; the name and photo through the business profile.
+    expect((await api<Me>(server, 'PATCH', '/v1/me', { token: shop.token, body: { about: 'Open late' } })).body).toMatchObject({ displayName: 'Chez Léa', about: 'Open late' });
+    expect((await api(server, 'PATCH', '/v1/business/profile', { token: shop.token, body: { name: 'Chez Léa & Fils', photoMediaId: photo.body.id } })).status).toBe(200);
+    expect((await api<Me>(server, 'GET', '/v1/me', { token: shop.token })).body).toMatchObject({ displayName: 'Chez Léa & Fils', photoMediaId: photo.body.id });
+
+    // A person changes their name and photo as before; once converted to a business, no longer.
+    const person = await signIn(server);
+    const own = await upload<{ id: string }>(server, person.token, makePng(8, 8, 9), { kind: 'image', contentType: 'image/png' });
+    expect((await api<Me>(server, 'PATCH', '/v1/me', { token: person.token, body: { displayName: 'Bob', photoMediaId: own.body.id } })).body).toMatchObject({ displayName: 'Bob', photoMediaId: own.body.id });
+    expect((await api(server, 'POST', '/v1/business/convert', { token: person.token, body: { name: 'Bob’s Bikes', category: 'automotive' } })).status).toBe(200);
+    expect((await api<ErrorBody>(server, 'PATCH', '/v1/me', { token: person.token, body: { displayName: 'Bob' } })).body.error.code).toBe('BUSINESS_PROFILE_MANAGED');
+  });
+
   it('keeps persons out of business endpoints, and the body strict', async () => {
     const person = await signIn(server);
     const get = await api<ErrorBody>(server, 'GET', '/v1/business/profile', { token: person.token });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, openChat, signIn, WsClient, type Person } from '../helpers/clients.js';
+import { newBusiness } from '../helpers/business.js';
 import { makePng, upload } from '../helpers/media-fixtures.js';
 
 type ErrorBody = { error: { code: string; details?: Record<string, unknown> } };
@@ -8,42 +9,12 @@ type QuickReplyBody = { id: string; shortcut: string; text: string; media: { id:
 type LabelBody = { id: string; name: string; color: number; defaultKey: string | null };
 type Assignments = { labels: { labelId: string; chatIds: string[]; messages: { messageId: string; chatId: string }[] }[] };
 
-/** Sign in, then turn the account into a business (until business registration has its own endpoint). */
-async function signInBusiness(server: TestServer, profile: { timezone?: string; hours?: unknown } = {}): Promise<Person> {
-  const p = await signIn(server);
-  const db = server.parley.ctx.db;
-  const now = server.clock.now();
-  await db.updateTable('accounts').set({ kind: 'business' }).where('id', '=', p.accountId).execute();
-  await db
-    .insertInto('business_profiles')
-    .values({
-      account_id: p.accountId,
-      name: 'Chez Test',
-      category: 'restaurant',
-      description: '',
-      about: '',
-      address: '',
-      latitude: null,
-      longitude: null,
-      timezone: profile.timezone ?? 'UTC',
-      hours: JSON.stringify(profile.hours ?? {}),
-      email: '',
-      websites: '[]',
-      photo_media_id: null,
-      verified_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return p;
-}
-
 describe('business tools: quick replies', () => {
   let server: TestServer;
   let biz: Person;
   beforeEach(async () => {
     server = await startServer();
-    biz = await signInBusiness(server);
+    biz = await newBusiness(server);
   });
   afterEach(async () => server.close());
 
@@ -118,7 +89,7 @@ describe('business tools: quick replies', () => {
     expect((await api<ErrorBody>(server, 'POST', '/v1/business/labels', { token: person.token, body: { name: 'x', color: 0 } })).body.error.code).toBe('NOT_A_BUSINESS');
 
     const mine = await api<QuickReplyBody>(server, 'POST', '/v1/business/quick-replies', { token: biz.token, body: { shortcut: 'mine', text: 'x' } });
-    const other = await signInBusiness(server);
+    const other = await newBusiness(server);
     expect((await api<ErrorBody>(server, 'PATCH', `/v1/business/quick-replies/${mine.body.id}`, { token: other.token, body: { text: 'hijack' } })).body.error.code).toBe('QUICK_REPLY_NOT_FOUND');
     expect((await api<ErrorBody>(server, 'DELETE', `/v1/business/quick-replies/${mine.body.id}`, { token: other.token })).body.error.code).toBe('QUICK_REPLY_NOT_FOUND');
     expect((await api<{ quickReplies: unknown[] }>(server, 'GET', '/v1/business/quick-replies', { token: other.token })).body.quickReplies).toEqual([]);
@@ -133,7 +104,7 @@ describe('business tools: labels', () => {
   const sockets: WsClient[] = [];
   beforeEach(async () => {
     server = await startServer();
-    biz = await signInBusiness(server);
+    biz = await newBusiness(server);
   });
   afterEach(async () => {
     for (const s of sockets.splice(0)) await s.close();
@@ -211,7 +182,7 @@ describe('business tools: labels', () => {
     expect((await api<ErrorBody>(server, 'PUT', `/v1/business/messages/msg_nope/labels`, { token: biz.token, body: { labelIds: [] } })).body.error.code).toBe('MESSAGE_NOT_FOUND');
 
     // Another business's labels, and its attempts on this business's labels.
-    const rival = await signInBusiness(server);
+    const rival = await newBusiness(server);
     const rivalChat = await openChat(server, customer, rival);
     const rivalLabels = await labels(rival);
     const r3 = await api<ErrorBody>(server, 'PUT', `/v1/business/chats/${chatId}/labels`, { token: biz.token, body: { labelIds: [rivalLabels[0]!.id] } });

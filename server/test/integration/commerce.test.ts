@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, openChat, signIn, WsClient, type Person } from '../helpers/clients.js';
+import { newBusiness } from '../helpers/business.js';
 import { makePdf, makePng, upload } from '../helpers/media-fixtures.js';
 import { sendMessage } from '../../src/domain/messaging/index.js';
 
@@ -8,32 +9,6 @@ type Product = { id: string; name: string; price: string; priceMinor: number; cu
 type CatalogPage = { businessName: string; products: Product[]; total: number; collections: { id: string; name: string; productIds: string[] }[] };
 type Order = { id: string; status: string; total: number; currency: string; items: { name: string; quantity: number; unitPrice: number }[]; messageId: string; note: string };
 type ErrorBody = { error: { code: string; details?: Record<string, unknown> } };
-
-/** Turn a signed-in account into a business (until business registration has its own endpoint). */
-async function makeBusiness(server: TestServer, person: Person, name = 'Café Lumière'): Promise<Person> {
-  const db = server.parley.ctx.db;
-  const now = Date.now();
-  await db.updateTable('accounts').set({ kind: 'business' }).where('id', '=', person.accountId).execute();
-  await db.insertInto('business_profiles').values({
-    account_id: person.accountId,
-    name,
-    category: 'restaurant',
-    description: '',
-    about: '',
-    address: '',
-    latitude: null,
-    longitude: null,
-    timezone: 'Europe/Paris',
-    hours: '{}',
-    email: '',
-    websites: '[]',
-    photo_media_id: null,
-    verified_at: null,
-    created_at: now,
-    updated_at: now,
-  }).execute();
-  return person;
-}
 
 describe('catalog, cart and orders', () => {
   let server: TestServer;
@@ -46,8 +21,8 @@ describe('catalog, cart and orders', () => {
 
   beforeEach(async () => {
     server = await startServer();
-    shop = await makeBusiness(server, await signIn(server));
-    other = await makeBusiness(server, await signIn(server), 'Other Shop');
+    shop = await newBusiness(server, { name: 'Café Lumière' });
+    other = await newBusiness(server, { name: 'Other Shop' });
     alice = await signIn(server);
   });
   afterEach(async () => {

@@ -1,49 +1,20 @@
 /**
  * The business's reach tools: short link and QR code, statistics per day in the business's time
  * zone, broadcast lists and broadcasts.
- *
- * Business accounts are made here by signing in normally, then turning the account into a business
- * directly in the test server's database (kind 'business' and a business_profiles row), the state
- * the business-registration flow leaves behind.
+
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import QRCode from 'qrcode';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, nextPhone, openChat, signIn, type Person } from '../helpers/clients.js';
+import { newBusiness as registerBusiness } from '../helpers/business.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { markDelivered } from '../../src/domain/messaging/index.js';
 import type { Broadcast, BroadcastList, BusinessStats, LinkTarget, ShortLink } from '#contracts/reach.js';
 
-async function makeBusiness(server: TestServer, person: Person, opts: { name?: string; timezone?: string } = {}): Promise<Person> {
-  const db = server.parley.ctx.db;
-  const now = server.clock.now();
-  await db.updateTable('accounts').set({ kind: 'business' }).where('id', '=', person.accountId).execute();
-  await db
-    .insertInto('business_profiles')
-    .values({
-      account_id: person.accountId,
-      name: opts.name ?? 'Boulangerie Martin',
-      category: 'food_grocery',
-      description: '',
-      about: '',
-      address: '',
-      latitude: null,
-      longitude: null,
-      timezone: opts.timezone ?? 'UTC',
-      hours: '{}',
-      email: '',
-      websites: '[]',
-      photo_media_id: null,
-      verified_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return person;
-}
-
+/** A new business (Boulangerie Martin, food and grocery) registered through the real code flow. */
 async function newBusiness(server: TestServer, opts: { name?: string; timezone?: string } = {}): Promise<Person> {
-  return makeBusiness(server, await signIn(server), opts);
+  return registerBusiness(server, { name: opts.name ?? 'Boulangerie Martin', category: 'food_grocery', profile: opts.timezone ? { timezone: opts.timezone } : undefined });
 }
 
 let n = 0;
@@ -237,7 +208,7 @@ describe('statistics', () => {
     expect(res.body.totals).toEqual({ sent: 4, delivered: 3, read: 1, received: 3 });
 
     // In UTC the 23:30 message belongs to the 10th.
-    await server.parley.ctx.db.updateTable('business_profiles').set({ timezone: 'UTC' }).where('account_id', '=', biz.accountId).execute();
+    expect((await api(server, 'PATCH', '/v1/business/profile', { token: biz.token, body: { timezone: 'UTC' } })).status).toBe(200);
     const utc = await stats(biz, '2026-01-10', '2026-01-11');
     expect(utc.body.days).toEqual([
       { date: '2026-01-10', sent: 3, delivered: 2, read: 1, received: 1 },

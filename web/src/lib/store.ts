@@ -89,6 +89,13 @@ export class Store {
   private flushing = false;
   /** Bumped when the account changed elsewhere; views of contacts/blocks refetch when it moves. */
   accountVersion = 0;
+  /**
+   * The chat list is fetched again once per connection (see onSynced): `connection` counts the
+   * connections that went online and then dropped; `listFetchedFor` is the one the list was last
+   * fetched for, so a list loaded while connecting (sign-in, resync) is not fetched twice.
+   */
+  private connection = 0;
+  private listFetchedFor = -1;
 
   constructor(private readonly base = '') {
     this.state = {
@@ -196,6 +203,7 @@ export class Store {
       onSynced: (seq) => {
         this.set({ cursor: Math.max(seq, this.state.cursor) });
         void this.flushOutbox();
+        if (this.listFetchedFor !== this.connection) void this.refreshChatList();
       },
       onResyncRequired: async () => {
         await this.refreshAll();
@@ -208,7 +216,10 @@ export class Store {
         this.accountVersion++;
         this.set({});
       },
-      onStatus: (status) => this.set({ status }),
+      onStatus: (status) => {
+        if (this.state.status === 'online' && status !== 'online') this.connection++;
+        this.set({ status });
+      },
       onSignedOut: () => void this.signedOut(),
     });
     this.rt = rt;
@@ -217,8 +228,27 @@ export class Store {
 
   /** Fetch the chat list (and the cursor that goes with it). */
   async refreshAll(): Promise<void> {
+    this.listFetchedFor = this.connection;
     const [list, me] = await Promise.all([this.api.chats({ limit: 500 }), this.api.me().catch(() => this.state.me)]);
     this.set({ chats: Object.fromEntries(list.chats.map((c) => [c.id, c])), chatsLoaded: true, cursor: list.updateSeq, me, messages: {} });
+  }
+
+  /**
+   * Fetch the chat list again in the background (one request) and merge it into the local one,
+   * keeping messages, drafts and the outbox. The updates stream carries what happens in chats, but
+   * not what changes in the peers' profiles (a verified badge granted or removed, a new business
+   * name or photo): after a reload from the snapshot, or a reconnection, this brings them up to date.
+   */
+  async refreshChatList(): Promise<void> {
+    const connection = this.connection;
+    this.listFetchedFor = connection;
+    try {
+      const list = await this.api.chats({ limit: 500 });
+      if (!this.state.session) return;
+      this.set((s) => ({ chats: mergeChatList(s.chats, list.chats, list.updateSeq >= s.cursor) }));
+    } catch {
+      if (this.listFetchedFor === connection) this.listFetchedFor = -1; // try again after the next sync
+    }
   }
 
   // ---- updates from the server ----------------------------------------------------------------
@@ -495,6 +525,29 @@ export class Store {
         .catch(() => undefined);
     }, 500);
   }
+}
+
+/**
+ * Merge a freshly fetched chat list into the local chats. Peers (profiles, business name and
+ * badge) always come from the server. The rest of a chat comes from the server only when the list
+ * is `fresh` (it reflects every update applied locally, i.e. its updateSeq is not behind the
+ * cursor); otherwise updates applied since it was read are newer and the local chat is kept. A
+ * read already marked locally is never undone. Chats only known locally are kept.
+ */
+export function mergeChatList(local: Record<string, Chat>, fetched: Chat[], fresh: boolean): Record<string, Chat> {
+  const out = { ...local };
+  for (const server of fetched) {
+    const mine = local[server.id];
+    if (!mine) {
+      out[server.id] = server;
+    } else if (!fresh) {
+      out[server.id] = { ...mine, peer: server.peer };
+    } else {
+      const readSeq = Math.max(mine.readSeq, server.readSeq);
+      out[server.id] = { ...server, readSeq, unreadCount: readSeq >= server.lastSeq ? 0 : server.unreadCount };
+    }
+  }
+  return out;
 }
 
 function withoutKey<T>(rec: Record<string, T>, key: string): Record<string, T> {

@@ -45,15 +45,30 @@ export interface ProfileInput {
   photoMediaId?: string | null | undefined;
 }
 
-/** Change the actor's display name, about line or photo; returns the account as it now is. */
+/**
+ * Change the actor's display name, about line or photo; returns the account as it now is.
+ * A business's name and photo follow its business profile (domain/business), so a business may
+ * change only its about line here: BUSINESS_PROFILE_MANAGED otherwise, and nothing is written.
+ */
 export async function updateProfile(ctx: Ctx, actor: Actor, input: ProfileInput): Promise<Me> {
   const patch: Partial<Pick<AccountsTable, 'display_name' | 'about' | 'photo_media_id'>> = {};
   if (input.displayName !== undefined) patch.display_name = cleanLine(input.displayName, 'displayName', { max: DISPLAY_NAME_MAX });
   if (input.about !== undefined) patch.about = cleanLine(input.about, 'about', { max: ABOUT_MAX });
   if (input.photoMediaId !== undefined) patch.photo_media_id = input.photoMediaId;
   return changeAccount(ctx, actor, patch, async (tx) => {
+    await checkNotBusinessManaged(tx, actor.accountId, input);
     if (typeof input.photoMediaId === 'string') await checkProfilePhoto(tx, actor.accountId, input.photoMediaId);
   });
+}
+
+/** A business's display name and photo are its business profile's: refuse changing them directly. */
+async function checkNotBusinessManaged(tx: Transaction<DB>, accountId: string, input: ProfileInput): Promise<void> {
+  const field = input.displayName !== undefined ? 'displayName' : input.photoMediaId !== undefined ? 'photoMediaId' : null;
+  if (!field) return;
+  const account = await tx.selectFrom('accounts').select('kind').where('id', '=', accountId).executeTakeFirst();
+  if (account?.kind === 'business') {
+    throw new AppError('BUSINESS_PROFILE_MANAGED', "A business's name and photo come from its business profile; change them in the business profile.", { field });
+  }
 }
 
 /** Change any of the actor's privacy settings; returns the account as it now is. */

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import type { Chat, Contact, Me } from '#contracts/models.js';
-import { I18nProvider } from '../../i18n/index.js';
+import type { Chat, Contact, Me, Message } from '#contracts/models.js';
+import { I18nProvider, translator } from '../../i18n/index.js';
 import { store } from '../../lib/store.js';
 import { stubFetch, type RecordedCall } from '../contacts/test-fetch.js';
-import { ChatList } from './chat-list.js';
+import { ChatList, previewOf } from './chat-list.js';
 import { MUTE_ALWAYS } from './mute.js';
 
 const realFetch = globalThis.fetch;
@@ -200,6 +200,56 @@ describe('chat list menu', () => {
     expect(screen.getAllByRole('button', { name: /new chat|start chat|nouvelle discussion|démarrer/i })).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'Find someone to chat with' }));
     expect(screen.getByRole('dialog', { name: 'New chat' })).toBeTruthy();
+  });
+});
+
+function commerceMessage(kind: 'product' | 'catalog' | 'order', content: Record<string, unknown>): Message {
+  return { id: `msg_${kind}`, chatId: 'chat_shop001', seq: 4, senderId: 'acc_shop001', clientId: kind, kind, content, mediaId: null, replyTo: null, forwarded: false, createdAt: 5000, editedAt: null, deletedAt: null, reactions: [] };
+}
+const PRODUCT = { businessId: 'acc_shop001', productId: 'prd_1', name: 'Croissant', price: 180, currency: 'EUR', imageMediaId: null };
+const CATALOG = { businessId: 'acc_shop001', businessName: 'Café Lumière', productCount: 12, imageMediaId: null };
+const ORDER = {
+  orderId: 'ord_1',
+  businessId: 'acc_shop001',
+  items: [
+    { productId: 'prd_1', name: 'Croissant', quantity: 2, unitPrice: 180 },
+    { productId: 'prd_2', name: 'Espresso', quantity: 1, unitPrice: 250 },
+  ],
+  currency: 'EUR',
+  total: 610,
+  note: '',
+  status: 'pending',
+};
+
+describe('last-message preview of commerce messages', () => {
+  it('names the product, the catalog and the number of items of an order, in English and French', () => {
+    const en = translator('en');
+    const fr = translator('fr');
+    expect(previewOf(en, commerceMessage('product', PRODUCT))).toBe('🛍 Product: Croissant');
+    expect(previewOf(fr, commerceMessage('product', PRODUCT))).toBe('🛍 Produit : Croissant');
+    expect(previewOf(en, commerceMessage('catalog', CATALOG))).toBe('🗂 Catalog: Café Lumière');
+    expect(previewOf(fr, commerceMessage('catalog', CATALOG))).toBe('🗂 Catalogue : Café Lumière');
+    expect(previewOf(en, commerceMessage('catalog', { ...CATALOG, businessName: '' }))).toBe('🗂 Catalog');
+    // Items are counted as units: 2 croissants and 1 espresso.
+    expect(previewOf(en, commerceMessage('order', ORDER))).toBe('🧾 Order · 3 items');
+    expect(previewOf(fr, commerceMessage('order', ORDER))).toBe('🧾 Commande · 3 articles');
+    const single = { ...ORDER, items: [{ productId: 'prd_1', name: 'Croissant', quantity: 1, unitPrice: 180 }] };
+    expect(previewOf(en, commerceMessage('order', single))).toBe('🧾 Order · 1 item');
+    expect(previewOf(fr, commerceMessage('order', single))).toBe('🧾 Commande · 1 article');
+    // A deleted order is a deleted message like any other.
+    expect(previewOf(en, { ...commerceMessage('order', ORDER), deletedAt: 6000 })).toBe(en('message.deleted'));
+  });
+
+  it('shows them in the chat list instead of the raw kind', async () => {
+    await loadChats([
+      makeChat('chat_shop001', 'Café Lumière', 5000, { lastMessage: commerceMessage('order', ORDER) }),
+      makeChat('chat_shop002', 'Boulangerie', 4000, { lastMessage: commerceMessage('product', PRODUCT) }),
+    ]);
+    renderList();
+    const previews = await screen.findAllByText(/Order · 3 items|Product: Croissant/);
+    expect(previews.map((p) => p.textContent)).toEqual(['🧾 Order · 3 items', '🛍 Product: Croissant']);
+    expect(screen.queryByText('order')).toBeNull();
+    expect(screen.queryByText('product')).toBeNull();
   });
 });
 

@@ -49,6 +49,15 @@ export function previewOf(t: Translate, m: Pick<Message, 'kind' | 'content' | 'd
       return `📍 ${String(c.name ?? t('message.location'))}`;
     case 'contact':
       return `👤 ${String((c.contacts as { name?: string }[] | undefined)?.[0]?.name ?? t('message.contact'))}`;
+    case 'product':
+      return t('commerce.previewProduct', { name: String(c.name ?? '') }).trim();
+    case 'catalog':
+      return typeof c.businessName === 'string' && c.businessName ? t('commerce.previewCatalog', { name: c.businessName }) : `🗂 ${t('commerce.catalog')}`;
+    case 'order': {
+      // Items counted as units, as the cart shows them (2 croissants and 1 coffee: 3 items).
+      const count = Array.isArray(c.items) ? (c.items as { quantity?: unknown }[]).reduce((n, i) => n + (typeof i.quantity === 'number' ? i.quantity : 1), 0) : 0;
+      return count === 1 ? t('commerce.previewOrderOne') : t('commerce.previewOrderMany', { count });
+    }
     default:
       return m.kind;
   }

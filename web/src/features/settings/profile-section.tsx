@@ -1,8 +1,13 @@
-/** Settings → Profile: photo (upload, remove), display name (≤ 64) and about line (≤ 139). */
+/**
+ * Settings → Profile: photo (upload, remove), display name (≤ 64) and about line (≤ 139).
+ * A business's name and photo are those of its business profile (the server refuses them here):
+ * they are shown read-only, with a button to the Business profile section.
+ */
 import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { MEDIA_LIMITS, type Me } from '#contracts/models.js';
 import { useI18n } from '../../i18n/index.js';
 import { store } from '../../lib/store.js';
+import { openPanel } from '../../lib/ui-state.js';
 import { Avatar } from '../../ui/avatar.js';
 import { errorMessage } from '../auth/auth-screen.js';
 import { IDLE, InlineStatus, PanelSection, type Status } from '../contacts/side-panel.js';
@@ -23,8 +28,31 @@ function Counter({ id, value, max }: { id: string; value: string; max: number })
   );
 }
 
+/** A business's name and photo, read-only, pointing to the Business profile section. */
+function BusinessIdentity({ me }: { me: Me }) {
+  const { t } = useI18n();
+  return (
+    <div className="profile-photo">
+      <Avatar id={me.id} name={me.displayName || me.phone} mediaId={me.photoMediaId} size={112} />
+      <div className="profile-photo-actions">
+        <p className="settings-business-name">
+          <span className="sr-only">{t('settings.name')}: </span>
+          {me.displayName}
+        </p>
+        <p id="settings-business-identity" className="panel-hint">
+          {t('business.identityFromProfile')}
+        </p>
+        <button type="button" className="btn btn-outline" aria-describedby="settings-business-identity" onClick={() => openPanel({ kind: 'business', section: 'profile' })}>
+          {t('business.editProfile')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function ProfileSection({ me }: { me: Me }) {
   const { t } = useI18n();
+  const isBusiness = me.kind === 'business';
   const [name, setName] = useState(me.displayName);
   const [about, setAbout] = useState(me.about);
   const [status, setStatus] = useState<Status>(IDLE);
@@ -33,7 +61,7 @@ export function ProfileSection({ me }: { me: Me }) {
   const changeRef = useRef<HTMLButtonElement>(null);
 
   const patch: { displayName?: string; about?: string } = {};
-  if (name.trim() !== me.displayName) patch.displayName = name.trim();
+  if (!isBusiness && name.trim() !== me.displayName) patch.displayName = name.trim();
   if (about.trim() !== me.about) patch.about = about.trim();
   const dirty = Object.keys(patch).length > 0;
 
@@ -82,44 +110,50 @@ export function ProfileSection({ me }: { me: Me }) {
   const photoBusy = photoStatus.kind === 'busy';
   return (
     <PanelSection id="settings-profile" title={t('settings.profile')}>
-      <div className="profile-photo">
-        <Avatar id={me.id} name={me.displayName || me.phone} mediaId={me.photoMediaId} size={112} />
-        <div className="profile-photo-actions">
-          <input ref={fileRef} id="settings-photo-file" type="file" accept={PHOTO_TYPES.join(',')} className="sr-only" tabIndex={-1} aria-label={t('settings.changePhoto')} onChange={(e) => void pickPhoto(e)} />
-          <button ref={changeRef} type="button" className="btn btn-outline" onClick={() => fileRef.current?.click()} disabled={photoBusy}>
-            {t('settings.changePhoto')}
-          </button>
-          {me.photoMediaId && (
-            <button type="button" className="btn btn-ghost" onClick={() => void removePhoto()} disabled={photoBusy}>
-              {t('settings.removePhoto')}
+      {isBusiness ? (
+        <BusinessIdentity me={me} />
+      ) : (
+        <div className="profile-photo">
+          <Avatar id={me.id} name={me.displayName || me.phone} mediaId={me.photoMediaId} size={112} />
+          <div className="profile-photo-actions">
+            <input ref={fileRef} id="settings-photo-file" type="file" accept={PHOTO_TYPES.join(',')} className="sr-only" tabIndex={-1} aria-label={t('settings.changePhoto')} onChange={(e) => void pickPhoto(e)} />
+            <button ref={changeRef} type="button" className="btn btn-outline" onClick={() => fileRef.current?.click()} disabled={photoBusy}>
+              {t('settings.changePhoto')}
             </button>
-          )}
-          <InlineStatus state={photoStatus} />
-        </div>
-      </div>
-      <form className="settings-form" onSubmit={(e) => void save(e)} noValidate>
-        <div className="field">
-          <div className="field-head">
-            <label htmlFor="settings-name">{t('settings.name')}</label>
-            <Counter id="settings-name-counter" value={name} max={DISPLAY_NAME_MAX} />
+            {me.photoMediaId && (
+              <button type="button" className="btn btn-ghost" onClick={() => void removePhoto()} disabled={photoBusy}>
+                {t('settings.removePhoto')}
+              </button>
+            )}
+            <InlineStatus state={photoStatus} />
           </div>
-          <input
-            id="settings-name"
-            className="input"
-            type="text"
-            autoComplete="name"
-            maxLength={DISPLAY_NAME_MAX}
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-              if (status.kind !== 'busy') setStatus(IDLE);
-            }}
-            aria-describedby="settings-name-help settings-name-counter"
-          />
-          <p id="settings-name-help" className="panel-hint">
-            {t('settings.nameHelp')}
-          </p>
         </div>
+      )}
+      <form className="settings-form" onSubmit={(e) => void save(e)} noValidate>
+        {!isBusiness && (
+          <div className="field">
+            <div className="field-head">
+              <label htmlFor="settings-name">{t('settings.name')}</label>
+              <Counter id="settings-name-counter" value={name} max={DISPLAY_NAME_MAX} />
+            </div>
+            <input
+              id="settings-name"
+              className="input"
+              type="text"
+              autoComplete="name"
+              maxLength={DISPLAY_NAME_MAX}
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+                if (status.kind !== 'busy') setStatus(IDLE);
+              }}
+              aria-describedby="settings-name-help settings-name-counter"
+            />
+            <p id="settings-name-help" className="panel-hint">
+              {t('settings.nameHelp')}
+            </p>
+          </div>
+        )}
         <div className="field">
           <div className="field-head">
             <label htmlFor="settings-about">{t('settings.about')}</label>

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import type { Device, Me, Privacy } from '#contracts/models.js';
 import { I18nProvider } from '../../i18n/index.js';
 import { store } from '../../lib/store.js';
+import { closePanel, usePanel } from '../../lib/ui-state.js';
 import { apiError, stubFetch, type RecordedCall } from '../contacts/test-fetch.js';
 import { SettingsPanel } from './settings-panel.js';
 
@@ -28,8 +29,8 @@ const devices: Device[] = [
 ];
 
 /** A server that keeps the account and its devices, as the real one does for these routes. */
-function server(opts: { failPrivacy?: boolean } = {}): RecordedCall[] {
-  let me = makeMe();
+function server(opts: { failPrivacy?: boolean; me?: Me } = {}): RecordedCall[] {
+  let me = opts.me ?? makeMe();
   let list = [...devices];
   return stubFetch({
     'GET /v1/me': () => me,
@@ -130,6 +131,36 @@ describe('settings: profile', () => {
     expect(calls.filter((c) => c.method === 'PATCH')).toEqual([{ method: 'PATCH', path: '/v1/me', body: { displayName: 'Alice Martin', about: 'At work' } }]);
     expect(store.get().me?.about).toBe('At work');
     expect(await screen.findByText('Saved')).toBeTruthy();
+  });
+});
+
+describe('settings: profile of a business', () => {
+  it('shows the name and photo of the business profile read-only, points to it, and saves only the about line', async () => {
+    const business = makeMe({ kind: 'business', displayName: 'Chez Léa' });
+    const calls = server({ me: business });
+    store.setMe(business);
+    let panel: ReturnType<typeof usePanel> = null;
+    function PanelProbe() {
+      panel = usePanel();
+      return null;
+    }
+    render(<PanelProbe />);
+    renderPanel();
+    const section = within(screen.getByRole('region', { name: 'Profile' }));
+    expect(section.getByText('Chez Léa')).toBeTruthy();
+    expect(section.queryByLabelText('Name')).toBeNull();
+    expect(section.queryByRole('button', { name: 'Change photo' })).toBeNull();
+    expect(section.queryByRole('button', { name: 'Remove photo' })).toBeNull();
+    expect(section.getByText('Your name and photo are those of your business profile.')).toBeTruthy();
+
+    fireEvent.change(section.getByLabelText('About'), { target: { value: 'Open late' } });
+    fireEvent.click(section.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(store.get().me?.about).toBe('Open late'));
+    expect(calls.filter((c) => c.method === 'PATCH')).toEqual([{ method: 'PATCH', path: '/v1/me', body: { about: 'Open late' } }]);
+
+    fireEvent.click(section.getByRole('button', { name: 'Edit business profile' }));
+    await waitFor(() => expect(panel).toEqual({ kind: 'business', section: 'profile' }));
+    closePanel();
   });
 });
 

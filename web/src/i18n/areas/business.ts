@@ -41,6 +41,9 @@ export const en = {
 
   // profile editor
   'business.profile': 'Business profile',
+  'business.identityFromProfile': 'Your name and photo are those of your business profile.',
+  'business.editProfile': 'Edit business profile',
+  'error.BUSINESS_PROFILE_MANAGED': 'Change your business name and photo in the business profile.',
   'business.description': 'Description',
   'business.about': 'About',
   'business.address': 'Address',
@@ -176,6 +179,9 @@ export const fr: Record<keyof typeof en, string> = {
   'business.convertDone': 'Votre compte est désormais un compte professionnel.',
 
   'business.profile': 'Profil de l’entreprise',
+  'business.identityFromProfile': 'Votre nom et votre photo sont ceux de votre profil d’entreprise.',
+  'business.editProfile': 'Modifier le profil de l’entreprise',
+  'error.BUSINESS_PROFILE_MANAGED': 'Modifiez le nom et la photo de votre entreprise dans son profil.',
   'business.description': 'Description',
   'business.about': 'Infos',
   'business.address': 'Adresse',

@@ -94,6 +94,10 @@ export const en = {
   'error.ORDER_CURRENCY_MIXED': 'All products of an order must have the same currency.',
   'error.ORDER_STATUS_INVALID': 'The order cannot move to this status.',
   'error.NOT_A_BUSINESS': 'This is not a business account.',
+  'commerce.previewProduct': '🛍 Product: {name}',
+  'commerce.previewCatalog': '🗂 Catalog: {name}',
+  'commerce.previewOrderOne': '🧾 Order · 1 item',
+  'commerce.previewOrderMany': '🧾 Order · {count} items',
 } as const;
 
 export const fr: Record<keyof typeof en, string> = {
@@ -191,4 +195,8 @@ export const fr: Record<keyof typeof en, string> = {
   'error.ORDER_CURRENCY_MIXED': "Tous les produits d'une commande doivent avoir la même devise.",
   'error.ORDER_STATUS_INVALID': 'La commande ne peut pas passer à cet état.',
   'error.NOT_A_BUSINESS': "Ce n'est pas un compte professionnel.",
+  'commerce.previewProduct': '🛍 Produit : {name}',
+  'commerce.previewCatalog': '🗂 Catalogue : {name}',
+  'commerce.previewOrderOne': '🧾 Commande · 1 article',
+  'commerce.previewOrderMany': '🧾 Commande · {count} articles',
 };
