@@ -52,7 +52,7 @@ export function createLogger(config: Config): Logger {
   return pino({
     level: config.PARLEY_LOG_LEVEL,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'token', 'code_hash', 'req.query.token', '*.token'],
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'token', 'code_hash', 'req.query.token', 'req.query.access_token', '*.token'],
       censor: '[redacted]',
     },
   });
