@@ -13,6 +13,7 @@ import { newId } from '../../platform/ids.js';
 import type { MessageSentEvent } from '../../platform/hooks/hooks.js';
 import { graphTitle, type GraphErrorCode } from './graph-error.js';
 import { toWamid, waDigits } from './ids.js';
+import { accountKindOf } from '../accounts/index.js';
 
 /** JSON with every non-ASCII UTF-16 unit written as `\uXXXX` (lowercase hex; emoji as surrogate pairs). */
 export function asciiJson(value: unknown): string {
@@ -153,6 +154,8 @@ export function installInboundWebhooks(ctx: Ctx): void {
     if (e.withheld || e.memberIds.length !== 2) return;
     const businessId = e.memberIds.find((m) => m !== e.senderId);
     if (!businessId) return;
+    // On every message's path: a chat between two people costs no query.
+    if ((await accountKindOf(ctx, tx, businessId)) !== 'business') return;
     const num = await apiNumberOf(tx, businessId);
     if (!num) return;
     const customer = await tx.selectFrom('accounts').select(['phone', 'display_name']).where('id', '=', e.senderId).executeTakeFirst();

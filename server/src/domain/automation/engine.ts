@@ -17,6 +17,7 @@ import type { BusinessHours } from '#contracts/business.js';
 import type { Ctx } from '../../context.js';
 import type { MessageSentEvent } from '../../platform/hooks/hooks.js';
 import { sendMessage } from '../messaging/index.js';
+import { accountKindOf } from '../accounts/index.js';
 import { openStateAt } from './hours.js';
 
 /** The device id automated messages are sent from (they never trigger automation again). */
@@ -64,6 +65,8 @@ export async function reactToCustomerMessage(ctx: Ctx, event: MessageSentEvent):
   if (event.withheld || event.senderDeviceId === AUTOMATION_DEVICE || event.memberIds.length !== 2) return;
   const businessId = event.memberIds.find((m) => m !== event.senderId);
   if (!businessId) return;
+  // Most messages are between two people: no query for them.
+  if ((await accountKindOf(ctx, ctx.db, businessId)) !== 'business') return;
   const business = await ctx.db
     .selectFrom('accounts as a')
     .innerJoin('business_profiles as b', 'b.account_id', 'a.id')

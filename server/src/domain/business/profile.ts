@@ -11,7 +11,7 @@ import { BUSINESS_LIMITS, type PublicBusinessProfile } from '#contracts/business
 import { AppError } from '../../errors.js';
 import { accountTopic, type Actor, type Ctx } from '../../context.js';
 import type { BusinessProfilesTable, DB } from '../../tables.js';
-import { profilesFor } from '../accounts/index.js';
+import { forgetAccountKind, profilesFor } from '../accounts/index.js';
 import { notifyBusinessChanged } from '../messaging/index.js';
 import { canonicalTimeZone, checkHours, isOpenAt } from './hours.js';
 
@@ -103,7 +103,7 @@ export async function doCreateBusiness(tx: Transaction<DB>, accountId: string, i
 /** Convert the actor's personal account into a business (one way: a business cannot convert back). */
 export async function convertToBusiness(ctx: Ctx, actor: Actor, input: NewBusiness): Promise<BusinessProfile> {
   const checked = checkNewBusiness(input);
-  return ctx.writes.run(async (tx, emit) => {
+  const profile = await ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
     const account = await tx.selectFrom('accounts').select(['kind']).where('id', '=', actor.accountId).executeTakeFirst();
     if (!account) throw new AppError('ACCOUNT_NOT_FOUND');
@@ -114,6 +114,8 @@ export async function convertToBusiness(ctx: Ctx, actor: Actor, input: NewBusine
     await notifyBusinessChanged(tx, emit, actor.accountId, 'profile', now);
     return toBusinessProfile(row);
   });
+  forgetAccountKind(ctx, actor.accountId);
+  return profile;
 }
 
 /** The business profile row of the actor's own account, or NOT_A_BUSINESS. */

@@ -1,0 +1,42 @@
+/**
+ * @module domain/accounts/kinds
+ * Whether an account is a person or a business, cached per server: hooks that run on every
+ * message (business automation, API webhooks) ask it first, so a chat between two people costs no
+ * extra query. An account only ever changes from person to business, so a business entry never
+ * goes stale; a person entry is trusted for a minute (another node may have converted it) and is
+ * dropped at once when this node converts it.
+ */
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../../context.js';
+import type { DB } from '../../tables.js';
+
+export type AccountKindValue = 'person' | 'business';
+
+const PERSON_TTL_MS = 60_000;
+const MAX_ENTRIES = 100_000;
+const caches = new WeakMap<Ctx, Map<string, { kind: AccountKindValue; at: number }>>();
+
+function cacheOf(ctx: Ctx): Map<string, { kind: AccountKindValue; at: number }> {
+  let c = caches.get(ctx);
+  if (!c) caches.set(ctx, (c = new Map()));
+  return c;
+}
+
+/** The kind of `accountId` (null if there is no such account). Pass `tx` inside a write op. */
+export async function accountKindOf(ctx: Ctx, db: Kysely<DB>, accountId: string): Promise<AccountKindValue | null> {
+  const cache = cacheOf(ctx);
+  const hit = cache.get(accountId);
+  const now = performance.now();
+  if (hit && (hit.kind === 'business' || now - hit.at < PERSON_TTL_MS)) return hit.kind;
+  const row = await db.selectFrom('accounts').select('kind').where('id', '=', accountId).executeTakeFirst();
+  if (!row) return null;
+  if (cache.size >= MAX_ENTRIES) cache.clear();
+  const kind = row.kind === 'business' ? 'business' : 'person';
+  cache.set(accountId, { kind, at: now });
+  return kind;
+}
+
+/** Forget what this node knows of `accountId`'s kind (call after converting it). */
+export function forgetAccountKind(ctx: Ctx, accountId: string): void {
+  cacheOf(ctx).delete(accountId);
+}
