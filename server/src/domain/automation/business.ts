@@ -6,7 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { DEFAULT_LABELS } from '#contracts/labels.js';
 import type { AwaySettings, GreetingSettings } from '#contracts/automation.js';
-import { AppError } from '../../errors.js';
+import { accessBusinessAccount } from '../business/index.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor, Ctx } from '../../context.js';
 import type { BusinessAutomationTable, DB } from '../../tables.js';
@@ -16,15 +16,7 @@ export const DEFAULT_AWAY: AwaySettings = { enabled: false, text: '', schedule: 
 
 /** The actor's account id when it is a business account; NOT_A_BUSINESS otherwise. */
 export async function accessBusiness(db: Kysely<DB>, actor: Actor): Promise<string> {
-  const row = await db
-    .selectFrom('accounts as a')
-    .innerJoin('business_profiles as b', 'b.account_id', 'a.id')
-    .select('a.id')
-    .where('a.id', '=', actor.accountId)
-    .where('a.kind', '=', 'business')
-    .executeTakeFirst();
-  if (!row) throw new AppError('NOT_A_BUSINESS');
-  return row.id;
+  return (await accessBusinessAccount(db, actor)).accountId;
 }
 
 /**

@@ -12,6 +12,8 @@ export {
   doCreateBusiness,
   convertToBusiness,
   accessOwnBusiness,
+  accessBusinessAccount,
+  type BusinessActor,
   getBusinessProfile,
   updateBusinessProfile,
   getPublicBusinessProfile,

@@ -125,6 +125,29 @@ export async function accessOwnBusiness(db: Kysely<DB> | Transaction<DB>, actor:
   return row;
 }
 
+/** What the business areas need to know of the business asking. */
+export interface BusinessActor {
+  accountId: string;
+  phone: string;
+  name: string;
+  timezone: string;
+  /** The business's own read-receipts setting (off: it sees no one's reads, statistics included). */
+  readReceipts: boolean;
+}
+
+/** The actor's business account, or NOT_A_BUSINESS: the one check every business area makes. */
+export async function accessBusinessAccount(db: Kysely<DB> | Transaction<DB>, actor: Actor): Promise<BusinessActor> {
+  const row = await db
+    .selectFrom('accounts as a')
+    .innerJoin('business_profiles as b', 'b.account_id', 'a.id')
+    .select(['a.id', 'a.phone', 'a.read_receipts', 'b.name', 'b.timezone'])
+    .where('a.id', '=', actor.accountId)
+    .where('a.kind', '=', 'business')
+    .executeTakeFirst();
+  if (!row) throw new AppError('NOT_A_BUSINESS');
+  return { accountId: row.id, phone: row.phone, name: row.name, timezone: row.timezone, readReceipts: row.read_receipts === 1 };
+}
+
 export async function getBusinessProfile(ctx: Ctx, actor: Actor): Promise<BusinessProfile> {
   return toBusinessProfile(await accessOwnBusiness(ctx.db, actor));
 }

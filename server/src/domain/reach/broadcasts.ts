@@ -29,7 +29,7 @@ import type { BroadcastListsTable, BroadcastsTable, DB } from '../../tables.js';
 import { normalizePhone } from '../accounts/index.js';
 import { cleanLine } from '../accounts/profile.js';
 import { checkContent, notifyBusinessChanged, sendMessage } from '../messaging/index.js';
-import { accessBusiness } from './business.js';
+import { accessBusinessAccount } from '../business/index.js';
 
 export const BROADCASTS_AREA = 'broadcasts';
 /** Messages in flight at once while a broadcast goes out (they share group commits). */
@@ -90,14 +90,14 @@ function toList(row: BroadcastListsTable, recipients: BroadcastRecipient[]): Bro
 }
 
 export async function listBroadcastLists(ctx: Ctx, actor: Actor): Promise<BroadcastList[]> {
-  const biz = await accessBusiness(ctx.db, actor);
+  const biz = await accessBusinessAccount(ctx.db, actor);
   const rows = await ctx.db.selectFrom('broadcast_lists').selectAll().where('business_id', '=', biz.accountId).orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
   const recipients = await recipientsOf(ctx.db, biz.accountId, rows.map((r) => r.id));
   return rows.map((r) => toList(r, recipients.get(r.id) ?? []));
 }
 
 export async function getBroadcastList(ctx: Ctx, actor: Actor, listId: string): Promise<BroadcastList> {
-  const biz = await accessBusiness(ctx.db, actor);
+  const biz = await accessBusinessAccount(ctx.db, actor);
   const row = await accessList(ctx.db, biz.accountId, listId);
   return toList(row, (await recipientsOf(ctx.db, biz.accountId, [row.id])).get(row.id) ?? []);
 }
@@ -109,7 +109,7 @@ export interface ListInput {
 
 export async function createBroadcastList(ctx: Ctx, actor: Actor, input: ListInput): Promise<BroadcastList> {
   const name = checkListName(input.name);
-  const biz = await accessBusiness(ctx.db, actor);
+  const biz = await accessBusinessAccount(ctx.db, actor);
   const phones = checkRecipients(input.phones, biz.phone);
   const id = await ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
@@ -132,7 +132,7 @@ export interface ListPatch {
 
 export async function updateBroadcastList(ctx: Ctx, actor: Actor, listId: string, patch: ListPatch): Promise<BroadcastList> {
   const name = patch.name !== undefined ? checkListName(patch.name) : undefined;
-  const biz = await accessBusiness(ctx.db, actor);
+  const biz = await accessBusinessAccount(ctx.db, actor);
   const phones = patch.phones !== undefined ? checkRecipients(patch.phones, biz.phone) : undefined;
   await ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
@@ -154,7 +154,7 @@ export async function updateBroadcastList(ctx: Ctx, actor: Actor, listId: string
 
 /** Delete a list; the history of its broadcasts is kept. */
 export async function deleteBroadcastList(ctx: Ctx, actor: Actor, listId: string): Promise<void> {
-  const biz = await accessBusiness(ctx.db, actor);
+  const biz = await accessBusinessAccount(ctx.db, actor);
   await ctx.writes.run(async (tx, emit) => {
     await accessList(tx, biz.accountId, listId);
     await tx.deleteFrom('broadcast_list_members').where('list_id', '=', listId).execute();
@@ -216,7 +216,7 @@ function notReachedReason(
 /** Send a broadcast to a list. Answers `{ broadcast, duplicate }` (duplicate: the clientId was already used and completed). */
 export async function sendBroadcast(ctx: Ctx, actor: Actor, listId: string, input: BroadcastInput): Promise<{ broadcast: Broadcast; duplicate: boolean }> {
   const content = checkContent(input.kind, input.content);
-  const biz = await accessBusiness(ctx.db, actor);
+  const biz = await accessBusinessAccount(ctx.db, actor);
   await checkBroadcastMedia(ctx.db, biz.accountId, input.kind, input.mediaId);
   const clientId = input.clientId ?? newId('bcc');
 
@@ -318,7 +318,7 @@ export async function sendBroadcast(ctx: Ctx, actor: Actor, listId: string, inpu
 
 /** The broadcasts sent to a list, newest first. */
 export async function listBroadcasts(ctx: Ctx, actor: Actor, listId: string, limit = 50): Promise<Broadcast[]> {
-  const biz = await accessBusiness(ctx.db, actor);
+  const biz = await accessBusinessAccount(ctx.db, actor);
   await accessList(ctx.db, biz.accountId, listId);
   const rows = await ctx.db
     .selectFrom('broadcasts')

@@ -2,7 +2,6 @@
  * @module domain/reach
  * The Business app tier's reach area: short link and QR code, statistics, broadcast lists.
  */
-export { accessBusiness, type BusinessInfo } from './business.js';
 export { getShortLink, updateShortLinkText, resetShortLink, resolveShortLink, shortLinkQr, checkPrefilledText, SHORT_LINK_AREA, type QrFormat } from './short-link.js';
 export { getStats, checkPeriod } from './stats.js';
 export {

@@ -12,7 +12,7 @@ import { AppError } from '../../errors.js';
 import type { Actor, Ctx } from '../../context.js';
 import type { BusinessShortLinksTable, DB } from '../../tables.js';
 import { notifyBusinessChanged } from '../messaging/index.js';
-import { accessBusiness } from './business.js';
+import { accessBusinessAccount } from '../business/index.js';
 
 export const SHORT_LINK_AREA = 'short-link';
 
@@ -46,7 +46,7 @@ async function ensureLink(tx: Transaction<DB>, accountId: string, now: number): 
 
 /** The business's link (created the first time it is asked for). */
 export async function getShortLink(ctx: Ctx, actor: Actor, baseUrl: string): Promise<ShortLink> {
-  await accessBusiness(ctx.db, actor);
+  await accessBusinessAccount(ctx.db, actor);
   const existing = await ctx.db.selectFrom('business_short_links').selectAll().where('account_id', '=', actor.accountId).executeTakeFirst();
   if (existing) return toShortLink(existing, baseUrl);
   const row = await ctx.writes.run(async (tx) => ensureLink(tx, actor.accountId, ctx.clock.now()));
@@ -56,7 +56,7 @@ export async function getShortLink(ctx: Ctx, actor: Actor, baseUrl: string): Pro
 /** Change the prefilled text (empty: no text). */
 export async function updateShortLinkText(ctx: Ctx, actor: Actor, text: string, baseUrl: string): Promise<ShortLink> {
   const prefilled = checkPrefilledText(text);
-  await accessBusiness(ctx.db, actor);
+  await accessBusinessAccount(ctx.db, actor);
   const row = await ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
     const current = await ensureLink(tx, actor.accountId, now);
@@ -69,7 +69,7 @@ export async function updateShortLinkText(ctx: Ctx, actor: Actor, text: string, 
 
 /** Replace the code: the old link stops working at once. The prefilled text is kept. */
 export async function resetShortLink(ctx: Ctx, actor: Actor, baseUrl: string): Promise<ShortLink> {
-  await accessBusiness(ctx.db, actor);
+  await accessBusinessAccount(ctx.db, actor);
   const row = await ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
     const current = await ensureLink(tx, actor.accountId, now);

@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import { STATS_MAX_DAYS, type BusinessStats, type DailyStats, type StatsCounts } from '#contracts/reach.js';
 import { AppError } from '../../errors.js';
 import type { Actor, Ctx } from '../../context.js';
-import { accessBusiness } from './business.js';
+import { accessBusinessAccount } from '../business/index.js';
 
 const BUCKET_MS = 15 * 60 * 1000;
 const DAY_MS = 86_400_000;
@@ -62,7 +62,7 @@ const zero = (): StatsCounts => ({ sent: 0, delivered: 0, read: 0, received: 0 }
 
 export async function getStats(ctx: Ctx, actor: Actor, from: string, to: string): Promise<BusinessStats> {
   const { first, last } = checkPeriod(from, to);
-  const business = await accessBusiness(ctx.db, actor);
+  const business = await accessBusinessAccount(ctx.db, actor);
   const localDate = localDateFormatter(business.timezone);
   // Every local day of the period lies within one UTC day (±14 hours) of the same date.
   const start = first * DAY_MS - DAY_MS;
