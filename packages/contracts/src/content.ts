@@ -107,6 +107,148 @@ export const OrderContent = Type.Object(
   { additionalProperties: false },
 );
 
+// ---- Business API tier (composed by the server from Cloud API requests) ---------------------
+
+/** A header medium: the message's mediaId names it; its kind is `type`. */
+const HeaderMedia = Type.Object(
+  { type: Type.Union([Type.Literal('image'), Type.Literal('video'), Type.Literal('document')]), mediaId: RefId, fileName: Type.Optional(Type.String({ maxLength: 255 })) },
+  { additionalProperties: false },
+);
+const HeaderText = Type.Object({ type: Type.Literal('text'), text: Type.String({ minLength: 1, maxLength: 60 }) }, { additionalProperties: false });
+const HeaderLocation = Type.Object(
+  {
+    type: Type.Literal('location'),
+    latitude: Type.Number({ minimum: -90, maximum: 90 }),
+    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    name: Type.Optional(Type.String({ maxLength: 256 })),
+    address: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A product as shown inside an interactive product / product list message (a snapshot). */
+export const ProductItem = Type.Object(
+  {
+    productId: RefId,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    price: MinorAmount,
+    currency: CurrencyCode,
+    imageMediaId: Type.Union([RefId, Type.Null()]),
+    retailerId: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * An interactive message (Cloud API `type: interactive`): reply buttons, a list, a call-to-action
+ * URL button, one product or a product list from the business's catalog. Limits as the Cloud API.
+ */
+export const InteractiveContent = Type.Object(
+  {
+    type: Type.Union([Type.Literal('button'), Type.Literal('list'), Type.Literal('cta_url'), Type.Literal('product'), Type.Literal('product_list')]),
+    header: Type.Optional(Type.Union([HeaderText, HeaderMedia])),
+    body: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    footer: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    /** `button`: 1–3 reply buttons. */
+    buttons: Type.Optional(
+      Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }), title: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 3 }),
+    ),
+    /** `list`: the button that opens the list, and ≤10 sections holding ≤10 rows in total. */
+    list: Type.Optional(
+      Type.Object(
+        {
+          button: Type.String({ minLength: 1, maxLength: 20 }),
+          sections: Type.Array(
+            Type.Object(
+              {
+                title: Type.Optional(Type.String({ maxLength: 24 })),
+                rows: Type.Array(
+                  Type.Object(
+                    { id: Type.String({ minLength: 1, maxLength: 200 }), title: Type.String({ minLength: 1, maxLength: 24 }), description: Type.Optional(Type.String({ maxLength: 72 })) },
+                    { additionalProperties: false },
+                  ),
+                  { minItems: 1, maxItems: 10 },
+                ),
+              },
+              { additionalProperties: false },
+            ),
+            { minItems: 1, maxItems: 10 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** `cta_url`: one button opening a URL. */
+    cta: Type.Optional(Type.Object({ displayText: Type.String({ minLength: 1, maxLength: 20 }), url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false })),
+    /** `product` (one section, one item) and `product_list` (≤10 sections, ≤30 items): the business whose catalog holds them. */
+    businessId: Type.Optional(RefId),
+    productSections: Type.Optional(
+      Type.Array(Type.Object({ title: Type.Optional(Type.String({ maxLength: 24 })), items: Type.Array(ProductItem, { minItems: 1, maxItems: 30 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 10 }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const TemplateButtonType = Type.Union([Type.Literal('quick_reply'), Type.Literal('url'), Type.Literal('phone_number'), Type.Literal('copy_code'), Type.Literal('otp')]);
+
+/**
+ * A template message as rendered for the customer: parameters already substituted. `name`,
+ * `language` and `category` identify the template it came from.
+ */
+export const TemplateContent = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 512 }),
+    language: Type.String({ minLength: 2, maxLength: 15 }),
+    category: Type.Union([Type.Literal('marketing'), Type.Literal('utility'), Type.Literal('authentication')]),
+    header: Type.Optional(Type.Union([HeaderText, HeaderMedia, HeaderLocation])),
+    body: Type.String({ minLength: 1, maxLength: 32768 }),
+    footer: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    buttons: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            type: TemplateButtonType,
+            text: Type.String({ minLength: 1, maxLength: 25 }),
+            /** quick_reply: echoed back in the customer's reply (webhook `button.payload`). */
+            payload: Type.Optional(Type.String({ maxLength: 256 })),
+            /** url / otp: the full URL, suffix parameter applied. */
+            url: Type.Optional(Type.String({ maxLength: 2000 })),
+            phoneNumber: Type.Optional(Type.String({ maxLength: 32 })),
+            /** copy_code / otp: the code to copy. */
+            code: Type.Optional(Type.String({ maxLength: 256 })),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 10 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A customer's tap on an interactive or template message (sent with `replyTo` = that message):
+ * `button_reply` (reply button: id, title), `list_reply` (list row: id, title, description),
+ * `button` (template quick reply: id = the payload, title = the button text).
+ */
+export const InteractiveReplyContent = Type.Object(
+  {
+    type: Type.Union([Type.Literal('button_reply'), Type.Literal('list_reply'), Type.Literal('button')]),
+    id: Type.String({ minLength: 1, maxLength: 256 }),
+    title: Type.String({ minLength: 1, maxLength: 256 }),
+    description: Type.Optional(Type.String({ maxLength: 72 })),
+  },
+  { additionalProperties: false },
+);
+
+/** The media kind a composed interactive/template message's header carries, if any. */
+export function headerMediaKind(kind: MessageKind, content: unknown): 'image' | 'video' | 'document' | null {
+  if (kind !== 'interactive' && kind !== 'template') return null;
+  const header = (content as { header?: { type?: unknown } } | null)?.header;
+  const t = header?.type;
+  return t === 'image' || t === 'video' || t === 'document' ? t : null;
+}
+
 export const contentSchemas: Record<MessageKind, TSchema> = {
   text: TextContent,
   image: ImageContent,
@@ -120,6 +262,9 @@ export const contentSchemas: Record<MessageKind, TSchema> = {
   product: ProductContent,
   catalog: CatalogContent,
   order: OrderContent,
+  interactive: InteractiveContent,
+  template: TemplateContent,
+  interactive_reply: InteractiveReplyContent,
 };
 
 export type TextContent = Static<typeof TextContent>;
@@ -129,6 +274,10 @@ export type DocumentContent = Static<typeof DocumentContent>;
 export type ProductContent = Static<typeof ProductContent>;
 export type CatalogContent = Static<typeof CatalogContent>;
 export type OrderContent = Static<typeof OrderContent>;
+export type InteractiveContent = Static<typeof InteractiveContent>;
+export type TemplateContent = Static<typeof TemplateContent>;
+export type InteractiveReplyContent = Static<typeof InteractiveReplyContent>;
+export type ProductItem = Static<typeof ProductItem>;
 
 /** Kinds whose content the author may edit (within 15 minutes). */
 export const EDITABLE_KINDS: readonly MessageKind[] = ['text', 'image', 'video', 'document'];

@@ -23,6 +23,12 @@ export const MESSAGE_KINDS = [
   'product',
   'catalog',
   'order',
+  // Composed by the server for the Business API tier (contracts/content.ts): interactive messages
+  // (reply buttons, lists, call-to-action URL, products) and templates.
+  'interactive',
+  'template',
+  // A customer's answer to an interactive or template message (tapped button or list row).
+  'interactive_reply',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -40,10 +46,15 @@ export const MEDIA_KIND_OF_MESSAGE: Record<MessageKind, MediaKind | null> = {
   product: null,
   catalog: null,
   order: null,
+  // An interactive or template message may carry one header medium (image, video or document):
+  // its kind is the content's `header.type` (see headerMediaKind in contracts/content.ts).
+  interactive: null,
+  template: null,
+  interactive_reply: null,
 };
 
 /** Kinds only the server composes (through the commerce endpoints); a client `send` of one is refused. */
-export const SERVER_COMPOSED_KINDS: readonly MessageKind[] = ['product', 'catalog', 'order'];
+export const SERVER_COMPOSED_KINDS: readonly MessageKind[] = ['product', 'catalog', 'order', 'interactive', 'template'];
 
 export const MEDIA_KINDS = ['image', 'video', 'audio', 'document', 'sticker'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];

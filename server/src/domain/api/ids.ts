@@ -5,10 +5,10 @@
  * mapping table, decodable, opaque to clients).
  */
 import { randomInt } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../tables.js';
 
-export type GraphNodeKind = 'waba' | 'phone_number' | 'app';
+export type GraphNodeKind = 'waba' | 'phone_number' | 'app' | 'media' | 'template';
 
 function randomDigits(): string {
   const length = 15 + randomInt(2);
@@ -45,4 +45,20 @@ export function fromWamid(wamid: string): { peerDigits: string; messageId: strin
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) return null;
   const m = /^(\d{1,20}):(msg_[0-9a-z]{1,40})$/.exec(Buffer.from(raw, 'base64').toString('utf8'));
   return m ? { peerDigits: m[1]!, messageId: m[2]! } : null;
+}
+
+/**
+ * The API media id of a Parley medium within a WABA (uploaded through the API, or received from a
+ * customer): one graph node of kind 'media' per (WABA, medium), created on first use. Call inside
+ * a write op.
+ */
+export async function apiMediaId(tx: Transaction<DB>, wabaId: string, mediaId: string, now: number): Promise<string> {
+  const found = await tx.selectFrom('graph_nodes').select('id').where('kind', '=', 'media').where('ref', '=', mediaId).where('waba_id', '=', wabaId).executeTakeFirst();
+  return found ? found.id : newGraphNode(tx, 'media', mediaId, wabaId, now);
+}
+
+/** The Parley medium behind an API media id of this WABA, or null. */
+export async function mediaOfApiId(db: Kysely<DB>, wabaId: string, apiId: string): Promise<string | null> {
+  const row = await db.selectFrom('graph_nodes').select('ref').where('id', '=', apiId).where('kind', '=', 'media').where('waba_id', '=', wabaId).executeTakeFirst();
+  return row?.ref ?? null;
 }

@@ -11,19 +11,15 @@ import type { Actor, Ctx } from '../../context.js';
 import type { DB } from '../../tables.js';
 import { newId } from '../../platform/ids.js';
 import { accessChat, markRead, sendMessage, sendTyping } from '../messaging/index.js';
+import { AppError } from '../../errors.js';
 import { GraphError, unknownNode } from './graph-error.js';
+import { MESSAGE_BUILDERS, MESSAGE_TYPES, isObject, objectParam, onlyKeys, requiredString, type ApiMessageType, type ApiNumber, type BuiltMessage, type Json } from './message-types/index.js';
 import { fromWamid, toWamid, waDigits } from './ids.js';
 import type { ApiPrincipal } from './setup.js';
-import { enqueueWebhook, statusPayload, webhooksEnqueued, type ApiNumberRef } from './webhooks.js';
+import { enqueueWebhook, statusPayload, webhooksEnqueued } from './webhooks.js';
 
-/** Message types of the Cloud API; those not mapped yet answer 131051. */
-const MESSAGE_TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'reaction', 'interactive', 'template'] as const;
-const SUPPORTED_TYPES = new Set<string>(['text']);
 const ENVELOPE_KEYS = new Set<string>(['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data', ...MESSAGE_TYPES]);
 const READ_KEYS = new Set(['messaging_product', 'status', 'message_id', 'typing_indicator']);
-export const TEXT_BODY_MAX = 4096;
-
-type Json = Record<string, unknown>;
 
 /** Drop null-valued fields, at any depth (clients send `"caption": null` for absent ones). */
 export function withoutNulls(value: unknown): unknown {
@@ -36,28 +32,8 @@ export function withoutNulls(value: unknown): unknown {
   return value;
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function onlyKeys(obj: Json, allowed: Set<string>, param: string): void {
-  for (const k of Object.keys(obj)) if (!allowed.has(k)) throw new GraphError(100, `Unexpected key "${k}" on param "${param}".`);
-}
-
-function objectParam(v: unknown, param: string): Json {
-  if (!isObject(v)) throw new GraphError(100, `Param ${param} must be a JSON object.`);
-  return v;
-}
-
-function requiredString(obj: Json, key: string, param: string): string {
-  const v = obj[key];
-  if (v === undefined) throw new GraphError(131008, `The parameter ${param} is required.`);
-  if (typeof v !== 'string') throw new GraphError(100, `Param ${param} must be a string.`);
-  return v;
-}
-
 /** The business number behind a phone_number_id the token may use; other WABAs' ids look missing. */
-export async function accessPhoneNumber(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, method: string): Promise<ApiNumberRef & { accountId: string }> {
+export async function accessPhoneNumber(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, method: string): Promise<ApiNumber> {
   const row = await ctx.db.selectFrom('api_numbers').selectAll().where('id', '=', phoneNumberId).executeTakeFirst();
   if (!row || row.waba_id !== principal.wabaId) throw unknownNode(method, phoneNumberId);
   return { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, accountId: row.account_id };
@@ -97,7 +73,7 @@ function checkProduct(body: Json): void {
   if (body.messaging_product !== 'whatsapp') throw new GraphError(100, 'Param messaging_product must be "whatsapp".');
 }
 
-async function sendApiMessage(ctx: Ctx, num: ApiNumberRef & { accountId: string }, body: Json): Promise<SendResponse> {
+async function sendApiMessage(ctx: Ctx, num: ApiNumber, body: Json): Promise<SendResponse> {
   onlyKeys(body, ENVELOPE_KEYS, 'message');
   checkProduct(body);
   if (body.recipient_type !== undefined && body.recipient_type !== 'individual') {
@@ -108,15 +84,9 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumberRef & { accountId: string 
   const type = body.type === undefined && body.text !== undefined ? 'text' : body.type;
   if (type === undefined) throw new GraphError(131008, 'The parameter type is required.');
   if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) throw new GraphError(131009, `Param type must be one of ${MESSAGE_TYPES.join(', ')}.`);
-  if (!SUPPORTED_TYPES.has(type)) throw new GraphError(131051, `Message type ${type} is not supported yet.`);
   for (const t of MESSAGE_TYPES) if (t !== type && body[t] !== undefined) throw new GraphError(100, `Unexpected key "${t}" on a ${type} message.`);
-
-  const text = objectParam(body.text, 'text');
-  onlyKeys(text, new Set(['body', 'preview_url']), 'text');
-  const textBody = requiredString(text, 'body', 'text.body');
-  if (textBody.trim() === '') throw new GraphError(131009, 'Param text.body must not be empty.');
-  if (textBody.length > TEXT_BODY_MAX) throw new GraphError(131009, `Param text.body must be at most ${TEXT_BODY_MAX} characters.`);
-  if (text.preview_url !== undefined && typeof text.preview_url !== 'boolean') throw new GraphError(131009, 'Param text.preview_url must be a boolean.');
+  const builder = MESSAGE_BUILDERS[type as ApiMessageType];
+  if (!builder) throw new GraphError(131051, `Message type ${type} is not supported yet.`);
 
   let callbackData: string | undefined;
   if (body.biz_opaque_callback_data !== undefined) {
@@ -137,50 +107,79 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumberRef & { accountId: string 
   }
 
   const response = (id: string): SendResponse => ({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: waId }], messages: [{ id }] });
+  const built = await builder({ ctx, num, waId, customerId: customer && customer.id !== num.accountId ? customer.id : null, replyTo, bizOpaqueCallbackData: callbackData }, body[type]);
+  if (built.done) return response(built.wamid);
 
-  if (!customer || customer.id === num.accountId) {
-    // Not on Parley: accepted, then a failed status (as Meta reports 131026 only asynchronously).
-    const wamid = toWamid(waId, newId('msg'));
-    const n = await ctx.writes.run(async (tx) =>
-      enqueueWebhook(
-        tx,
-        num.wabaId,
-        'messages',
-        statusPayload(num, { wamid, status: 'failed', at: ctx.clock.now(), recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient is not a Parley user.' } }),
-        ctx.clock.now(),
-      ),
-    );
-    if (n > 0) webhooksEnqueued(ctx);
-    return response(wamid);
-  }
+  if (!customer || customer.id === num.accountId) return response(await failUnknownRecipient(ctx, num, waId, callbackData));
+  return response(await sendAsBusiness(ctx, num, customer.id, waId, { ...built, replyTo }, callbackData));
+}
 
+/** Not on Parley: accepted, then a failed status (as Meta reports 131026 only asynchronously). */
+export async function failUnknownRecipient(ctx: Ctx, num: ApiNumber, waId: string, callbackData: string | undefined): Promise<string> {
+  const wamid = toWamid(waId, newId('msg'));
+  const n = await ctx.writes.run(async (tx) =>
+    enqueueWebhook(
+      tx,
+      num.wabaId,
+      'messages',
+      statusPayload(num, { wamid, status: 'failed', at: ctx.clock.now(), recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient is not a Parley user.' } }),
+      ctx.clock.now(),
+    ),
+  );
+  if (n > 0) webhooksEnqueued(ctx);
+  return wamid;
+}
+
+/**
+ * Store a built message as the business through the ordinary send path, its `sent` status webhook
+ * (or `failed` 131026 when the customer blocked the business) written in the same transaction.
+ * Returns the wamid.
+ */
+export async function sendAsBusiness(
+  ctx: Ctx,
+  num: ApiNumber,
+  customerId: string,
+  waId: string,
+  built: Omit<BuiltMessage, 'done'> & { replyTo?: string | undefined },
+  callbackData: string | undefined,
+): Promise<string> {
   const actor: Actor = { accountId: num.accountId, deviceId: 'api' };
   let enqueued = 0;
   const { message } = await sendMessage(
     ctx,
     actor,
-    { to: customer.id, clientId: newId('api'), kind: 'text', content: { text: textBody, ...(text.preview_url === true ? { linkPreview: true } : {}) }, replyTo },
+    { to: customerId, clientId: newId('api'), kind: built.kind, content: built.content, mediaId: built.mediaId, replyTo: built.replyTo },
     {
       // The status webhook is written in the same transaction as the message (ADR 0006 point 5).
       inWrite: async (tx, _emit, m) => {
-        const blocked = await isBlockedBy(tx, customer.id, num.accountId);
+        const blocked = await isBlockedBy(tx, customerId, num.accountId);
         const s = blocked
           ? statusPayload(num, { wamid: toWamid(waId, m.id), status: 'failed', at: m.createdAt, recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient cannot receive messages from this business.' } })
           : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData });
         enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt);
       },
     },
-  );
+  ).catch((err: unknown) => {
+    throw mapSendError(err);
+  });
   if (enqueued > 0) webhooksEnqueued(ctx);
-  return response(toWamid(waId, message.id));
+  return toWamid(waId, message.id);
 }
 
+/** Parley errors of the ordinary send path, in Graph terms. */
+function mapSendError(err: unknown): unknown {
+  if (err instanceof AppError) {
+    if (err.code === 'MEDIA_NOT_FOUND') return new GraphError(131009, 'The media id does not name a medium of this business.');
+    if (err.code === 'VALIDATION_FAILED' || err.code === 'MESSAGE_TOO_LARGE') return new GraphError(131009, err.message);
+  }
+  return err;
+}
 async function isBlockedBy(tx: Transaction<DB>, blocker: string, blocked: string): Promise<boolean> {
   return !!(await tx.selectFrom('blocks').select('blocker_id').where('blocker_id', '=', blocker).where('blocked_id', '=', blocked).executeTakeFirst());
 }
 
 /** The internal id of a message named by a wamid, in a chat of the business (with `peerId` when given); else 100. */
-async function accessApiMessage(ctx: Ctx, businessId: string, wamid: string, peerId: string | null): Promise<string> {
+export async function accessApiMessage(ctx: Ctx, businessId: string, wamid: string, peerId: string | null): Promise<string> {
   const decoded = fromWamid(wamid);
   const notFound = () => new GraphError(100, `Message ${wamid.slice(0, 120)} does not exist in a chat of this number.`);
   if (!decoded) throw notFound();
@@ -191,7 +190,7 @@ async function accessApiMessage(ctx: Ctx, businessId: string, wamid: string, pee
   return row.id;
 }
 
-async function markAsRead(ctx: Ctx, num: ApiNumberRef & { accountId: string }, body: Json): Promise<{ success: true }> {
+async function markAsRead(ctx: Ctx, num: ApiNumber, body: Json): Promise<{ success: true }> {
   onlyKeys(body, READ_KEYS, 'message');
   checkProduct(body);
   if (body.status !== 'read') throw new GraphError(131009, 'Param status must be "read".');

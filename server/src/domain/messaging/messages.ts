@@ -9,7 +9,7 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import type { Kysely, Transaction } from 'kysely';
-import { contentSchemas, EDITABLE_KINDS, MAX_CONTENT_BYTES } from '#contracts/content.js';
+import { contentSchemas, EDITABLE_KINDS, headerMediaKind, MAX_CONTENT_BYTES } from '#contracts/content.js';
 import { MEDIA_KIND_OF_MESSAGE, SERVER_COMPOSED_KINDS, type Message, type MessageKind } from '#contracts/models.js';
 import { AppError } from '../../errors.js';
 import { randomFillSync } from 'node:crypto';
@@ -204,7 +204,9 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
     peerId = await resolvePeer(ctx.db, input.to!);
     if (peerId === actor.accountId) throw new AppError('CANNOT_CHAT_WITH_SELF');
   }
-  const mediaKind = MEDIA_KIND_OF_MESSAGE[input.kind];
+  const headerKind = headerMediaKind(input.kind, input.content);
+  const mediaKind = MEDIA_KIND_OF_MESSAGE[input.kind] ?? headerKind;
+  if (headerKind && (input.content.header as { mediaId?: unknown }).mediaId !== input.mediaId) throw new AppError('VALIDATION_FAILED', 'The header medium must be the message mediaId.', { path: 'mediaId' });
   if (mediaKind && !input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message needs a mediaId.`, { path: 'mediaId' });
   if (!mediaKind && input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message carries no media.`, { path: 'mediaId' });
 
@@ -235,8 +237,11 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
 
     if (input.mediaId) await checkMediaUse(tx, actor.accountId, input.mediaId, mediaKind!);
     if (input.replyTo) {
-      const target = await tx.selectFrom('messages').select(['id', 'sender_id', 'withheld']).where('id', '=', input.replyTo).where('chat_id', '=', chatId).executeTakeFirst();
+      const target = await tx.selectFrom('messages').select(['id', 'sender_id', 'withheld', 'kind', 'content']).where('id', '=', input.replyTo).where('chat_id', '=', chatId).executeTakeFirst();
       if (!target || (target.withheld === 1 && target.sender_id !== actor.accountId)) throw new AppError('REPLY_TARGET_NOT_FOUND');
+      if (input.kind === 'interactive_reply') checkInteractiveAnswer(target, actor.accountId, content);
+    } else if (input.kind === 'interactive_reply') {
+      throw new AppError('VALIDATION_FAILED', 'An interactive reply answers a message: give replyTo.', { path: 'replyTo' });
     }
 
     const withheld = withheldFrom.size > 0 && withheldFrom.size === others.length;
@@ -281,6 +286,27 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
     });
   }
   return { message: result.message, duplicate: result.duplicate };
+}
+
+/** An interactive reply must name a button or row that the other party's message offers. */
+function checkInteractiveAnswer(target: { sender_id: string; kind: string; content: string | null }, senderId: string, serialized: string): void {
+  const answer = JSON.parse(serialized) as { type: string; id: string; title: string };
+  const bad = () => new AppError('VALIDATION_FAILED', 'This reply does not match a button or row of the message it answers.', { path: 'content' });
+  if (target.sender_id === senderId || target.content === null) throw bad();
+  const c = JSON.parse(target.content) as {
+    type?: string;
+    buttons?: { id: string; title: string }[];
+    list?: { sections: { rows: { id: string; title: string }[] }[] };
+  } & { buttons?: { type: string; text: string; payload?: string }[] };
+  if (target.kind === 'interactive' && answer.type === 'button_reply' && c.type === 'button') {
+    if ((c.buttons as { id: string; title: string }[] | undefined)?.some((b) => b.id === answer.id && b.title === answer.title)) return;
+  } else if (target.kind === 'interactive' && answer.type === 'list_reply' && c.type === 'list') {
+    if (c.list?.sections.some((s) => s.rows.some((r) => r.id === answer.id && r.title === answer.title))) return;
+  } else if (target.kind === 'template' && answer.type === 'button') {
+    const buttons = c.buttons as { type: string; text: string; payload?: string }[] | undefined;
+    if (buttons?.some((b) => b.type === 'quick_reply' && (b.payload ?? b.text) === answer.id && b.text === answer.title)) return;
+  }
+  throw bad();
 }
 
 /** The sender may attach media they uploaded, or media already in a chat they are in (forwarding). */
