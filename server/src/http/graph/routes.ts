@@ -6,12 +6,38 @@
  * slashes are tolerated (the server's router ignores them). The token comes from
  * `Authorization: Bearer` or the `access_token` query parameter.
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Ctx } from '../../context.js';
-import { authenticateApiToken, GraphError, handleMessagesPost, type ApiPrincipal } from '../../domain/api/index.js';
+import { authenticateApiToken, GraphError, handleMessagesPost, unknownNode, type ApiPrincipal } from '../../domain/api/index.js';
+import type { GraphNodeKind } from '../../domain/api/ids.js';
 import { installGraphErrorHandling } from './errors.js';
 
 const VERSION = ':version(^v\\d+\\.\\d+$)';
+/** Graph node ids are numeric: the constraint keeps unversioned `/{id}` routes off the web app's paths. */
+const NODE = ':nodeId(^\\d{6,20}$)';
+
+export type GraphMethod = 'GET' | 'POST' | 'DELETE';
+export type Mount = (method: GraphMethod, path: string, handler: RouteHandlerMethod) => void;
+
+/** A Graph node the token's WABA owns, as found in graph_nodes. */
+export interface GraphNode {
+  id: string;
+  kind: GraphNodeKind;
+  /** The Parley row it stands for. */
+  ref: string;
+  wabaId: string;
+}
+
+export type NodeHandler = (ctx: Ctx, principal: ApiPrincipal, node: GraphNode, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/**
+ * `GET|POST|DELETE /{id}` per node kind (reference §2): each area adds its kind here. A kind or a
+ * method without a handler answers like an unknown node (100, subcode 33).
+ */
+const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {};
+
+/** Edges of other areas (`/{pnid}/media`, `/{waba_id}/message_templates` …): each adds its register function here. */
+const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -49,6 +75,20 @@ export function graphRoutes(ctx: Ctx): FastifyPluginAsync {
       const { phoneNumberId } = req.params as { phoneNumberId: string };
       return handleMessagesPost(ctx, req.apiPrincipal, phoneNumberId, req.body);
     });
+
+    for (const register of EDGE_ROUTES) register(ctx, both);
+
+    for (const method of ['GET', 'POST', 'DELETE'] as const) {
+      both(method, `/${NODE}`, async (req, reply) => {
+        const { nodeId } = req.params as { nodeId: string };
+        const row = await ctx.db.selectFrom('graph_nodes').selectAll().where('id', '=', nodeId).executeTakeFirst();
+        // Another WABA's node looks exactly like a missing one.
+        if (!row || row.waba_id !== req.apiPrincipal.wabaId) throw unknownNode(method, nodeId);
+        const handler = NODE_HANDLERS[row.kind as GraphNodeKind]?.[method];
+        if (!handler) throw unknownNode(method, nodeId);
+        return handler(ctx, req.apiPrincipal, { id: row.id, kind: row.kind as GraphNodeKind, ref: row.ref, wabaId: row.waba_id }, req, reply);
+      });
+    }
 
     // Anything else under a version prefix is a Graph path we do not serve (yet).
     app.all(`/${VERSION}/*`, async (req) => {
