@@ -18,12 +18,12 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median, sleep, type ClosedLoopResult, type ConnectResult, type LoadCmd, type LoadCmdBody, type LoadMsg, type OpenLoopResult } from './common.js';
 import { seedDatabase } from './seed.js';
+import { cleanupSync, codeVersion as codeVersionAt, cpuModel, cpuSeconds, freePort, logTail, machineBusySeconds, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
 import { formatProfile, summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.js';
 
 // ---- configuration ---------------------------------------------------------------------------
@@ -89,86 +89,7 @@ const SOCKETS_PER_LOAD_PROCESS = 15_000;
 /** Sockets to one server address per source address before spreading over 127.0.0.2, 127.0.0.3… */
 const SOCKETS_PER_SOURCE_ADDRESS = 20_000;
 
-// ---- process and temp-dir hygiene ------------------------------------------------------------
-
-const children = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
-
-function cleanupSync(): void {
-  for (const c of children) {
-    try {
-      if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  children.clear();
-  if (process.env.BENCH_KEEP_TMP === '1') {
-    for (const d of tempDirs) console.error(`(BENCH_KEEP_TMP) kept ${d}`);
-  } else for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
-  tempDirs.clear();
-}
-process.on('exit', cleanupSync);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(sig, () => {
-    console.error(`\n${sig}: stopping the benchmark and cleaning up`);
-    cleanupSync();
-    process.exit(130);
-  });
-}
-
-function track(c: ChildProcess): ChildProcess {
-  children.add(c);
-  c.once('exit', () => children.delete(c));
-  return c;
-}
-
-function waitExit(c: ChildProcess, ms: number): Promise<boolean> {
-  if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    c.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
-async function stopChild(c: ChildProcess, signal: NodeJS.Signals = 'SIGKILL', graceMs = 5000): Promise<void> {
-  if (c.exitCode !== null || c.signalCode !== null) return;
-  c.kill(signal);
-  if (!(await waitExit(c, graceMs))) {
-    c.kill('SIGKILL');
-    await waitExit(c, 2000);
-  }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: timed out after ${(ms / 1000).toFixed(0)} s`)), ms);
-    }),
-  ]);
-}
-
 // ---- /proc readings --------------------------------------------------------------------------
-
-let clkTck = 100;
-try {
-  clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  // keep 100
-}
-
-/** utime+stime of a process (all its threads), in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state): utime is field 14, stime field 15.
-  return (Number(fields[11]) + Number(fields[12])) / clkTck;
-}
 
 /** Main thread of a process: [seconds on a CPU, seconds waiting in a run queue for a CPU]. */
 function mainThreadSched(pid: number): [number, number] {
@@ -178,14 +99,6 @@ function mainThreadSched(pid: number): [number, number] {
   } catch {
     return [NaN, NaN];
   }
-}
-
-/** Busy CPU time of the whole machine (all cores, every process), in seconds. */
-function machineBusySeconds(): number {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
-  const f = line.trim().split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal
-  return ((f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0)) / clkTck;
 }
 
 /**
@@ -215,22 +128,6 @@ function rssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
-/** The commit under test, and whether server code differs from it. */
-function codeVersion(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server/src', 'packages', 'bin'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    return dirty ? `${head} + uncommitted server changes` : head;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
-}
-
-function cpuModel(): string {
-  const cpus = os.cpus();
-  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}`;
-}
-
 // ---- servers ---------------------------------------------------------------------------------
 
 interface Server {
@@ -241,26 +138,6 @@ interface Server {
   dir: string;
   logFile: string;
   ctlDir: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function logTail(file: string, lines = 15): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 /** Warnings and errors the server logged (pino JSON lines at level ≥ 40), summarised. */
@@ -767,7 +644,7 @@ async function main(): Promise<number> {
   }, cfg.timeoutS * 1000);
 
   const workDir = fs.mkdtempSync(path.join(cfg.tmpBase, 'parley-bench-'));
-  tempDirs.add(workDir);
+  trackTempDir(workDir);
   const accounts = Math.max(cfg.idle, cfg.pairs * 2);
   console.log(
     `Parley relay benchmark${QUICK ? ' (BENCH_QUICK)' : ''}: ${cfg.runs} run(s); ${cfg.pairs * 2} clients in ${cfg.pairs} pairs; ` +
@@ -780,7 +657,7 @@ async function main(): Promise<number> {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  const version = codeVersion();
+  const version = codeVersionAt(ROOT);
   console.log(`Code: ${version}; started ${new Date().toISOString()}`);
   const t0 = Date.now();
   const seeded = await withTimeout(seedDatabase(path.join(workDir, 'seed'), accounts, cfg.pairs), 120_000, 'seeding');
