@@ -1,0 +1,60 @@
+/**
+ * Shared types of the API benchmark (orchestrator, load process, webhook receiver, bare endpoint).
+ * Nothing here imports server code.
+ */
+
+/** One sending number and the token that may use it. */
+export interface ApiSender {
+  phoneNumberId: string;
+  token: string;
+}
+
+export interface LoadSetup {
+  /** http://127.0.0.1:port */
+  baseUrl: string;
+  senders: ApiSender[];
+  /** Customers' numbers as digits (the `to` of each send). */
+  customers: string[];
+  /** Keep-alive connections to the server. */
+  connections: number;
+}
+
+export interface ClosedCmd {
+  cmd: 'closed';
+  setup: LoadSetup;
+  /** Requests in flight at once. */
+  concurrency: number;
+  warmupMs: number;
+  measureMs: number;
+}
+export interface OpenCmd {
+  cmd: 'open';
+  setup: LoadSetup;
+  /** Requests per second offered. */
+  rate: number;
+  durationMs: number;
+}
+export type LoadCmd = ClosedCmd | OpenCmd;
+
+export interface LoadResult {
+  /** 200 answers in the measured window. */
+  accepted: number;
+  /** Non-200 answers or network errors in the measured window (with the first few bodies). */
+  failed: number;
+  failures: string[];
+  seconds: number;
+  /** Accept latency (request written → response read), ms, over the measured requests; for the open loop from the scheduled time. */
+  p50: number;
+  p99: number;
+  /** Every 200 answer of the whole run (warm-up included): the status webhooks owed. */
+  acceptedTotal: number;
+}
+
+/** Receiver → orchestrator: counts so far. */
+export interface ReceiverCounts {
+  posts: number;
+  statuses: number;
+  badSignatures: number;
+  firstAt: number;
+  lastAt: number;
+}

@@ -1,0 +1,122 @@
+/**
+ * The API benchmark's load process: sends `POST /v23.0/{pnid}/messages` (text) over keep-alive
+ * HTTP connections, spread round-robin over the sending numbers and customers, and measures the
+ * accept latency of each request. Closed loop (a fixed number in flight) or open loop (a fixed
+ * rate; latency counted from the scheduled time, so queueing is not hidden).
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { percentile } from '../relay/common.js';
+import type { LoadCmd, LoadResult, LoadSetup } from './common.js';
+
+let counter = 0;
+
+function sender(setup: LoadSetup): (onDone: (ok: boolean, failure?: string) => void) => void {
+  const url = new URL(setup.baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: setup.connections });
+  const bodies = setup.senders.map((s) => ({ path: `/v23.0/${s.phoneNumberId}/messages`, auth: `Bearer ${s.token}` }));
+  return (onDone) => {
+    const n = counter++;
+    const s = bodies[n % bodies.length]!;
+    const to = setup.customers[Math.floor(n / bodies.length) % setup.customers.length]!;
+    const payload = JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body: `Votre commande n°${n} est prête.` } });
+    const req = http.request(
+      { host: url.hostname, port: url.port, method: 'POST', path: s.path, agent, headers: { authorization: s.auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => (res.statusCode === 200 ? onDone(true) : onDone(false, `${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`)));
+      },
+    );
+    req.on('error', (err) => onDone(false, err.message));
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+    req.end(payload);
+  };
+}
+
+async function closed(cmd: Extract<LoadCmd, { cmd: 'closed' }>): Promise<LoadResult> {
+  const send = sender(cmd.setup);
+  const t0 = performance.now();
+  const measureFrom = t0 + cmd.warmupMs;
+  const stopAt = measureFrom + cmd.measureMs;
+  const lat: number[] = [];
+  const failures: string[] = [];
+  let accepted = 0;
+  let failed = 0;
+  let acceptedTotal = 0;
+  await new Promise<void>((resolve) => {
+    let live = 0;
+    const one = () => {
+      const start = performance.now();
+      if (start >= stopAt) {
+        if (--live === 0) resolve();
+        return;
+      }
+      send((ok, failure) => {
+        const end = performance.now();
+        if (ok) acceptedTotal++;
+        if (start >= measureFrom && end <= stopAt) {
+          if (ok) {
+            accepted++;
+            lat.push(end - start);
+          } else {
+            failed++;
+            if (failures.length < 5 && failure) failures.push(failure);
+          }
+        }
+        one();
+      });
+    };
+    for (let i = 0; i < cmd.concurrency; i++) {
+      live++;
+      one();
+    }
+  });
+  lat.sort((a, b) => a - b);
+  return { accepted, failed, failures, seconds: cmd.measureMs / 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), acceptedTotal };
+}
+
+async function open(cmd: Extract<LoadCmd, { cmd: 'open' }>): Promise<LoadResult> {
+  const send = sender(cmd.setup);
+  const total = Math.round((cmd.rate * cmd.durationMs) / 1000);
+  const interval = 1000 / cmd.rate;
+  const t0 = performance.now() + 50;
+  const lat: number[] = [];
+  const failures: string[] = [];
+  let accepted = 0;
+  let failed = 0;
+  await new Promise<void>((resolve) => {
+    let scheduled = 0;
+    let done = 0;
+    const tick = () => {
+      const now = performance.now();
+      while (scheduled < total && t0 + scheduled * interval <= now) {
+        const at = t0 + scheduled * interval;
+        scheduled++;
+        send((ok, failure) => {
+          if (ok) {
+            accepted++;
+            lat.push(performance.now() - at);
+          } else {
+            failed++;
+            if (failures.length < 5 && failure) failures.push(failure);
+          }
+          if (++done === total) resolve();
+        });
+      }
+      if (scheduled < total) setTimeout(tick, Math.max(0, t0 + scheduled * interval - performance.now()));
+    };
+    tick();
+  });
+  lat.sort((a, b) => a - b);
+  return { accepted, failed, failures, seconds: cmd.durationMs / 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), acceptedTotal: accepted };
+}
+
+process.on('message', (cmd: LoadCmd) => {
+  const run = cmd.cmd === 'closed' ? closed(cmd) : open(cmd);
+  run.then(
+    (result) => process.send!({ result }),
+    (err: unknown) => process.send!({ error: err instanceof Error ? err.message : String(err) }),
+  );
+});
+process.send!({ ready: true });

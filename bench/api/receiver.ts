@@ -1,0 +1,55 @@
+/**
+ * The API benchmark's webhook receiver (its own process): answers the verification handshake,
+ * checks X-Hub-Signature-256 of every POST against the app secrets it is given, counts the
+ * statuses, and reports counts to the orchestrator over IPC.
+ */
+import http from 'node:http';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { ReceiverCounts } from './common.js';
+
+const VERIFY_TOKEN = process.env.BENCH_VERIFY_TOKEN ?? 'bench-verify';
+let secrets: string[] = [];
+const counts: ReceiverCounts = { posts: 0, statuses: 0, badSignatures: 0, firstAt: 0, lastAt: 0 };
+
+function signedBy(body: Buffer, header: string | undefined): boolean {
+  if (!header?.startsWith('sha256=')) return false;
+  const got = Buffer.from(header.slice(7), 'hex');
+  return secrets.some((s) => {
+    const want = createHmac('sha256', s).update(body).digest();
+    return want.length === got.length && timingSafeEqual(want, got);
+  });
+}
+
+const server = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    if (req.method === 'GET') {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      if (q.get('hub.verify_token') === VERIFY_TOKEN) res.writeHead(200).end(q.get('hub.challenge') ?? '');
+      else res.writeHead(403).end();
+      return;
+    }
+    const body = Buffer.concat(chunks);
+    const now = Date.now();
+    counts.posts++;
+    if (!signedBy(body, req.headers['x-hub-signature-256'] as string | undefined)) counts.badSignatures++;
+    const text = body.toString('utf8');
+    if (text.includes('"statuses"')) {
+      counts.statuses++;
+      if (!counts.firstAt) counts.firstAt = now;
+      counts.lastAt = now;
+    }
+    res.writeHead(200).end('ok');
+  });
+});
+
+process.on('message', (m: { cmd: string; secrets?: string[] }) => {
+  if (m.cmd === 'secrets') secrets = m.secrets ?? [];
+  if (m.cmd === 'counts') process.send!({ counts });
+  if (m.cmd === 'reset') Object.assign(counts, { posts: 0, statuses: 0, badSignatures: 0, firstAt: 0, lastAt: 0 });
+});
+
+server.keepAliveTimeout = 30_000;
+server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));

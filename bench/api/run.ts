@@ -1,0 +1,281 @@
+/**
+ * `npm run bench:api` — the Business API's send path (`POST /{pnid}/messages`) against a bare
+ * Fastify endpoint that accepts and discards the same requests, on this machine.
+ *
+ * Parley: a fresh server on a seeded database; BENCH_API_NUMBERS business numbers with API access,
+ * each with an app whose webhook points at a local receiver (its own process, checking every
+ * signature); BENCH_API_CUSTOMERS customers. A load process (its own process) sends text messages
+ * spread over the numbers and customers:
+ *   closed loop: BENCH_API_CONCURRENCY requests in flight for BENCH_API_SECONDS after a warm-up
+ *                → accepted messages/s, accept latency p50/p99;
+ *   open loop:   BENCH_API_RATE requests/s for BENCH_API_OPEN_SECONDS → p50/p99 at that rate;
+ * then the run waits (at most BENCH_API_DRAIN_SECONDS) until the receiver holds one `sent` status
+ * webhook per accepted message → webhook deliveries/s. The bare endpoint takes the same loops.
+ * Every phase is bounded in time and count; children and temporary files are removed at the end.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { seedDatabase } from '../relay/seed.js';
+import { sleep } from '../relay/common.js';
+import { cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, logTail, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
+import type { ApiSender, LoadCmd, LoadResult, LoadSetup, ReceiverCounts } from './common.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+const QUICK = process.env.BENCH_QUICK === '1';
+
+function num(name: string, full: number, quick: number = full): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return QUICK ? quick : full;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v <= 0) {
+    console.error(`${name}=${raw} is not a positive number`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const cfg = {
+  numbers: Math.round(num('BENCH_API_NUMBERS', 8, 2)),
+  customers: Math.round(num('BENCH_API_CUSTOMERS', 2000, 200)),
+  concurrency: Math.round(num('BENCH_API_CONCURRENCY', 64, 32)),
+  connections: Math.round(num('BENCH_API_CONNECTIONS', 64, 32)),
+  warmupMs: num('BENCH_API_WARMUP_SECONDS', 3, 1) * 1000,
+  measureMs: num('BENCH_API_SECONDS', 10, 3) * 1000,
+  rate: num('BENCH_API_RATE', 1000, 500),
+  openMs: num('BENCH_API_OPEN_SECONDS', 5, 2) * 1000,
+  drainMs: num('BENCH_API_DRAIN_SECONDS', 120, 60) * 1000,
+  timeoutS: num('BENCH_TIMEOUT_SECONDS', 900, 300),
+  outDir: process.env.BENCH_OUT_DIR || path.join(HERE, 'out'),
+};
+const TARGETS = { acceptedPerSecond: 5000, p99Ms: 50 };
+const VERIFY_TOKEN = 'bench-verify';
+
+const started = Date.now();
+const el = () => `[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s]`;
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
+
+// ---- children ----------------------------------------------------------------------------------
+
+interface Child {
+  proc: ChildProcess;
+  request<T>(msg: unknown, pick: (m: Record<string, unknown>) => T | undefined, ms: number, what: string): Promise<T>;
+}
+
+function forkChild(file: string, env: NodeJS.ProcessEnv = {}): Child {
+  const proc = track(fork(path.join(HERE, file), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  return {
+    proc,
+    request<T>(msg: unknown, pick: (m: Record<string, unknown>) => T | undefined, ms: number, what: string): Promise<T> {
+      return withTimeout(
+        new Promise<T>((resolve, reject) => {
+          const done = () => {
+            proc.off('message', onMessage);
+            proc.off('exit', onExit);
+          };
+          const onExit = (code: number | null) => {
+            done();
+            reject(new Error(`${what}: the child exited (${code})`));
+          };
+          const onMessage = (m: Record<string, unknown>) => {
+            if (typeof m.error === 'string') {
+              done();
+              reject(new Error(`${what}: ${m.error}`));
+              return;
+            }
+            const v = pick(m);
+            if (v !== undefined) {
+              done();
+              resolve(v);
+            }
+          };
+          proc.on('message', onMessage);
+          proc.on('exit', onExit);
+          if (msg !== null) proc.send(msg as never);
+        }),
+        ms,
+        what,
+      );
+    },
+  };
+}
+
+interface ServerProc {
+  proc: ChildProcess;
+  port: number;
+  logFile: string;
+}
+
+async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string | null): Promise<ServerProc> {
+  const port = await freePort();
+  fs.mkdirSync(dir, { recursive: true });
+  const logFile = path.join(dir, `${kind}.log`);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PARLEY_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS') env[k] = v;
+  let args: string[];
+  if (kind === 'parley') {
+    const dataDir = path.join(dir, 'data');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.copyFileSync(dbFile!, path.join(dataDir, 'parley.db'));
+    Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'warn', DATABASE_URL: '' });
+    args = [path.join(ROOT, 'bin/parley.js'), 'serve'];
+  } else {
+    Object.assign(env, { BARE_PORT: String(port) });
+    args = ['--import', 'tsx', path.join(HERE, 'bare.ts')];
+  }
+  const fd = fs.openSync(logFile, 'a');
+  const proc = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] }));
+  fs.closeSync(fd);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${kind} exited during start-up:\n${logTail(logFile)}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${kind === 'parley' ? '/healthz' : '/v23.0/1/messages'}`, { method: kind === 'parley' ? 'GET' : 'POST', signal: AbortSignal.timeout(1000) });
+      if (res.status < 500) return { proc, port, logFile };
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${kind} did not answer within 30 s:\n${logTail(logFile)}`);
+    await sleep(100);
+  }
+}
+
+async function call<T>(base: string, token: string, method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(base + url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const json = (await res.json().catch(() => ({}))) as T;
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+  return json;
+}
+
+/** Turn a seeded person into a business with API access, an app subscribed to the receiver and a messaging token. */
+async function setUpNumber(base: string, deviceToken: string, i: number, receiverUrl: string): Promise<ApiSender & { appSecret: string }> {
+  await call(base, deviceToken, 'POST', '/v1/business/convert', { name: `Bench shop ${i}`, category: 'shopping_retail' });
+  const enabled = await call<{ numbers: { phoneNumberId: string }[] }>(base, deviceToken, 'POST', '/v1/business/api/enable');
+  const app = await call<{ id: string; appSecret: string }>(base, deviceToken, 'POST', '/v1/business/api/apps', { name: 'Bench' });
+  await call(base, deviceToken, 'PUT', `/v1/business/api/apps/${app.id}/webhook`, { callbackUrl: receiverUrl, verifyToken: VERIFY_TOKEN });
+  const tok = await call<{ token: string }>(base, deviceToken, 'POST', '/v1/business/api/tokens', { name: 'bench', scopes: ['messaging'] });
+  return { phoneNumberId: enabled.numbers[0]!.phoneNumberId, token: tok.token, appSecret: app.appSecret };
+}
+
+interface TargetResult {
+  closed: LoadResult;
+  open: LoadResult;
+  cpuPerMessage: number;
+  webhooks?: { delivered: number; owed: number; perSecond: number; badSignatures: number; seconds: number };
+}
+
+async function runLoads(load: Child, setup: LoadSetup, pid: number): Promise<Omit<TargetResult, 'webhooks'>> {
+  const cpu0 = cpuSeconds(pid);
+  const closedCmd: LoadCmd = { cmd: 'closed', setup, concurrency: cfg.concurrency, warmupMs: cfg.warmupMs, measureMs: cfg.measureMs };
+  const closed = await load.request(closedCmd, (m) => m.result as LoadResult | undefined, cfg.warmupMs + cfg.measureMs + 60_000, 'closed loop');
+  const cpu = cpuSeconds(pid) - cpu0;
+  const openCmd: LoadCmd = { cmd: 'open', setup, rate: cfg.rate, durationMs: cfg.openMs };
+  const open = await load.request(openCmd, (m) => m.result as LoadResult | undefined, cfg.openMs + 90_000, 'open loop');
+  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal) };
+}
+
+async function main(): Promise<number> {
+  const watchdog = setTimeout(() => {
+    console.error(`\nThe benchmark exceeded BENCH_TIMEOUT_SECONDS=${cfg.timeoutS}; aborting.`);
+    cleanupSync();
+    process.exit(3);
+  }, cfg.timeoutS * 1000);
+  const work = trackTempDir(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-api-')));
+  console.log(`Parley API benchmark — ${cpuModel()}, Node ${process.version}, code ${codeVersion(ROOT)}`);
+  console.log(`${cfg.numbers} numbers, ${cfg.customers} customers; closed loop ${cfg.concurrency} in flight for ${cfg.measureMs / 1000} s; open loop ${fmt(cfg.rate)}/s for ${cfg.openMs / 1000} s\n`);
+
+  console.log(`${el()} seeding ${cfg.numbers + cfg.customers} accounts`);
+  const seed = await seedDatabase(path.join(work, 'seed'), cfg.numbers + cfg.customers, 0);
+  const customers = seed.seed.clients.slice(cfg.numbers).map((c) => `3361${String(c.index).padStart(7, '0')}`);
+
+  const receiver = forkChild('receiver.ts', { BENCH_VERIFY_TOKEN: VERIFY_TOKEN });
+  const receiverPort = await receiver.request(null, (m) => m.port as number | undefined, 20_000, 'receiver start');
+  const receiverUrl = `http://127.0.0.1:${receiverPort}/webhook`;
+  const counts = () => receiver.request({ cmd: 'counts' }, (m) => m.counts as ReceiverCounts | undefined, 10_000, 'receiver counts');
+  const load = forkChild('load.ts');
+  await load.request(null, (m) => (m.ready ? true : undefined), 20_000, 'load start');
+
+  const results: Partial<Record<'parley' | 'bare', TargetResult>> = {};
+
+  // Parley
+  console.log(`${el()} Parley: starting and setting up ${cfg.numbers} API numbers`);
+  const parley = await startProcess('parley', path.join(work, 'parley'), seed.dbFile);
+  const base = `http://127.0.0.1:${parley.port}`;
+  const senders: (ApiSender & { appSecret: string })[] = [];
+  for (let i = 0; i < cfg.numbers; i++) senders.push(await setUpNumber(base, seed.seed.clients[i]!.token, i, receiverUrl));
+  receiver.proc.send({ cmd: 'secrets', secrets: senders.map((s) => s.appSecret) });
+  const setup: LoadSetup = { baseUrl: base, senders: senders.map(({ phoneNumberId, token }) => ({ phoneNumberId, token })), customers, connections: cfg.connections };
+  console.log(`${el()} Parley: closed loop, then open loop`);
+  const t0 = Date.now();
+  const p = await runLoads(load, setup, parley.proc.pid!);
+  const owed = p.closed.acceptedTotal + p.open.acceptedTotal;
+  console.log(`${el()} Parley: waiting for ${fmt(owed)} status webhooks`);
+  let c = await counts();
+  const drainUntil = Date.now() + cfg.drainMs;
+  while (c.statuses < owed && Date.now() < drainUntil) {
+    await sleep(250);
+    c = await counts();
+  }
+  const seconds = (c.lastAt - Math.max(t0, c.firstAt)) / 1000;
+  results.parley = { ...p, webhooks: { delivered: c.statuses, owed, perSecond: c.statuses / Math.max(0.001, seconds), badSignatures: c.badSignatures, seconds } };
+  await stopChild(parley.proc, 'SIGTERM');
+
+  // Bare endpoint
+  console.log(`${el()} bare Fastify endpoint: closed loop, then open loop`);
+  const bare = await startProcess('bare', path.join(work, 'bare'), null);
+  results.bare = await runLoads(load, { ...setup, baseUrl: `http://127.0.0.1:${bare.port}` }, bare.proc.pid!);
+  await stopChild(bare.proc, 'SIGTERM');
+  clearTimeout(watchdog);
+
+  // Report
+  const P = results.parley;
+  const B = results.bare;
+  const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+  const rows: [string, string, string, string, string, string][] = [
+    ['Figure', 'Parley', 'Bare', 'Ratio', 'Target', 'Met?'],
+    ['Closed loop: accepted msg/s', fmt(P.closed.accepted / P.closed.seconds), fmt(B.closed.accepted / B.closed.seconds), ratio(P.closed.accepted, B.closed.accepted), `≥ ${fmt(TARGETS.acceptedPerSecond)}`, P.closed.accepted / P.closed.seconds >= TARGETS.acceptedPerSecond ? 'yes' : 'NO'],
+    [`Closed loop (${cfg.concurrency} in flight): p50 ms`, fmt(P.closed.p50, 1), fmt(B.closed.p50, 1), ratio(P.closed.p50, B.closed.p50), '', ''],
+    [`Closed loop (${cfg.concurrency} in flight): p99 ms`, fmt(P.closed.p99, 1), fmt(B.closed.p99, 1), ratio(P.closed.p99, B.closed.p99), '', ''],
+    [`Open loop ${fmt(cfg.rate)}/s: p50 ms`, fmt(P.open.p50, 1), fmt(B.open.p50, 1), ratio(P.open.p50, B.open.p50), '', ''],
+    [`Open loop ${fmt(cfg.rate)}/s: p99 ms`, fmt(P.open.p99, 1), fmt(B.open.p99, 1), ratio(P.open.p99, B.open.p99), `< ${TARGETS.p99Ms} ms`, P.open.p99 < TARGETS.p99Ms ? 'yes' : 'NO'],
+    ['Server CPU ms per accepted message', fmt(P.cpuPerMessage * 1000, 3), fmt(B.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, B.cpuPerMessage), '', ''],
+    ['Status webhooks delivered / owed', `${fmt(P.webhooks!.delivered)} / ${fmt(P.webhooks!.owed)}`, '', '', 'all', P.webhooks!.delivered >= P.webhooks!.owed ? 'yes' : 'NO'],
+    ['Webhook deliveries/s', fmt(P.webhooks!.perSecond), '', '', '', ''],
+    ['Webhooks with a bad signature', fmt(P.webhooks!.badSignatures), '', '', '0', P.webhooks!.badSignatures === 0 ? 'yes' : 'NO'],
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log('');
+  for (const [i, r] of rows.entries()) {
+    console.log(r.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  for (const [name, r] of Object.entries(results)) {
+    const f = [...r.closed.failures, ...r.open.failures];
+    if (r.closed.failed + r.open.failed > 0) console.log(`\n${name}: ${r.closed.failed + r.open.failed} requests failed, e.g. ${f.slice(0, 3).join(' | ')}`);
+  }
+  fs.mkdirSync(cfg.outDir, { recursive: true });
+  const out = path.join(cfg.outDir, `api-${QUICK ? 'quick-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(out, JSON.stringify({ cfg, results, machine: cpuModel(), code: codeVersion(ROOT) }, null, 2));
+  console.log(`\nResults: ${path.relative(ROOT, out)}; total ${Math.round((Date.now() - started) / 1000)} s`);
+  const failed = P.webhooks!.delivered < P.webhooks!.owed || P.webhooks!.badSignatures > 0;
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    cleanupSync();
+    process.exit(code);
+  },
+  (err: unknown) => {
+    console.error(`\nBenchmark failed: ${err instanceof Error ? err.message : String(err)}`);
+    cleanupSync();
+    process.exit(1);
+  },
+);
