@@ -121,7 +121,9 @@ async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string
     fs.mkdirSync(dataDir, { recursive: true });
     fs.copyFileSync(dbFile!, path.join(dataDir, 'parley.db'));
     Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'warn', DATABASE_URL: '' });
-    args = [path.join(ROOT, 'bin/parley.js'), 'serve'];
+    // BENCH_API_PROFILE=1: a V8 CPU profile of the Parley server, written to the output folder on exit.
+    const prof = process.env.BENCH_API_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cfg.outDir)] : [];
+    args = [...prof, path.join(ROOT, 'bin/parley.js'), 'serve'];
   } else {
     Object.assign(env, { BARE_PORT: String(port) });
     args = ['--import', 'tsx', path.join(HERE, 'bare.ts')];

@@ -9,6 +9,8 @@
  * conditional update of next_attempt_at), so several nodes can run dispatchers on one database.
  * Sending never waits for this: events are only rows until the dispatcher picks them up.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Ctx } from '../context.js';
 import { newId } from '../platform/ids.js';
@@ -24,6 +26,38 @@ interface DueEvent {
   attempts: number;
   created_at: number;
   next_attempt_at: number;
+  app_secret: string | null;
+  callback_url: string | null;
+}
+
+/** One POST with keep-alive connections per origin; resolves with the status code. */
+function postJson(agents: Map<string, http.Agent>, url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<number> {
+  const u = new URL(url);
+  const secure = u.protocol === 'https:';
+  let agent = agents.get(u.origin);
+  if (!agent) agents.set(u.origin, (agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 })));
+  return new Promise((resolve, reject) => {
+    const req = (secure ? https : http).request(
+      u,
+      { method: 'POST', agent, signal, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve(res.statusCode ?? 0);
+        });
+        res.on('error', fail);
+      },
+    );
+    // The whole exchange (not only silence on the socket) must end within the timeout.
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`No answer within ${timeoutMs} ms.`), { name: 'TimeoutError' })), timeoutMs);
+    function fail(err: Error) {
+      clearTimeout(timer);
+      reject(err);
+    }
+    req.on('error', fail);
+    req.end(body);
+  });
 }
 
 export interface WebhookDispatcher {
@@ -47,37 +81,27 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
   let again = false;
   let stopped = false;
 
+  const agents = new Map<string, http.Agent>();
+
   const deliver = async (e: DueEvent): Promise<void> => {
-    const target = await ctx.db
-      .selectFrom('api_apps as a')
-      .leftJoin('webhook_subscriptions as s', 's.app_id', 'a.id')
-      .select(['a.app_secret', 's.callback_url'])
-      .where('a.id', '=', e.app_id)
-      .executeTakeFirst();
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
-    if (!target?.callback_url) error = 'The app has no webhook subscription any more.';
+    const target = e.callback_url && e.app_secret ? { callback_url: e.callback_url, app_secret: e.app_secret } : null;
+    if (!target) error = 'The app has no webhook subscription any more.';
     else {
       try {
-        const res = await fetch(target.callback_url, {
-          method: 'POST',
-          body: e.payload,
-          redirect: 'manual',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': String(Buffer.byteLength(e.payload)),
-            'user-agent': 'Parley-Webhooks/1.0',
-            'x-parley-event-id': e.id,
-            ...signatureHeaders(target.app_secret, e.payload),
-          },
-          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
-        });
-        statusCode = res.status;
-        await res.body?.cancel().catch(() => undefined);
+        statusCode = await postJson(
+          agents,
+          target.callback_url,
+          e.payload,
+          { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1.0', 'x-parley-event-id': e.id, ...signatureHeaders(target.app_secret, e.payload) },
+          timeoutMs,
+          stopping.signal,
+        );
       } catch (err) {
         if (stopping.signal.aborted) return; // shutting down: the lease expires and another run retries
-        error = err instanceof Error && err.name === 'TimeoutError' ? `No answer within ${timeoutMs} ms.` : `Could not reach the callback URL (${err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : 'error'}).`;
+        error = err instanceof Error && err.name === 'TimeoutError' ? err.message : `Could not reach the callback URL (${err instanceof Error ? err.message : 'error'}).`;
       }
     }
     const durationMs = Math.round(performance.now() - started);
@@ -92,7 +116,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
         return;
       }
       const next = now + retryDelay(baseMs, attempts);
-      const dropped = !target?.callback_url || now - e.created_at >= WEBHOOK_MAX_AGE_MS || next - e.created_at > WEBHOOK_MAX_AGE_MS + MAX_DELAY_MS;
+      const dropped = !target || now - e.created_at >= WEBHOOK_MAX_AGE_MS || next - e.created_at > WEBHOOK_MAX_AGE_MS + MAX_DELAY_MS;
       await tx
         .updateTable('webhook_events')
         .set({ status: dropped ? 'dropped' : 'pending', attempts, last_status_code: statusCode, last_error: error, next_attempt_at: next })
@@ -106,25 +130,40 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     const free = concurrency - inFlight.size;
     if (free <= 0 || stopped) return;
     const now = ctx.clock.now();
-    const due = (await ctx.db
-      .selectFrom('webhook_events')
-      .select(['id', 'app_id', 'payload', 'attempts', 'created_at', 'next_attempt_at'])
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .limit(free + inFlight.size)
-      .execute()) as DueEvent[];
+    const due = (
+      await ctx.db
+        .selectFrom('webhook_events as e')
+        .innerJoin('api_apps as a', 'a.id', 'e.app_id')
+        .leftJoin('webhook_subscriptions as s', 's.app_id', 'e.app_id')
+        .select(['e.id', 'e.app_id', 'e.payload', 'e.attempts', 'e.created_at', 'e.next_attempt_at', 'a.app_secret', 's.callback_url'])
+        .where('e.status', '=', 'pending')
+        .where('e.next_attempt_at', '<=', now)
+        .orderBy('e.next_attempt_at')
+        .limit(free + inFlight.size)
+        .execute()
+    ).filter((row) => !inFlight.has(row.id)).slice(0, free);
+    if (due.length === 0) return;
+    // Claim them in one write: push next_attempt_at past the longest attempt; with several
+    // dispatchers on one database, each event goes to the one whose update matched it.
+    const lease = now + timeoutMs + 30_000;
+    const claimed = await ctx.writes.run(async (tx) => {
+      const rows = await tx
+        .updateTable('webhook_events')
+        .set({ next_attempt_at: lease })
+        .where(
+          'id',
+          'in',
+          due.map((r) => r.id),
+        )
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .returning('id')
+        .execute();
+      return new Set(rows.map((r) => r.id));
+    });
     for (const row of due) {
-      if (inFlight.size >= concurrency || stopped) break;
-      if (inFlight.has(row.id)) continue;
-      const e = { ...row, attempts: Number(row.attempts), created_at: Number(row.created_at), next_attempt_at: Number(row.next_attempt_at) };
-      // Claim: push next_attempt_at past the longest attempt; only one dispatcher wins.
-      const lease = now + timeoutMs + 30_000;
-      const claimed = await ctx.writes.run(async (tx) => {
-        const r = await tx.updateTable('webhook_events').set({ next_attempt_at: lease }).where('id', '=', e.id).where('status', '=', 'pending').where('next_attempt_at', '=', e.next_attempt_at).executeTakeFirst();
-        return Number(r.numUpdatedRows) === 1;
-      });
-      if (!claimed) continue;
+      if (!claimed.has(row.id) || stopped) continue;
+      const e: DueEvent = { ...row, attempts: Number(row.attempts), created_at: Number(row.created_at), next_attempt_at: Number(row.next_attempt_at) };
       const p = deliver(e)
         .catch((err: unknown) => ctx.log.error({ msg: 'webhook.delivery_failed', eventId: e.id, err }))
         .finally(() => {
@@ -174,6 +213,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       stopping.abort();
       if (ticking) await ticking.catch(() => undefined);
       await Promise.allSettled([...inFlight.values()]);
+      for (const agent of agents.values()) agent.destroy();
     },
   };
 }
