@@ -11,6 +11,7 @@ import type { Ctx } from '../../context.js';
 import { authenticateApiToken, GraphError, handleMessagesPost, unknownNode, type ApiPrincipal } from '../../domain/api/index.js';
 import type { GraphNodeKind } from '../../domain/api/ids.js';
 import { installGraphErrorHandling } from './errors.js';
+import { cloudApiOpenApi } from './openapi.js';
 
 const VERSION = ':version(^v\\d+\\.\\d+$)';
 /** Graph node ids are numeric: the constraint keeps unversioned `/{id}` routes off the web app's paths. */
@@ -35,6 +36,9 @@ export type NodeHandler = (ctx: Ctx, principal: ApiPrincipal, node: GraphNode, r
  * method without a handler answers like an unknown node (100, subcode 33).
  */
 const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {};
+
+/** `METHOD /path` of every Graph route mounted (unversioned form): the OpenAPI test checks each is documented. */
+export const MOUNTED_GRAPH_ROUTES = new Set<string>();
 
 /** Edges of other areas (`/{pnid}/media`, `/{waba_id}/message_templates` …): each adds its register function here. */
 const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [];
@@ -68,8 +72,12 @@ export function graphRoutes(ctx: Ctx): FastifyPluginAsync {
     };
 
     const both = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: RouteHandlerMethod) => {
+      MOUNTED_GRAPH_ROUTES.add(`${method} ${path}`);
       for (const url of [`/${VERSION}${path}`, path]) app.route({ method, url, preHandler: auth, handler });
     };
+
+    // The OpenAPI document of these routes (public, like the rest of the API documentation).
+    app.get('/v1/openapi/cloud-api.json', async () => cloudApiOpenApi());
 
     both('POST', '/:phoneNumberId/messages', async (req) => {
       const { phoneNumberId } = req.params as { phoneNumberId: string };
