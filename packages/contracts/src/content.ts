@@ -44,16 +44,64 @@ export const LocationContent = Type.Object(
   },
   { additionalProperties: false },
 );
+const CardLabel = Type.Optional(Type.String({ maxLength: 32 }));
+const NamePart = Type.Optional(Type.String({ maxLength: 256 }));
+/**
+ * A contact card. `name` is the formatted name shown; the other fields are optional (the Cloud API's
+ * contact object maps onto them without loss: name parts, `waId` per phone, labelled emails,
+ * addresses, urls, birthday, department and job title).
+ */
 export const ContactCard = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 256 }),
-    phones: Type.Array(Type.Object({ number: Type.String({ maxLength: 32 }), label: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false }), { maxItems: 10 }),
+    phones: Type.Array(
+      Type.Object(
+        {
+          number: Type.String({ maxLength: 32 }),
+          label: CardLabel,
+          /** The number's WhatsApp/Parley id (digits): the card offers "Message" for it. */
+          waId: Type.Optional(Type.String({ pattern: '^[0-9]{1,20}$' })),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 10 },
+    ),
     emails: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 10 })),
+    /** Labels of `emails`, same order ('' for none). */
+    emailLabels: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 })),
     organization: Type.Optional(Type.String({ maxLength: 256 })),
+    department: Type.Optional(Type.String({ maxLength: 256 })),
+    jobTitle: Type.Optional(Type.String({ maxLength: 256 })),
+    firstName: NamePart,
+    lastName: NamePart,
+    middleName: NamePart,
+    namePrefix: NamePart,
+    nameSuffix: NamePart,
+    /** YYYY-MM-DD. */
+    birthday: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' })),
+    addresses: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            street: Type.Optional(Type.String({ maxLength: 256 })),
+            city: Type.Optional(Type.String({ maxLength: 128 })),
+            state: Type.Optional(Type.String({ maxLength: 128 })),
+            zip: Type.Optional(Type.String({ maxLength: 32 })),
+            country: Type.Optional(Type.String({ maxLength: 128 })),
+            countryCode: Type.Optional(Type.String({ maxLength: 8 })),
+            label: CardLabel,
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 10 },
+      ),
+    ),
+    urls: Type.Optional(Type.Array(Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }), label: CardLabel }, { additionalProperties: false }), { maxItems: 10 })),
   },
   { additionalProperties: false },
 );
-export const ContactContent = Type.Object({ contacts: Type.Array(ContactCard, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false });
+/** Up to 257 cards (the Cloud API's limit), within the content size limit. */
+export const ContactContent = Type.Object({ contacts: Type.Array(ContactCard, { minItems: 1, maxItems: 257 }) }, { additionalProperties: false });
 
 // ---- commerce (composed by the server; see contracts/commerce.ts) ------------------------------
 

@@ -375,8 +375,12 @@ export async function deleteMessage(ctx: Ctx, actor: Actor, messageId: string): 
   });
 }
 
-/** Set (or with null, remove) the actor's one reaction on a message. */
-export async function reactToMessage(ctx: Ctx, actor: Actor, messageId: string, emoji: string | null): Promise<Message> {
+/**
+ * Set (or with null, remove) the actor's one reaction on a message. `composed.inWrite` runs in the
+ * same transaction once the reaction is written (with the updated message); if it throws, nothing
+ * is written.
+ */
+export async function reactToMessage(ctx: Ctx, actor: Actor, messageId: string, emoji: string | null, composed?: ComposedSend): Promise<Message> {
   if (emoji !== null && (emoji.trim() === '' || [...emoji].length > 8)) throw new AppError('VALIDATION_FAILED', 'A reaction is one emoji.');
   return ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
@@ -391,7 +395,9 @@ export async function reactToMessage(ctx: Ctx, actor: Actor, messageId: string, 
         .onConflict((oc) => oc.columns(['message_id', 'account_id']).doUpdateSet({ emoji, created_at: now }))
         .execute();
     }
-    return announceChange(tx, emit, row, members, now);
+    const message = await announceChange(tx, emit, row, members, now);
+    if (composed?.inWrite) await composed.inWrite(tx, emit, message);
+    return message;
   });
 }
 

@@ -166,7 +166,7 @@ export const GRAPH_OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'd
   },
   '/{node_id}': {
     get: {
-      summary: 'Read a node: a medium (url, mime_type, sha256, file_size), a phone number (fields), a WhatsApp Business Account, a template',
+      summary: 'Read a node: a medium (url, mime_type, sha256, file_size), a phone number (fields), a WhatsApp Business Account, a template, a catalog',
       scope: 'messaging',
       query: { fields: 'Comma-separated fields to return.', phone_number_id: 'Media only: the number asking.' },
       response: { oneOf: [ref('Media'), ref('PhoneNumber'), ref('Template'), { type: 'object' }] },
@@ -202,6 +202,9 @@ export const GRAPH_OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'd
     get: { summary: 'Apps subscribed to the account’s webhooks', scope: 'management', response: obj({ data: arr({ type: 'object' }) }, ['data']) },
     post: { summary: 'Subscribe the token’s app', scope: 'management', response: ref('Success') },
     delete: { summary: 'Unsubscribe the token’s app', scope: 'management', response: ref('Success') },
+  },
+  '/{waba_id}/product_catalogs': {
+    get: { summary: 'The business’s catalog (its id is the catalog_id of product and product_list messages)', scope: 'management', response: obj({ data: arr(obj({ id: str(), name: str(), product_count: { type: 'integer' } })) }, ['data']) },
   },
   '/{waba_id}/message_templates': {
     get: { summary: 'Templates, filtered and paged', scope: 'management', query: { name: 'Exact or partial name', status: 'APPROVED, REJECTED …', category: 'MARKETING, UTILITY, AUTHENTICATION', language: 'e.g. en_US', limit: 'Page size', after: 'Cursor', before: 'Cursor', fields: 'Comma-separated fields' }, response: ref('Paged') },

@@ -12,6 +12,7 @@ import { authenticateApiToken, GraphError, handleMessagesPost, unknownNode, type
 import type { GraphNodeKind } from '../../domain/api/ids.js';
 import { installGraphErrorHandling } from './errors.js';
 import { cloudApiOpenApi } from './openapi.js';
+import { getCatalogNode, registerCatalogRoutes } from './catalog.js';
 
 const VERSION = ':version(^v\\d+\\.\\d+$)';
 /** Graph node ids are numeric: the constraint keeps unversioned `/{id}` routes off the web app's paths. */
@@ -35,13 +36,15 @@ export type NodeHandler = (ctx: Ctx, principal: ApiPrincipal, node: GraphNode, r
  * `GET|POST|DELETE /{id}` per node kind (reference §2): each area adds its kind here. A kind or a
  * method without a handler answers like an unknown node (100, subcode 33).
  */
-const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {};
+const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {
+  catalog: { GET: getCatalogNode },
+};
 
 /** `METHOD /path` of every Graph route mounted (unversioned form): the OpenAPI test checks each is documented. */
 export const MOUNTED_GRAPH_ROUTES = new Set<string>();
 
 /** Edges of other areas (`/{pnid}/media`, `/{waba_id}/message_templates` …): each adds its register function here. */
-const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [];
+const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [registerCatalogRoutes];
 
 declare module 'fastify' {
   interface FastifyRequest {

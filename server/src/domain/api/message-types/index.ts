@@ -3,6 +3,10 @@
  * The message types of `POST /{pnid}/messages`, one builder each. A type without a builder here
  * answers 131051 (not supported yet).
  */
+import { buildContacts } from './contacts.js';
+import { buildInteractive } from './interactive.js';
+import { buildLocation } from './location.js';
+import { buildReaction } from './reaction.js';
 import { buildText } from './text.js';
 import type { MessageBuilder } from './types.js';
 
@@ -11,8 +15,15 @@ export type ApiMessageType = (typeof MESSAGE_TYPES)[number];
 
 export const MESSAGE_BUILDERS: Partial<Record<ApiMessageType, MessageBuilder>> = {
   text: buildText,
+  location: buildLocation,
+  contacts: buildContacts,
+  reaction: buildReaction,
+  interactive: buildInteractive,
 };
 
 export { TEXT_BODY_MAX } from './text.js';
+export { CONTACTS_MAX } from './contacts.js';
+export { INTERACTIVE_LIMITS } from './interactive.js';
+export { REACTION_MAX_AGE_MS } from './reaction.js';
 export type { BuildContext, BuiltMessage, HandledRequest, MessageBuilder, ApiNumber, Json } from './types.js';
 export * from './check.js';
