@@ -4,6 +4,7 @@
  * answers 131051 (not supported yet).
  */
 import { buildText } from './text.js';
+import { buildAudio, buildDocument, buildImage, buildSticker, buildVideo } from './media.js';
 import type { MessageBuilder } from './types.js';
 
 export const MESSAGE_TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'reaction', 'interactive', 'template'] as const;
@@ -11,8 +12,15 @@ export type ApiMessageType = (typeof MESSAGE_TYPES)[number];
 
 export const MESSAGE_BUILDERS: Partial<Record<ApiMessageType, MessageBuilder>> = {
   text: buildText,
+  image: buildImage,
+  video: buildVideo,
+  document: buildDocument,
+  audio: buildAudio,
+  sticker: buildSticker,
 };
 
 export { TEXT_BODY_MAX } from './text.js';
 export type { BuildContext, BuiltMessage, HandledRequest, MessageBuilder, ApiNumber, Json } from './types.js';
 export * from './check.js';
+export { resolveMedia, resolveMediaId, resolveMediaLink, mediaSource, type ResolvedMedia } from './media-param.js';
+export { CAPTION_MAX } from './media.js';
