@@ -48,6 +48,14 @@ interface MediaView {
   id: string;
 }
 
+async function until(pred: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** A GET through node:http, so the Host header can be anything. */
 function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
@@ -65,12 +73,25 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ status:
 class FileServer {
   readonly hits: string[] = [];
   readonly files = new Map<string, [number, string, Buffer]>();
+  /** path → location: answered 302. */
+  readonly redirects = new Map<string, string>();
+  /** Milliseconds before any answer. */
+  delayMs = 0;
+  /** When set, answers wait for it. */
+  hold: Promise<void> | null = null;
   url = '';
   private readonly server = http.createServer((req, res) => {
     this.hits.push(req.url ?? '');
-    const f = this.files.get(req.url ?? '');
-    if (!f) return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    res.writeHead(f[0], { 'content-type': f[1], 'content-length': String(f[2].length) }).end(f[2]);
+    const answer = () => {
+      const to = this.redirects.get(req.url ?? '');
+      if (to) return res.writeHead(302, { location: to }).end();
+      const f = this.files.get(req.url ?? '');
+      if (!f) return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      res.writeHead(f[0], { 'content-type': f[1], 'content-length': String(f[2].length) }).end(f[2]);
+    };
+    const later = () => (this.delayMs ? setTimeout(answer, this.delayMs) : answer());
+    if (this.hold) void this.hold.then(later);
+    else later();
   });
   async start(): Promise<this> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
@@ -386,8 +407,9 @@ describe('Business API media: sending media messages', () => {
     expect(msg2).toMatchObject({ id: fromWamid(again.body.messages[0]!.id)!.messageId, mediaId: msg.mediaId });
     expect(files.hits.filter((h) => h === '/img/photo.png')).toHaveLength(1);
 
-    // A document keeps the link's file name unless one is given.
-    await send({ type: 'document', document: { link: `${files.url}/docs/inv-42.pdf` } });
+    // A document keeps the link's file name unless one is given; redirects are followed.
+    files.redirects.set('/latest-invoice', '/docs/inv-42.pdf');
+    await send({ type: 'document', document: { link: `${files.url}/latest-invoice` } });
     const doc = (await ws.nextUpdate('message.created')).update.message!;
     expect(doc).toMatchObject({ kind: 'document', content: { fileName: 'inv-42.pdf' } });
     expect((await download(server, doc.mediaId as string, { token: customer.token })).bytes).toEqual(pdf);
@@ -459,6 +481,48 @@ describe('Business API media: links to private addresses', () => {
         expect(status.errors[0]!.error_data.details, link).toContain('private');
       }
       expect(files.hits).toEqual([]);
+    } finally {
+      await server.close();
+      await receiver.close();
+      await files.close();
+    }
+  });
+});
+
+describe('Business API media: a slow link', () => {
+  it('does not hold the request, and fails with 131053 past PARLEY_API_FETCH_TIMEOUT_MS', async () => {
+    const server = await startServer({ config: { PARLEY_API_FETCH_TIMEOUT_MS: 400 } });
+    const receiver = await WebhookReceiver.start();
+    const files = await new FileServer().start();
+    try {
+      const biz = await apiBusiness(server, receiver);
+      const customer = await signIn(server);
+      const ws = await WsClient.connect(server, customer.token);
+      files.files.set('/slow.png', [200, 'image/png', makePng()]);
+      files.files.set('/slower.png', [200, 'image/png', makePng(4, 4, 2)]);
+      const send = (path: string) =>
+        graph<{ messages: { id: string }[] }>(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'image', image: { link: `${files.url}${path}` } });
+
+      // Answered while the file server still holds its answer to the fetch.
+      let release!: () => void;
+      files.hold = new Promise((r) => (release = r));
+      const quick = await send('/slow.png');
+      expect(quick.status).toBe(200);
+      await until(() => files.hits.includes('/slow.png'));
+      expect(ws.updates('message.created')).toHaveLength(0);
+      release();
+      files.hold = null;
+      const msg = (await ws.nextUpdate('message.created')).update.message!;
+      expect(msg.id).toBe(fromWamid(quick.body.messages[0]!.id)!.messageId);
+
+      files.delayMs = 1500;
+      const slow = await send('/slower.png');
+      const { json } = await receiver.waitFor((j) => firstStatus(j)?.id === slow.body.messages[0]!.id);
+      const status = firstStatus(json) as unknown as { status: string; errors: { code: number; error_data: { details: string } }[] };
+      expect(status.status).toBe('failed');
+      expect(status.errors[0]!.code).toBe(131053);
+      expect(status.errors[0]!.error_data.details).toContain('400 ms');
+      await ws.close();
     } finally {
       await server.close();
       await receiver.close();
