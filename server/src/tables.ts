@@ -402,7 +402,7 @@ export interface DB {
 /** Business API tier (migration 0007). */
 export interface GraphNodesTable {
   id: string;
-  /** 'waba' | 'phone_number' | 'app' */
+  /** 'waba' | 'phone_number' | 'app' | 'media' | 'template' | 'deleted_media' (an API media id after DELETE) */
   kind: string;
   ref: string;
   waba_id: string;

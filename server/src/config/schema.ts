@@ -64,6 +64,19 @@ export const configVars = {
     doc: 'Business API webhooks: first retry delay; it doubles per attempt (at most 1 hour) until the event is 7 days old, then it is dropped.',
   },
   PARLEY_WEBHOOK_POLL_MS: { schema: Type.Integer({ minimum: 10, default: 1000 }), doc: 'Business API webhooks: how often the dispatcher looks for due retries.' },
+  PARLEY_MEDIA_URL_SECRET: {
+    schema: Type.String({ default: '' }),
+    doc: 'Business API: key signing media download URLs (HMAC-SHA256); empty: a random key per start (set one shared key when several nodes serve the API).',
+  },
+  PARLEY_MEDIA_URL_TTL_SECONDS: { schema: Type.Integer({ minimum: 10, default: 300 }), doc: 'Business API: how long a media download URL from GET /{media_id} stays valid.' },
+  PARLEY_API_FETCH_TIMEOUT_MS: {
+    schema: Type.Integer({ minimum: 100, default: 20000 }),
+    doc: 'Business API: how long fetching a media `link` of a send may take, redirects included, before it fails with 131053.',
+  },
+  PARLEY_API_FETCH_ALLOW_PRIVATE: {
+    schema: Type.Boolean({ default: false }),
+    doc: 'Business API: let media `link` fetches reach loopback, private, link-local and other non-public addresses (off: refused, against server-side request forgery).',
+  },
   PARLEY_TRUST_PROXY: { schema: Type.Boolean({ default: false }), doc: 'Trust X-Forwarded-For (behind a load balancer).' },
 } as const;
 

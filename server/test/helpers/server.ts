@@ -63,7 +63,18 @@ export async function startServer(opts: TestServerOptions = {}): Promise<TestSer
   const databaseUrl = await freshDatabaseUrl();
   const config = loadConfig(
     {},
-    { HOST: '127.0.0.1', PORT: 0, PARLEY_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, PARLEY_LOG_LEVEL: 'silent', PARLEY_ENV: 'test', PARLEY_SQLITE_SYNCHRONOUS: 'NORMAL', ...opts.config },
+    {
+      HOST: '127.0.0.1',
+      PORT: 0,
+      PARLEY_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      PARLEY_LOG_LEVEL: 'silent',
+      PARLEY_ENV: 'test',
+      PARLEY_SQLITE_SYNCHRONOUS: 'NORMAL',
+      // Media links of Business API sends are served by test servers on 127.0.0.1.
+      PARLEY_API_FETCH_ALLOW_PRIVATE: true,
+      ...opts.config,
+    },
   );
   const codes = new CapturingCodeSender();
   const clock = opts.clock ?? systemClock;

@@ -440,12 +440,12 @@ describe('Business API: POST /{phone_number_id}/messages — location, contacts,
     await expectRefused(cta({ display_text: 'Open', url: 'not a url' }), 400, 131009);
     await expectRefused(cta({ display_text: 'Open' }), 400, 131008);
 
-    // Header media: another WABA's media id, a wrong kind, a link (not fetched yet).
+    // Header media: another WABA's media id, a wrong kind, a link that cannot be fetched (fetched while the request waits).
     const other = await apiBusiness(server, null);
     const theirImage = await apiMedia(other, makePng(8, 8, 6), 'image', 'image/png');
     await expectRefused(buttons({ buttons: [btn('a', 'A')] }, { header: { type: 'image', image: { id: theirImage } } }), 400, 131009);
     await expectRefused(buttons({ buttons: [btn('a', 'A')] }, { header: { type: 'video', video: { id: imageId } } }), 400, 131009);
-    await expectRefused(buttons({ buttons: [btn('a', 'A')] }, { header: { type: 'image', image: { link: 'https://example.com/a.png' } } }), 400, 131009, 'not supported yet');
+    await expectRefused(buttons({ buttons: [btn('a', 'A')] }, { header: { type: 'image', image: { link: 'http://127.0.0.1:9/a.png' } } }), 400, 131053);
     await expectRefused(buttons({ buttons: [btn('a', 'A')] }, { header: { type: 'sticker', sticker: { id: imageId } } }), 400, 131009);
 
     // Products.

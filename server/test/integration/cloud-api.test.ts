@@ -175,7 +175,7 @@ describe('Business API: POST /{phone_number_id}/messages', () => {
     expectGraphError(await graph(server, biz.apiToken, 'POST', path, { messaging_product: 'whatsapp', to, type: 'text', text: {} }), 400, 131008, { message: '(#131008) Required parameter is missing' });
     expectGraphError(await graph(server, biz.apiToken, 'POST', path, { messaging_product: 'whatsapp', type: 'text', text: { body: 'x' } }), 400, 131008);
     expectGraphError(await graph(server, biz.apiToken, 'POST', path, { to, type: 'text', text: { body: 'x' } }), 400, 100);
-    expectGraphError(await graph(server, biz.apiToken, 'POST', path, { messaging_product: 'whatsapp', to, type: 'image', image: { link: 'https://example.com/a.jpg' } }), 400, 131051);
+    expectGraphError(await graph(server, biz.apiToken, 'POST', path, { messaging_product: 'whatsapp', to, type: 'interactive', interactive: { type: 'flow', body: { text: 'x' }, action: { name: 'flow', parameters: {} } } }), 400, 131051);
     expectGraphError(await graph(server, biz.apiToken, 'POST', path, { messaging_product: 'whatsapp', to: 'hello', type: 'text', text: { body: 'x' } }), 400, 131009);
     expectGraphError(await graph(server, biz.apiToken, 'POST', path, { messaging_product: 'whatsapp', to: digits(biz.phone), type: 'text', text: { body: 'x' } }), 400, 131021);
     expectGraphError(await graph(server, biz.apiToken, 'POST', path, { ...textExample(to), context: { message_id: 'wamid.bm9wZQ==' } }), 400, 100);

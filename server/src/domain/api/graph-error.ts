@@ -26,6 +26,7 @@ export const graphCodes = {
   131021: { status: 400, message: '(#131021) Recipient cannot be sender', type: 'OAuthException', whatsapp: true },
   131026: { status: 400, message: '(#131026) Message undeliverable', type: 'OAuthException', whatsapp: true },
   131051: { status: 400, message: '(#131051) Unsupported message type', type: 'OAuthException', whatsapp: true },
+  131053: { status: 400, message: '(#131053) Media upload error', type: 'OAuthException', whatsapp: true },
 } as const satisfies Record<number, GraphCode>;
 
 export type GraphErrorCode = keyof typeof graphCodes;

@@ -150,6 +150,7 @@ export async function sendAsBusiness(
     actor,
     { to: customerId, clientId: newId('api'), kind: built.kind, content: built.content, mediaId: built.mediaId, replyTo: built.replyTo },
     {
+      messageId: built.messageId,
       // The status webhook is written in the same transaction as the message (ADR 0006 point 5).
       inWrite: async (tx, _emit, m) => {
         const blocked = await isBlockedBy(tx, customerId, num.accountId);

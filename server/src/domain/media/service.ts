@@ -14,10 +14,11 @@ import { MEDIA_KINDS, MEDIA_LIMITS, type Media, type MediaKind } from '#contract
 import { AppError } from '../../errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor, Ctx } from '../../context.js';
-import type { MediaTable } from '../../tables.js';
+import type { Transaction } from 'kysely';
+import type { DB, MediaTable } from '../../tables.js';
 import { profilesFor } from '../accounts/index.js';
 import { checkDeclaredType, resolveMediaType } from './mime-policy.js';
-import { commitBlob, detectType, discardTemp, receiveToTemp, removeBlob } from './storage.js';
+import { commitBlob, detectType, discardTemp, receiveToTemp, removeBlob, type TempBlob } from './storage.js';
 
 /** The largest upload of any kind: what the HTTP layer lets through before the kind's own limit applies. */
 export const MAX_MEDIA_BYTES = Math.max(...Object.values(MEDIA_LIMITS));
@@ -61,36 +62,79 @@ export async function uploadMedia(ctx: Ctx, actor: Actor, input: UploadInput): P
   if (input.declaredSize !== undefined && input.declaredSize > limit) {
     throw new AppError('MEDIA_TOO_LARGE', `A ${input.kind} may be at most ${limit} bytes.`, { limit });
   }
-  const fileName = cleanFileName(input.fileName);
-
   const temp = await receiveToTemp(ctx.mediaDir, input.body, limit);
   try {
-    if (temp.size === 0) throw new AppError('VALIDATION_FAILED', 'The file is empty.', { path: 'body' });
-    const mimeType = resolveMediaType(input.kind, input.declaredType, await detectType(temp.path));
-    const created = await commitBlob(ctx.mediaDir, temp);
-    const row: MediaTable = {
-      id: newId('med'),
-      sha256: temp.sha256,
-      kind: input.kind,
-      mime_type: mimeType,
-      size: temp.size,
-      file_name: fileName,
-      uploader_id: actor.accountId,
-      created_at: ctx.clock.now(),
-    };
-    try {
-      await ctx.writes.run(async (tx) => {
-        await tx.insertInto('media').values(row).execute();
-      });
-    } catch (err) {
-      if (created) await removeBlobIfUnused(ctx, temp.sha256).catch(() => undefined);
-      throw err;
-    }
-    ctx.log.debug({ msg: 'media.uploaded', mediaId: row.id, kind: row.kind, size: row.size, deduplicated: !created });
-    return toMedia(row);
+    return await storeReceived(ctx, actor, { kind: input.kind, declaredType: input.declaredType, fileName: input.fileName, temp });
   } finally {
     await discardTemp(temp);
   }
+}
+
+/** A file received in full into a temp file (receiveUpload), not yet accepted. */
+export type ReceivedFile = TempBlob;
+
+/**
+ * Stream a file into a temp file, at most `limit` bytes (MEDIA_TOO_LARGE past it). The caller
+ * accepts it with storeReceived or drops it with discardReceived.
+ */
+export async function receiveUpload(ctx: Ctx, body: Readable, limit: number): Promise<ReceivedFile> {
+  return receiveToTemp(ctx.mediaDir, body, limit);
+}
+
+/** Delete a received file that was not stored (safe to call twice). */
+export async function discardReceived(file: ReceivedFile): Promise<void> {
+  await discardTemp(file);
+}
+
+/** The MIME type recognised from a received file's first bytes, if any. */
+export async function detectReceivedType(file: ReceivedFile): Promise<string | undefined> {
+  return detectType(file.path);
+}
+
+/**
+ * Accept a received file as a medium of `kind` uploaded by `actor`: the kind's type policy and
+ * size limit apply as for uploadMedia. The temp file is left for the caller to discard. Leaves no
+ * row and no blob created by this call on failure.
+ */
+export async function storeReceived(
+  ctx: Ctx,
+  actor: Actor,
+  input: {
+    kind: MediaKind;
+    declaredType?: string | undefined;
+    fileName?: string | undefined;
+    temp: ReceivedFile;
+    /** Runs in the transaction that inserts the media row (e.g. to record an id for it); if it throws, nothing is stored. */
+    inWrite?: ((tx: Transaction<DB>, media: Media) => Promise<void>) | undefined;
+  },
+): Promise<Media> {
+  const { temp } = input;
+  const limit = MEDIA_LIMITS[input.kind];
+  if (temp.size > limit) throw new AppError('MEDIA_TOO_LARGE', `A ${input.kind} may be at most ${limit} bytes.`, { limit });
+  if (temp.size === 0) throw new AppError('VALIDATION_FAILED', 'The file is empty.', { path: 'body' });
+  const mimeType = resolveMediaType(input.kind, input.declaredType, await detectType(temp.path));
+  const created = await commitBlob(ctx.mediaDir, temp);
+  const row: MediaTable = {
+    id: newId('med'),
+    sha256: temp.sha256,
+    kind: input.kind,
+    mime_type: mimeType,
+    size: temp.size,
+    file_name: cleanFileName(input.fileName),
+    uploader_id: actor.accountId,
+    created_at: ctx.clock.now(),
+  };
+  try {
+    await ctx.writes.run(async (tx) => {
+      await tx.insertInto('media').values(row).execute();
+      if (input.inWrite) await input.inWrite(tx, toMedia(row));
+    });
+  } catch (err) {
+    if (created) await removeBlobIfUnused(ctx, temp.sha256).catch(() => undefined);
+    throw err;
+  }
+  ctx.log.debug({ msg: 'media.uploaded', mediaId: row.id, kind: row.kind, size: row.size, deduplicated: !created });
+  return toMedia(row);
 }
 
 /** Delete a blob no media row names (another upload of the same bytes may have just claimed it). */

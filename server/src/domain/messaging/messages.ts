@@ -101,6 +101,8 @@ export interface SendInput {
  * nothing of the send is written.
  */
 export interface ComposedSend {
+  /** The id the message gets (made earlier with newMessageId, e.g. announced before the send); default: a new one. */
+  messageId?: string | undefined;
   inWrite?: (tx: Transaction<DB>, emit: Emit<Envelope>, message: Message) => Promise<void>;
 }
 
@@ -248,7 +250,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
     // A withheld message does not move the chat in the recipient's list (it would reveal it).
     const seq = await nextChatSeqOf(tx, chatId, withheld ? null : now);
     const row: MessagesTable = {
-      id: newMessageId(now),
+      id: composed?.messageId ?? newMessageId(now),
       chat_id: chatId,
       seq,
       sender_id: actor.accountId,

@@ -6,13 +6,16 @@
  * slashes are tolerated (the server's router ignores them). The token comes from
  * `Authorization: Bearer` or the `access_token` query parameter.
  */
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Ctx } from '../../context.js';
 import { authenticateApiToken, GraphError, handleMessagesPost, unknownNode, type ApiPrincipal } from '../../domain/api/index.js';
 import type { GraphNodeKind } from '../../domain/api/ids.js';
+import { MAX_MEDIA_BYTES } from '../../domain/media/index.js';
 import { installGraphErrorHandling } from './errors.js';
 import { cloudApiOpenApi } from './openapi.js';
 import { getCatalogNode, registerCatalogRoutes } from './catalog.js';
+import { mediaNodeHandlers, registerMediaRoutes } from './media.js';
 
 const VERSION = ':version(^v\\d+\\.\\d+$)';
 /** Graph node ids are numeric: the constraint keeps unversioned `/{id}` routes off the web app's paths. */
@@ -38,13 +41,14 @@ export type NodeHandler = (ctx: Ctx, principal: ApiPrincipal, node: GraphNode, r
  */
 const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {
   catalog: { GET: getCatalogNode },
+  media: mediaNodeHandlers,
 };
 
 /** `METHOD /path` of every Graph route mounted (unversioned form): the OpenAPI test checks each is documented. */
 export const MOUNTED_GRAPH_ROUTES = new Set<string>();
 
 /** Edges of other areas (`/{pnid}/media`, `/{waba_id}/message_templates` …): each adds its register function here. */
-const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [registerCatalogRoutes];
+const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [registerCatalogRoutes, registerMediaRoutes];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -65,6 +69,9 @@ function tokenOf(request: FastifyRequest): string | null {
 export function graphRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     installGraphErrorHandling(app);
+    // multipart/form-data bodies (media uploads) reach handlers unread, as parts; the per-kind
+    // size limit is enforced while streaming (domain/api/media.ts).
+    await app.register(multipart, { limits: { fileSize: MAX_MEDIA_BYTES + 1, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 } });
 
     const auth = async (request: FastifyRequest) => {
       const token = tokenOf(request);

@@ -13,6 +13,7 @@ import { businessToolsRoutes } from './business-tools.js';
 import { businessRoutes } from './business.js';
 import { adminRoutes } from './admin.js';
 import { businessApiRoutes } from './business-api.js';
+import { mediaDownloadRoutes } from '../graph/media.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -25,5 +26,7 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(businessRoutes(ctx));
     await app.register(adminRoutes(ctx));
     await app.register(businessApiRoutes(ctx));
+    // Business API media download URLs (signed; no token, any Host).
+    await app.register(mediaDownloadRoutes(ctx));
   };
 }

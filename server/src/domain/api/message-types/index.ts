@@ -8,6 +8,7 @@ import { buildInteractive } from './interactive.js';
 import { buildLocation } from './location.js';
 import { buildReaction } from './reaction.js';
 import { buildText } from './text.js';
+import { buildAudio, buildDocument, buildImage, buildSticker, buildVideo } from './media.js';
 import type { MessageBuilder } from './types.js';
 
 export const MESSAGE_TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'reaction', 'interactive', 'template'] as const;
@@ -19,6 +20,11 @@ export const MESSAGE_BUILDERS: Partial<Record<ApiMessageType, MessageBuilder>> =
   contacts: buildContacts,
   reaction: buildReaction,
   interactive: buildInteractive,
+  image: buildImage,
+  video: buildVideo,
+  document: buildDocument,
+  audio: buildAudio,
+  sticker: buildSticker,
 };
 
 export { TEXT_BODY_MAX } from './text.js';
@@ -27,3 +33,5 @@ export { INTERACTIVE_LIMITS } from './interactive.js';
 export { REACTION_MAX_AGE_MS } from './reaction.js';
 export type { BuildContext, BuiltMessage, HandledRequest, MessageBuilder, ApiNumber, Json } from './types.js';
 export * from './check.js';
+export { resolveMedia, resolveMediaId, resolveMediaLink, mediaSource, type ResolvedMedia } from './media-param.js';
+export { CAPTION_MAX } from './media.js';

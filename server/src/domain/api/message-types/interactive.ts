@@ -11,7 +11,7 @@ import type { InteractiveContent } from '#contracts/content.js';
 import { checkApiCatalog, productItems } from '../catalog.js';
 import { GraphError } from '../graph-error.js';
 import { checkLength, objectParam, onlyKeys, optionalString, requiredString } from './check.js';
-import { resolveMediaId } from './media-param.js';
+import { resolveMedia } from './media-param.js';
 import type { BuildContext, BuiltMessage, Json, MessageBuilder } from './types.js';
 
 export const INTERACTIVE_LIMITS = {
@@ -64,9 +64,9 @@ function textObject(v: unknown, param: string, max: number): string {
  * A header medium (`{id}` of this WABA). The one place that answers a `link` header: media links
  * are not fetched yet.
  */
+/** A header medium by id, or by link (fetched while the request waits; a failure answers 131053). */
 async function headerMedium(b: BuildContext, obj: Json, param: string, kind: MediaKind): Promise<{ mediaId: string }> {
-  if (obj.link !== undefined) throw new GraphError(131009, `Param ${param}.link: media links in interactive headers are not supported yet; upload the medium and give its id.`);
-  return resolveMediaId(b, obj, param, kind);
+  return resolveMedia(b, obj, param, kind);
 }
 
 async function header(b: BuildContext, v: unknown, allowed: readonly Header['type'][], kind: Kind): Promise<{ header: Header; mediaId?: string }> {

@@ -33,6 +33,8 @@ export interface BuiltMessage {
   kind: MessageKind;
   content: Record<string, unknown>;
   mediaId?: string | undefined;
+  /** A preset internal message id (newMessageId), when the wamid was announced before the send. */
+  messageId?: string | undefined;
 }
 
 /** The builder did the work itself and answers with this wamid. */
