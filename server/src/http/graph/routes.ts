@@ -11,6 +11,7 @@ import type { Ctx } from '../../context.js';
 import { authenticateApiToken, GraphError, handleMessagesPost, unknownNode, type ApiPrincipal } from '../../domain/api/index.js';
 import type { GraphNodeKind } from '../../domain/api/ids.js';
 import { installGraphErrorHandling } from './errors.js';
+import { registerTemplateRoutes, templateNodeHandlers } from './templates.js';
 
 const VERSION = ':version(^v\\d+\\.\\d+$)';
 /** Graph node ids are numeric: the constraint keeps unversioned `/{id}` routes off the web app's paths. */
@@ -34,10 +35,12 @@ export type NodeHandler = (ctx: Ctx, principal: ApiPrincipal, node: GraphNode, r
  * `GET|POST|DELETE /{id}` per node kind (reference §2): each area adds its kind here. A kind or a
  * method without a handler answers like an unknown node (100, subcode 33).
  */
-const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {};
+const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {
+  template: templateNodeHandlers,
+};
 
 /** Edges of other areas (`/{pnid}/media`, `/{waba_id}/message_templates` …): each adds its register function here. */
-const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [];
+const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [registerTemplateRoutes];
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -3,6 +3,7 @@
  * The message types of `POST /{pnid}/messages`, one builder each. A type without a builder here
  * answers 131051 (not supported yet).
  */
+import { buildTemplate } from './template.js';
 import { buildText } from './text.js';
 import type { MessageBuilder } from './types.js';
 
@@ -11,6 +12,7 @@ export type ApiMessageType = (typeof MESSAGE_TYPES)[number];
 
 export const MESSAGE_BUILDERS: Partial<Record<ApiMessageType, MessageBuilder>> = {
   text: buildText,
+  template: buildTemplate,
 };
 
 export { TEXT_BODY_MAX } from './text.js';
