@@ -135,7 +135,8 @@ function checkTextExample(example: unknown, vars: string[], format: ParameterFor
     const values = kind === 'body' ? (Array.isArray(raw) && raw.length === 1 ? raw[0] : undefined) : raw;
     const shape = kind === 'body' ? '[["value 1", "value 2", …]]' : '["value"]';
     if (!Array.isArray(values)) throw templateError(`Param components.${kind}.example.${positionalKey} must be ${shape}.`, subcode);
-    if (values.length !== vars.length) throw templateError(`Param components.${kind}.example.${positionalKey} has ${values.length} sample values for ${vars.length} variables.`, subcode, 'Samples do not match');
+    // Without variables a sample is optional and kept as given (the reference's own example has one).
+    if (vars.length > 0 && values.length !== vars.length) throw templateError(`Param components.${kind}.example.${positionalKey} has ${values.length} sample values for ${vars.length} variables.`, subcode, 'Samples do not match');
     values.forEach((v, i) => checkExampleValue(v, `components.${kind}.example.${positionalKey}[${i}]`, subcode));
     return { [positionalKey]: raw };
   }
