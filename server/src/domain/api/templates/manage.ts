@@ -6,7 +6,8 @@
  * transaction, and tells the business's devices (area 'templates').
  */
 import { sql, type Transaction } from 'kysely';
-import { WEBHOOKS_TOPIC, type Ctx } from '../../../context.js';
+import { WEBHOOKS_TOPIC, type Ctx, type Envelope } from '../../../context.js';
+import type { Emit } from '../../../platform/db/write-queue.js';
 import type { ApiTemplatesTable, DB } from '../../../tables.js';
 import { notifyBusinessChanged } from '../../messaging/index.js';
 import { GraphError, unknownNode } from '../graph-error.js';
@@ -218,8 +219,9 @@ export async function listTemplates(ctx: Ctx, principal: ApiPrincipal, wabaId: s
 
 // ---- writing -------------------------------------------------------------------------------
 
-function wake(n: number, emit: Parameters<Parameters<Ctx['writes']['run']>[0]>[1]): void {
-  if (n > 0) emit({ topic: WEBHOOKS_TOPIC, event: { kind: 'webhooks.enqueued' } } as never);
+/** Wake the webhook dispatcher after commit when events were enqueued. */
+function wake(n: number, emit: Emit<Envelope>): void {
+  if (n > 0) emit({ topic: WEBHOOKS_TOPIC, event: { kind: 'webhooks.enqueued' } });
 }
 
 async function businessOf(tx: Transaction<DB>, wabaId: string): Promise<string> {
