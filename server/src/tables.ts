@@ -397,6 +397,7 @@ export interface DB {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_events: WebhookEventsTable;
   webhook_attempts: WebhookAttemptsTable;
+  api_templates: ApiTemplatesTable;
 }
 
 /** Business API tier (migration 0007). */
@@ -468,6 +469,35 @@ export interface WebhookAttemptsTable {
   status_code: number | null;
   error: string | null;
   duration_ms: number;
+}
+
+/** Message templates of the Business API tier (migration 0009). */
+export interface ApiTemplatesTable {
+  id: string;
+  waba_id: string;
+  name: string;
+  language: string;
+  /** 'MARKETING' | 'UTILITY' | 'AUTHENTICATION' */
+  category: string;
+  previous_category: string | null;
+  /** 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED' | 'DELETED' … */
+  status: string;
+  rejected_reason: string;
+  /** 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN' */
+  quality_score: string;
+  quality_updated_at: number | null;
+  /** 'POSITIONAL' | 'NAMED' */
+  parameter_format: string;
+  /** JSON */
+  components: string;
+  body_text: string;
+  message_send_ttl_seconds: number | null;
+  /** JSON array of epoch ms */
+  edit_times: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+  reusable_at: number | null;
 }
 
 /** Generated is re-exported for modules that add tables later. */

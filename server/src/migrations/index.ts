@@ -12,6 +12,7 @@ import * as m0005 from './0005_business_tools.js';
 import * as m0003 from './0003_business_admin.js';
 import * as m0007 from './0007_cloud_api.js';
 import * as m0008 from './0008_api_media.js';
+import * as m0009 from './0009_templates.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0003_business_admin': m0003,
   '0007_cloud_api': m0007,
   '0008_api_media': m0008,
+  '0009_templates': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -27,6 +27,13 @@ export const graphCodes = {
   131026: { status: 400, message: '(#131026) Message undeliverable', type: 'OAuthException', whatsapp: true },
   131051: { status: 400, message: '(#131051) Unsupported message type', type: 'OAuthException', whatsapp: true },
   131053: { status: 400, message: '(#131053) Media upload error', type: 'OAuthException', whatsapp: true },
+  132000: { status: 400, message: '(#132000) Template param count mismatch', type: 'OAuthException', whatsapp: true },
+  132001: { status: 404, message: '(#132001) Template does not exist', type: 'OAuthException', whatsapp: true },
+  132005: { status: 400, message: '(#132005) Template hydrated text too long', type: 'OAuthException', whatsapp: true },
+  132007: { status: 400, message: '(#132007) Template format character policy violated', type: 'OAuthException', whatsapp: true },
+  132012: { status: 400, message: '(#132012) Template parameter format mismatch', type: 'OAuthException', whatsapp: true },
+  132015: { status: 400, message: '(#132015) Template is paused', type: 'OAuthException', whatsapp: true },
+  132016: { status: 400, message: '(#132016) Template is disabled', type: 'OAuthException', whatsapp: true },
 } as const satisfies Record<number, GraphCode>;
 
 export type GraphErrorCode = keyof typeof graphCodes;
@@ -35,7 +42,8 @@ export class GraphError extends Error {
   constructor(
     readonly code: GraphErrorCode,
     readonly details: string,
-    readonly extra: { subcode?: number; message?: string; type?: GraphCode['type'] } = {},
+    /** `userTitle` / `userMsg`: Graph's `error_user_title` / `error_user_msg` (template management errors carry them). */
+    readonly extra: { subcode?: number; message?: string; type?: GraphCode['type']; userTitle?: string; userMsg?: string } = {},
   ) {
     super(extra.message ?? graphCodes[code].message);
   }

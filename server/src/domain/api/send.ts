@@ -56,7 +56,7 @@ export function normalizeTo(to: string): string {
 export interface SendResponse {
   messaging_product: 'whatsapp';
   contacts: { input: string; wa_id: string }[];
-  messages: { id: string }[];
+  messages: { id: string; message_status?: string }[];
 }
 
 export async function handleMessagesPost(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, rawBody: unknown): Promise<SendResponse | { success: true }> {
@@ -106,12 +106,13 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumber, body: Json): Promise<Sen
     replyTo = await accessApiMessage(ctx, num.accountId, wamid, customer?.id ?? null);
   }
 
-  const response = (id: string): SendResponse => ({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: waId }], messages: [{ id }] });
+  // Template sends add messages[0].message_status (reference §3.2).
+  const response = (id: string, messageStatus?: string): SendResponse => ({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: waId }], messages: [messageStatus ? { id, message_status: messageStatus } : { id }] });
   const built = await builder({ ctx, num, waId, customerId: customer && customer.id !== num.accountId ? customer.id : null, replyTo, bizOpaqueCallbackData: callbackData }, body[type]);
   if (built.done) return response(built.wamid);
 
-  if (!customer || customer.id === num.accountId) return response(await failUnknownRecipient(ctx, num, waId, callbackData));
-  return response(await sendAsBusiness(ctx, num, customer.id, waId, { ...built, replyTo }, callbackData));
+  if (!customer || customer.id === num.accountId) return response(await failUnknownRecipient(ctx, num, waId, callbackData), built.messageStatus);
+  return response(await sendAsBusiness(ctx, num, customer.id, waId, { ...built, replyTo }, callbackData), built.messageStatus);
 }
 
 /** Not on Parley: accepted, then a failed status (as Meta reports 131026 only asynchronously). */

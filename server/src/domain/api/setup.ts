@@ -14,6 +14,7 @@ import { newId, sha256Hex } from '../../platform/ids.js';
 import { accessOwnBusiness } from '../business/index.js';
 import { notifyBusinessChanged } from '../messaging/index.js';
 import { newGraphNode, waDigits } from './ids.js';
+import { seedSampleTemplates } from './templates/manage.js';
 
 export const API_SCOPES = ['messaging', 'management'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -79,6 +80,8 @@ export async function enableApi(ctx: Ctx, actor: Actor): Promise<ApiState> {
     await tx.insertInto('wabas').values({ id: wabaId, account_id: actor.accountId, name: business.name, created_at: now }).execute();
     const pnid = await newGraphNode(tx, 'phone_number', actor.accountId, wabaId, now);
     await tx.insertInto('api_numbers').values({ id: pnid, waba_id: wabaId, account_id: actor.accountId, display_phone_number: waDigits(account.phone), registered: 1, created_at: now }).execute();
+    // Every new WABA starts with the sample template hello_world (reference §7.1).
+    await seedSampleTemplates(tx, wabaId, now);
     await notifyBusinessChanged(tx, emit, actor.accountId, 'api', now);
   });
   return getApiState(ctx, actor);

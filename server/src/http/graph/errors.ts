@@ -43,6 +43,8 @@ export function graphEnvelope(err: GraphError): { error: Record<string, unknown>
   const def = graphCodes[err.code];
   const error: Record<string, unknown> = { message: err.message, type: err.extra.type ?? def.type, code: err.code };
   if (err.extra.subcode !== undefined) error.error_subcode = err.extra.subcode;
+  if (err.extra.userTitle !== undefined) error.error_user_title = err.extra.userTitle;
+  if (err.extra.userMsg !== undefined) error.error_user_msg = err.extra.userMsg;
   if (def.whatsapp) error.error_data = { messaging_product: 'whatsapp', details: err.details };
   error.fbtrace_id = 'A' + randomBytes(16).toString('base64url').slice(0, 22);
   return { error };

@@ -16,6 +16,7 @@ import { installGraphErrorHandling } from './errors.js';
 import { cloudApiOpenApi } from './openapi.js';
 import { getCatalogNode, registerCatalogRoutes } from './catalog.js';
 import { mediaNodeHandlers, registerMediaRoutes } from './media.js';
+import { registerTemplateRoutes, templateNodeHandlers } from './templates.js';
 
 const VERSION = ':version(^v\\d+\\.\\d+$)';
 /** Graph node ids are numeric: the constraint keeps unversioned `/{id}` routes off the web app's paths. */
@@ -42,13 +43,14 @@ export type NodeHandler = (ctx: Ctx, principal: ApiPrincipal, node: GraphNode, r
 const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {
   catalog: { GET: getCatalogNode },
   media: mediaNodeHandlers,
+  template: templateNodeHandlers,
 };
 
 /** `METHOD /path` of every Graph route mounted (unversioned form): the OpenAPI test checks each is documented. */
 export const MOUNTED_GRAPH_ROUTES = new Set<string>();
 
 /** Edges of other areas (`/{pnid}/media`, `/{waba_id}/message_templates` …): each adds its register function here. */
-const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [registerCatalogRoutes, registerMediaRoutes];
+const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [registerCatalogRoutes, registerMediaRoutes, registerTemplateRoutes];
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -7,6 +7,7 @@ import { buildContacts } from './contacts.js';
 import { buildInteractive } from './interactive.js';
 import { buildLocation } from './location.js';
 import { buildReaction } from './reaction.js';
+import { buildTemplate } from './template.js';
 import { buildText } from './text.js';
 import { buildAudio, buildDocument, buildImage, buildSticker, buildVideo } from './media.js';
 import type { MessageBuilder } from './types.js';
@@ -25,6 +26,7 @@ export const MESSAGE_BUILDERS: Partial<Record<ApiMessageType, MessageBuilder>> =
   document: buildDocument,
   audio: buildAudio,
   sticker: buildSticker,
+  template: buildTemplate,
 };
 
 export { TEXT_BODY_MAX } from './text.js';

@@ -35,6 +35,8 @@ export interface BuiltMessage {
   mediaId?: string | undefined;
   /** A preset internal message id (newMessageId), when the wamid was announced before the send. */
   messageId?: string | undefined;
+  /** Template sends answer `messages[0].message_status` (reference §3.2): accepted, held_for_quality_assessment or paused. */
+  messageStatus?: 'accepted' | 'held_for_quality_assessment' | 'paused' | undefined;
 }
 
 /** The builder did the work itself and answers with this wamid. */
