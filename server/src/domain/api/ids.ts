@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../tables.js';
 
-export type GraphNodeKind = 'waba' | 'phone_number' | 'app' | 'media' | 'template';
+export type GraphNodeKind = 'waba' | 'phone_number' | 'app' | 'media' | 'template' | 'catalog';
 
 function randomDigits(): string {
   const length = 15 + randomInt(2);
@@ -61,4 +61,14 @@ export async function apiMediaId(tx: Transaction<DB>, wabaId: string, mediaId: s
 export async function mediaOfApiId(db: Kysely<DB>, wabaId: string, apiId: string): Promise<string | null> {
   const row = await db.selectFrom('graph_nodes').select('ref').where('id', '=', apiId).where('kind', '=', 'media').where('waba_id', '=', wabaId).executeTakeFirst();
   return row?.ref ?? null;
+}
+
+/**
+ * The API catalog id of a business's catalog within a WABA (`catalog_id` of inbound orders, product
+ * messages and referred products): one graph node of kind 'catalog' whose ref is the business
+ * account id, created on first use. Call inside a write op.
+ */
+export async function apiCatalogId(tx: Transaction<DB>, wabaId: string, businessId: string, now: number): Promise<string> {
+  const found = await tx.selectFrom('graph_nodes').select('id').where('kind', '=', 'catalog').where('ref', '=', businessId).where('waba_id', '=', wabaId).executeTakeFirst();
+  return found ? found.id : newGraphNode(tx, 'catalog', businessId, wabaId, now);
 }
