@@ -38,9 +38,10 @@ export interface ApiNumberRef {
   displayPhoneNumber: string;
 }
 
-export async function apiNumberOf(db: Kysely<DB>, accountId: string): Promise<ApiNumberRef | null> {
-  const row = await db.selectFrom('api_numbers').select(['id', 'waba_id', 'display_phone_number']).where('account_id', '=', accountId).where('registered', '=', 1).executeTakeFirst();
-  return row ? { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number } : null;
+/** The registered API number of an account, with when it got API access (statuses cover later messages only). */
+export async function apiNumberOf(db: Kysely<DB>, accountId: string): Promise<(ApiNumberRef & { since: number }) | null> {
+  const row = await db.selectFrom('api_numbers').select(['id', 'waba_id', 'display_phone_number', 'created_at']).where('account_id', '=', accountId).where('registered', '=', 1).executeTakeFirst();
+  return row ? { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, since: Number(row.created_at) } : null;
 }
 
 function messagesEnvelope(num: ApiNumberRef, value: Record<string, unknown>): Record<string, unknown> {
@@ -110,31 +111,47 @@ export function statusPayload(num: ApiNumberRef, s: StatusInput): Record<string,
  * The chat's conversation covering `at`, opened (for 24 hours from `at`) when there is none.
  * `opened` tells whether this call opened it (its first status carries the expiration).
  */
-export async function conversationAt(tx: Transaction<DB>, chatId: string, at: number): Promise<{ id: string; origin: string; expiresAt: number; opened: boolean }> {
+export interface Conversation {
+  id: string;
+  origin: string;
+  openedAt: number;
+  expiresAt: number;
+}
+
+/**
+ * The chat's conversation covering `at`, opened (for 24 hours from `at`) when there is none.
+ * `opened` tells whether this call opened it (its first status carries the expiration). `seen`
+ * (conversations already found in this write) saves the lookup when one of them covers `at`.
+ */
+export async function conversationAt(tx: Transaction<DB>, chatId: string, at: number, seen: Conversation[] = []): Promise<Conversation & { opened: boolean }> {
+  const known = seen.find((c) => c.openedAt <= at && at < c.expiresAt);
+  if (known) return { ...known, opened: false };
   const row = await tx
     .selectFrom('api_conversations')
-    .select(['id', 'origin', 'expires_at'])
+    .select(['id', 'origin', 'opened_at', 'expires_at'])
     .where('chat_id', '=', chatId)
     .where('opened_at', '<=', at)
     .where('expires_at', '>', at)
     .orderBy('opened_at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (row) return { id: row.id, origin: row.origin, expiresAt: Number(row.expires_at), opened: false };
-  const id = randomBytes(16).toString('hex');
-  await tx.insertInto('api_conversations').values({ id, chat_id: chatId, origin: 'service', opened_at: at, expires_at: at + DAY_MS }).execute();
-  return { id, origin: 'service', expiresAt: at + DAY_MS, opened: true };
+  const conv = row
+    ? { id: row.id, origin: row.origin, openedAt: Number(row.opened_at), expiresAt: Number(row.expires_at), opened: false }
+    : { id: randomBytes(16).toString('hex'), origin: 'service', openedAt: at, expiresAt: at + DAY_MS, opened: true };
+  if (conv.opened) await tx.insertInto('api_conversations').values({ id: conv.id, chat_id: chatId, origin: conv.origin, opened_at: conv.openedAt, expires_at: conv.expiresAt }).execute();
+  seen.push({ id: conv.id, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
+  return conv;
 }
 
-async function resolveConversation(tx: Transaction<DB>, payload: Record<string, unknown>): Promise<void> {
+async function resolveConversation(tx: Transaction<DB>, payload: Record<string, unknown>, seen?: Conversation[]): Promise<void> {
   const pending = (payload as { [PENDING_CONVERSATION]?: PendingConversation })[PENDING_CONVERSATION];
   if (!pending) return;
-  const conv = await conversationAt(tx, pending.chatId, pending.messageAt);
-  const { origin } = pending.block;
+  const conv = await conversationAt(tx, pending.chatId, pending.messageAt, seen);
+  // Rebuilt in the reference's key order: id, expiration_timestamp, origin.
   for (const k of Object.keys(pending.block)) delete pending.block[k];
   pending.block.id = conv.id;
   if (conv.opened) pending.block.expiration_timestamp = seconds(conv.expiresAt);
-  pending.block.origin = origin ?? { type: conv.origin };
+  pending.block.origin = { type: conv.origin };
 }
 
 export { inboundMessage } from './inbound.js';
@@ -234,8 +251,8 @@ async function subscribedApps(tx: Transaction<DB>, wabaId: string): Promise<stri
   return apps.map((a) => a.id);
 }
 
-async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, payload: Record<string, unknown>, now: number): Promise<void> {
-  await resolveConversation(tx, payload);
+async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[]): Promise<void> {
+  await resolveConversation(tx, payload, seen);
   const body = asciiJson(payload);
   for (const app of apps) {
     await tx
@@ -273,7 +290,7 @@ export function webhooksEnqueued(ctx: Ctx): void {
 }
 
 /** The API business of a two-member chat whose other member is `customerId`, or null (no query for a chat between two people). */
-async function apiPeerOf(ctx: Ctx, tx: Transaction<DB>, memberIds: string[], customerId: string): Promise<{ businessId: string; num: ApiNumberRef } | null> {
+async function apiPeerOf(ctx: Ctx, tx: Transaction<DB>, memberIds: string[], customerId: string): Promise<{ businessId: string; num: ApiNumberRef & { since: number } } | null> {
   if (memberIds.length !== 2) return null;
   const businessId = memberIds.find((m) => m !== customerId);
   if (!businessId) return null;
@@ -342,7 +359,7 @@ export function installInboundWebhooks(ctx: Ctx): void {
  * messages the customer never received (withheld), get none. `readSeq` is the customer's announced
  * read cursor, so a customer with read receipts off yields no `read`.
  */
-async function enqueueReceiptStatuses(tx: Transaction<DB>, num: ApiNumberRef, businessId: string, e: ReceiptsMovedEvent): Promise<number> {
+async function enqueueReceiptStatuses(tx: Transaction<DB>, num: ApiNumberRef & { since: number }, businessId: string, e: ReceiptsMovedEvent): Promise<number> {
   const cursor = await tx.selectFrom('api_status_cursors').select(['delivered_seq', 'read_seq']).where('chat_id', '=', e.chatId).executeTakeFirst();
   const fromDelivered = Number(cursor?.delivered_seq ?? 0);
   const fromRead = Number(cursor?.read_seq ?? 0);
@@ -354,7 +371,6 @@ async function enqueueReceiptStatuses(tx: Transaction<DB>, num: ApiNumberRef, bu
 
   const apps = await subscribedApps(tx, num.wabaId);
   if (apps.length === 0) return 0;
-  const since = await tx.selectFrom('api_numbers').select('created_at').where('id', '=', num.phoneNumberId).executeTakeFirst();
   const messages = await tx
     .selectFrom('messages')
     .select(['id', 'seq', 'created_at'])
@@ -363,17 +379,18 @@ async function enqueueReceiptStatuses(tx: Transaction<DB>, num: ApiNumberRef, bu
     .where('seq', '>', Math.min(fromDelivered, fromRead))
     .where('seq', '<=', toDelivered)
     .where('withheld', '=', 0)
-    .where('created_at', '>=', Number(since?.created_at ?? 0))
+    .where('created_at', '>=', num.since)
     .orderBy('seq')
     .execute();
   if (messages.length === 0) return 0;
   const customer = await customerOf(tx, e.readerId);
   if (!customer) return 0;
+  const seen: Conversation[] = [];
   for (const m of messages) {
     const seq = Number(m.seq);
     const base = { wamid: toWamid(customer.waId, m.id), at: e.at, recipientWaId: customer.waId, chatId: e.chatId, messageAt: Number(m.created_at) };
-    if (seq > fromDelivered) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'delivered' }), e.at);
-    if (seq > fromRead && seq <= toRead) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'read' }), e.at);
+    if (seq > fromDelivered) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'delivered' }), e.at, seen);
+    if (seq > fromRead && seq <= toRead) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'read' }), e.at, seen);
   }
   return apps.length;
 }
