@@ -224,6 +224,12 @@ describe('Business API webhooks: inbound messages and statuses', () => {
     expect(await graphNode(catalogId)).toMatchObject({ kind: 'catalog', ref: biz.accountId, waba_id: biz.wabaId });
     const second = await api<{ message: { id: string } }>(server, 'POST', `/v1/chats/${chatId}/orders`, { token: customer.token, body: { clientId: 'o2', items: [{ productId: tea.id, quantity: 1 }] } });
     expect(((await inbound(byId(second.body.message.id))).msg.order as { catalog_id: string }).catalog_id).toBe(catalogId);
+
+    // A reply to a product the business shared names it as the referred product.
+    const shared = await api<{ id: string }>(server, 'POST', `/v1/chats/${chatId}/catalog/share`, { token: biz.token, body: { clientId: 's1', productId: tea.id } });
+    expect(shared.status, JSON.stringify(shared.body)).toBeLessThan(300);
+    const ask = await send({ kind: 'text', content: { text: 'Is it organic?' }, replyTo: shared.body.id });
+    expect((await inbound(byId(ask.messageId))).msg.context).toEqual({ from: digits(biz.phone), id: toWamid(waId, shared.body.id), referred_product: { catalog_id: catalogId, product_retailer_id: 'T1' } });
   });
 
   it("reactions (removal: empty emoji), edits and revokes by the customer; the business's own reaction raises nothing", async () => {
