@@ -398,6 +398,8 @@ export interface DB {
   webhook_events: WebhookEventsTable;
   webhook_attempts: WebhookAttemptsTable;
   api_templates: ApiTemplatesTable;
+  api_conversations: ApiConversationsTable;
+  api_status_cursors: ApiStatusCursorsTable;
 }
 
 /** Business API tier (migration 0007). */
@@ -502,3 +504,18 @@ export interface ApiTemplatesTable {
 
 /** Generated is re-exported for modules that add tables later. */
 export type { Generated };
+
+/** Business API webhooks (migration 0011). */
+export interface ApiConversationsTable {
+  id: string;
+  chat_id: string;
+  /** 'service' until the policy decides other categories. */
+  origin: string;
+  opened_at: number;
+  expires_at: number;
+}
+export interface ApiStatusCursorsTable {
+  chat_id: string;
+  delivered_seq: number;
+  read_seq: number;
+}

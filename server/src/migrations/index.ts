@@ -13,6 +13,7 @@ import * as m0003 from './0003_business_admin.js';
 import * as m0007 from './0007_cloud_api.js';
 import * as m0008 from './0008_api_media.js';
 import * as m0009 from './0009_templates.js';
+import * as m0011 from './0011_api_webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007_cloud_api': m0007,
   '0008_api_media': m0008,
   '0009_templates': m0009,
+  '0011_api_webhooks': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

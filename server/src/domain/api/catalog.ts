@@ -7,19 +7,15 @@
  * `product_retailer_id`: the product's retailer id (SKU), or for a product without one its Parley
  * product id. Only visible products can be sent.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ProductItem } from '#contracts/content.js';
 import type { Ctx } from '../../context.js';
 import type { DB, ProductsTable } from '../../tables.js';
 import { imagesOf } from '../commerce/views.js';
 import { GraphError } from './graph-error.js';
-import { newGraphNode } from './ids.js';
+import { apiCatalogId } from './ids.js';
 
-/** The catalog node of a business within its WABA, created on first use. Call inside a write op. */
-export async function apiCatalogId(tx: Transaction<DB>, wabaId: string, businessId: string, now: number): Promise<string> {
-  const found = await tx.selectFrom('graph_nodes').select('id').where('kind', '=', 'catalog').where('ref', '=', businessId).where('waba_id', '=', wabaId).executeTakeFirst();
-  return found ? found.id : newGraphNode(tx, 'catalog', businessId, wabaId, now);
-}
+export { apiCatalogId };
 
 export interface ApiCatalog {
   id: string;

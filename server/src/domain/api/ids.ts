@@ -62,3 +62,13 @@ export async function mediaOfApiId(db: Kysely<DB>, wabaId: string, apiId: string
   const row = await db.selectFrom('graph_nodes').select('ref').where('id', '=', apiId).where('kind', '=', 'media').where('waba_id', '=', wabaId).executeTakeFirst();
   return row?.ref ?? null;
 }
+
+/**
+ * The API catalog id of a business's catalog within a WABA (`catalog_id` of inbound orders, product
+ * messages and referred products): one graph node of kind 'catalog' whose ref is the business
+ * account id, created on first use. Call inside a write op.
+ */
+export async function apiCatalogId(tx: Transaction<DB>, wabaId: string, businessId: string, now: number): Promise<string> {
+  const found = await tx.selectFrom('graph_nodes').select('id').where('kind', '=', 'catalog').where('ref', '=', businessId).where('waba_id', '=', wabaId).executeTakeFirst();
+  return found ? found.id : newGraphNode(tx, 'catalog', businessId, wabaId, now);
+}

@@ -6,5 +6,22 @@ export { enableApi, getApiState, createApp, issueToken, revokeToken, setWebhook,
 export { handleMessagesPost, withoutNulls, normalizeTo, sendAsBusiness, failUnknownRecipient, accessApiMessage, accessPhoneNumber, requireScope, type SendResponse } from './send.js';
 export { TEXT_BODY_MAX, MESSAGE_BUILDERS, MESSAGE_TYPES } from './message-types/index.js';
 export { asciiJson, signatureHeaders, enqueueWebhook, installInboundWebhooks, onWebhookEnqueued, webhooksEnqueued } from './webhooks.js';
+export {
+  enqueueWebhooks,
+  statusPayload,
+  errorsPayload,
+  templateStatusPayload,
+  phoneQualityPayload,
+  accountUpdatePayload,
+  managementEnvelope,
+  TEMPLATE_EVENTS,
+  TEMPLATE_REASONS,
+  MESSAGING_LIMIT_TIERS,
+  type TemplateStatusInput,
+  type PhoneQualityInput,
+  type AccountUpdateInput,
+  type WebhookError,
+} from './webhooks.js';
+export { inboundMessage, contactObject } from './inbound.js';
 export { GraphError, graphCodes, unknownNode, type GraphErrorCode } from './graph-error.js';
-export { toWamid, fromWamid, waDigits } from './ids.js';
+export { toWamid, fromWamid, waDigits, apiCatalogId, apiMediaId } from './ids.js';

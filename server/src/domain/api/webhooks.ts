@@ -1,18 +1,21 @@
 /**
  * @module domain/api/webhooks
- * The webhook outbox (ADR 0006 point 5): payloads in the Cloud API envelope (reference §6.3–6.5),
+ * The webhook outbox (ADR 0006 point 5): payloads in the Cloud API envelope (reference §6.3–6.7),
  * serialized once ASCII-only, stored per subscribed app in webhook_events, and signed over exactly
- * those bytes when delivered (workers/webhooks.ts). One change with one item per event.
+ * those bytes when delivered (workers/webhooks.ts). One change with one item per event. Also the
+ * in-transaction hooks that raise inbound-message and status webhooks, and the payload builders of
+ * the other fields (errors, template status, phone number quality, account updates).
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { Message } from '#contracts/models.js';
-import { WEBHOOKS_TOPIC, type Ctx } from '../../context.js';
+import { WEBHOOKS_TOPIC, type Ctx, type Envelope } from '../../context.js';
 import type { DB } from '../../tables.js';
 import { newId } from '../../platform/ids.js';
-import type { MessageSentEvent } from '../../platform/hooks/hooks.js';
+import type { Emit } from '../../platform/db/write-queue.js';
+import type { MessageChangedEvent, MessageSentEvent, ReceiptsMovedEvent } from '../../platform/hooks/hooks.js';
 import { graphTitle, type GraphErrorCode } from './graph-error.js';
 import { toWamid, waDigits } from './ids.js';
+import { inboundEdit, inboundMessage, inboundReaction, inboundRevoke, resolveInboundRefs } from './inbound.js';
 import { accountKindOf } from '../accounts/index.js';
 
 /** JSON with every non-ASCII UTF-16 unit written as `\uXXXX` (lowercase hex; emoji as surrogate pairs). */
@@ -35,9 +38,10 @@ export interface ApiNumberRef {
   displayPhoneNumber: string;
 }
 
-export async function apiNumberOf(db: Kysely<DB>, accountId: string): Promise<ApiNumberRef | null> {
-  const row = await db.selectFrom('api_numbers').select(['id', 'waba_id', 'display_phone_number']).where('account_id', '=', accountId).where('registered', '=', 1).executeTakeFirst();
-  return row ? { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number } : null;
+/** The registered API number of an account, with when it got API access (statuses cover later messages only). */
+export async function apiNumberOf(db: Kysely<DB>, accountId: string): Promise<(ApiNumberRef & { since: number }) | null> {
+  const row = await db.selectFrom('api_numbers').select(['id', 'waba_id', 'display_phone_number', 'created_at']).where('account_id', '=', accountId).where('registered', '=', 1).executeTakeFirst();
+  return row ? { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, since: Number(row.created_at) } : null;
 }
 
 function messagesEnvelope(num: ApiNumberRef, value: Record<string, unknown>): Record<string, unknown> {
@@ -54,83 +58,225 @@ function messagesEnvelope(num: ApiNumberRef, value: Record<string, unknown>): Re
 
 const seconds = (ms: number) => String(Math.floor(ms / 1000));
 
+const DAY_MS = 24 * 3600_000;
+const ERROR_HREF = 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/';
+
 export interface StatusInput {
   wamid: string;
   status: 'sent' | 'delivered' | 'read' | 'failed';
   at: number;
   recipientWaId: string;
+  /** The chat of the message: gives the status its conversation and pricing blocks. */
   chatId?: string;
+  /** When the message was sent (defaults to `at`): picks its conversation window. */
+  messageAt?: number;
   bizOpaqueCallbackData?: string | undefined;
   error?: { code: GraphErrorCode; details: string };
 }
 
-/** A `statuses[]` webhook (reference §6.5). */
+/** Set on a status payload whose conversation block is filled in by enqueueWebhook (it needs the transaction). */
+const PENDING_CONVERSATION = Symbol('pendingConversation');
+interface PendingConversation {
+  chatId: string;
+  messageAt: number;
+  block: Record<string, unknown>;
+}
+
+/**
+ * A `statuses[]` webhook (reference §6.5). With a chatId, the `conversation` block (the chat's
+ * conversation of the message's 24-hour window, `expiration_timestamp` on the status that opened
+ * it) is resolved when the payload is enqueued, inside the write op.
+ */
 export function statusPayload(num: ApiNumberRef, s: StatusInput): Record<string, unknown> {
   const status: Record<string, unknown> = { id: s.wamid, status: s.status, timestamp: seconds(s.at), recipient_id: s.recipientWaId };
   if (s.bizOpaqueCallbackData !== undefined) status.biz_opaque_callback_data = s.bizOpaqueCallbackData;
+  let pending: PendingConversation | null = null;
   if (s.error) {
     const title = graphTitle(s.error.code);
-    status.errors = [{ code: s.error.code, title, message: title, error_data: { details: s.error.details }, href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/' }];
+    status.errors = [{ code: s.error.code, title, message: title, error_data: { details: s.error.details }, href: ERROR_HREF }];
   } else if (s.chatId) {
-    // Business-initiated pricing is the policy issue's work; until then every message is service.
-    const conversation: Record<string, unknown> = { id: createHash('sha256').update(s.chatId).digest('hex').slice(0, 32), origin: { type: 'service' } };
-    if (s.status === 'sent') conversation.expiration_timestamp = seconds(s.at + 24 * 3600_000);
-    status.conversation = conversation;
-    status.pricing = { billable: false, pricing_model: 'PMP', type: 'free_customer_service', category: 'service' };
+    // Business-initiated categories are the policy's work; until then every conversation is a
+    // customer-initiated service one (free under per-message pricing).
+    const block: Record<string, unknown> = { id: '', origin: { type: 'service' } };
+    status.conversation = block;
+    status.pricing = { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' };
+    pending = { chatId: s.chatId, messageAt: s.messageAt ?? s.at, block };
   }
-  return messagesEnvelope(num, { statuses: [status] });
+  const payload = messagesEnvelope(num, { statuses: [status] });
+  if (pending) Object.defineProperty(payload, PENDING_CONVERSATION, { value: pending, enumerable: false });
+  return payload;
 }
 
-/** The `messages[]` object of an inbound customer message (reference §6.4). */
-export function inboundMessage(num: ApiNumberRef, customerWaId: string, message: Message, replyToWamid: string | null): Record<string, unknown> {
-  const m: Record<string, unknown> = { from: customerWaId, id: toWamid(customerWaId, message.id), timestamp: seconds(message.createdAt) };
-  if (replyToWamid) m.context = { from: num.displayPhoneNumber, id: replyToWamid };
-  else if (message.forwarded) m.context = { forwarded: true };
-  const c = message.content ?? {};
-  switch (message.kind) {
-    case 'text':
-      m.type = 'text';
-      m.text = { body: c.text };
-      break;
-    case 'location': {
-      m.type = 'location';
-      const loc: Record<string, unknown> = { latitude: c.latitude, longitude: c.longitude };
-      if (typeof c.name === 'string') loc.name = c.name;
-      if (typeof c.address === 'string') loc.address = c.address;
-      m.location = loc;
-      break;
-    }
-    default: {
-      // Kinds the API does not map yet arrive as Meta's `unsupported` messages.
-      m.type = 'unsupported';
-      m.unsupported = { type: message.kind };
-      const title = graphTitle(131051).replace('Unsupported message type', 'Message type unknown');
-      m.errors = [{ code: 131051, title, message: title, error_data: { details: `Message type ${message.kind} is not supported by the API yet.` } }];
-    }
-  }
-  return m;
+/**
+ * The chat's conversation covering `at`, opened (for 24 hours from `at`) when there is none.
+ * `opened` tells whether this call opened it (its first status carries the expiration).
+ */
+export interface Conversation {
+  id: string;
+  origin: string;
+  openedAt: number;
+  expiresAt: number;
 }
+
+/**
+ * The chat's conversation covering `at`, opened (for 24 hours from `at`) when there is none.
+ * `opened` tells whether this call opened it (its first status carries the expiration). `seen`
+ * (conversations already found in this write) saves the lookup when one of them covers `at`.
+ */
+export async function conversationAt(tx: Transaction<DB>, chatId: string, at: number, seen: Conversation[] = []): Promise<Conversation & { opened: boolean }> {
+  const known = seen.find((c) => c.openedAt <= at && at < c.expiresAt);
+  if (known) return { ...known, opened: false };
+  const row = await tx
+    .selectFrom('api_conversations')
+    .select(['id', 'origin', 'opened_at', 'expires_at'])
+    .where('chat_id', '=', chatId)
+    .where('opened_at', '<=', at)
+    .where('expires_at', '>', at)
+    .orderBy('opened_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const conv = row
+    ? { id: row.id, origin: row.origin, openedAt: Number(row.opened_at), expiresAt: Number(row.expires_at), opened: false }
+    : { id: randomBytes(16).toString('hex'), origin: 'service', openedAt: at, expiresAt: at + DAY_MS, opened: true };
+  if (conv.opened) await tx.insertInto('api_conversations').values({ id: conv.id, chat_id: chatId, origin: conv.origin, opened_at: conv.openedAt, expires_at: conv.expiresAt }).execute();
+  seen.push({ id: conv.id, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
+  return conv;
+}
+
+async function resolveConversation(tx: Transaction<DB>, payload: Record<string, unknown>, seen?: Conversation[]): Promise<void> {
+  const pending = (payload as { [PENDING_CONVERSATION]?: PendingConversation })[PENDING_CONVERSATION];
+  if (!pending) return;
+  const conv = await conversationAt(tx, pending.chatId, pending.messageAt, seen);
+  // Rebuilt in the reference's key order: id, expiration_timestamp, origin.
+  for (const k of Object.keys(pending.block)) delete pending.block[k];
+  pending.block.id = conv.id;
+  if (conv.opened) pending.block.expiration_timestamp = seconds(conv.expiresAt);
+  pending.block.origin = { type: conv.origin };
+}
+
+export { inboundMessage } from './inbound.js';
 
 export function inboundPayload(num: ApiNumberRef, customer: { name: string; waId: string }, msg: Record<string, unknown>): Record<string, unknown> {
   return messagesEnvelope(num, { contacts: [{ profile: { name: customer.name }, wa_id: customer.waId }], messages: [msg] });
 }
 
-/** Store one event per app of the WABA that has a webhook subscription. Call inside a write op. */
-export async function enqueueWebhook(tx: Transaction<DB>, wabaId: string, field: string, payload: Record<string, unknown>, now: number): Promise<number> {
-  const apps = await tx
-    .selectFrom('api_apps as a')
-    .innerJoin('webhook_subscriptions as s', 's.app_id', 'a.id')
-    .select('a.id')
-    .where('a.waba_id', '=', wabaId)
-    .execute();
-  if (apps.length === 0) return 0;
+// ---- other webhook payloads (reference §6.6, §6.7), for the areas that raise them ----------------
+
+/** One error object of webhooks (`message` equals `title`; no `type`, no `fbtrace_id`). */
+export interface WebhookError {
+  code: number;
+  title: string;
+  details: string;
+}
+
+/** A system/app-level `errors[]` webhook about a number (reference §6.6), field `messages`. */
+export function errorsPayload(num: ApiNumberRef, errors: WebhookError[]): Record<string, unknown> {
+  return messagesEnvelope(num, { errors: errors.map((e) => ({ code: e.code, title: e.title, message: e.title, error_data: { details: e.details }, href: ERROR_HREF })) });
+}
+
+/** The envelope of management fields: `entry[].time` present, no messaging_product/metadata (reference §6.7). */
+export function managementEnvelope(wabaId: string, field: string, value: Record<string, unknown>, at: number): Record<string, unknown> {
+  return { object: 'whatsapp_business_account', entry: [{ id: wabaId, time: Math.floor(at / 1000), changes: [{ field, value }] }] };
+}
+
+export const TEMPLATE_EVENTS = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED', 'FLAGGED', 'REINSTATED', 'IN_APPEAL', 'LIMIT_EXCEEDED', 'LOCKED', 'PENDING_DELETION', 'DELETED', 'ARCHIVED', 'UNARCHIVED'] as const;
+export const TEMPLATE_REASONS = ['NONE', 'ABUSIVE_CONTENT', 'INCORRECT_CATEGORY', 'INVALID_FORMAT', 'PROMOTIONAL', 'SCAM', 'TAG_CONTENT_MISMATCH', 'CATEGORY_NOT_AVAILABLE'] as const;
+
+export interface TemplateStatusInput {
+  event: (typeof TEMPLATE_EVENTS)[number];
+  /** The template's graph id (a numeric string; sent as a number, as Meta does). */
+  templateId: string;
+  name: string;
+  language: string;
+  /** Defaults to NONE. */
+  reason?: (typeof TEMPLATE_REASONS)[number] | undefined;
+  /** MARKETING | UTILITY | AUTHENTICATION (upper case on the wire). */
+  category?: string | undefined;
+  rejectionInfo?: { reason: string; recommendation: string } | undefined;
+  otherInfo?: { title: string; description: string } | undefined;
+}
+
+/** `message_template_status_update` (reference §6.7). Enqueue with field 'message_template_status_update'. */
+export function templateStatusPayload(wabaId: string, t: TemplateStatusInput, at: number): Record<string, unknown> {
+  const value: Record<string, unknown> = {
+    event: t.event,
+    message_template_id: Number(t.templateId),
+    message_template_name: t.name,
+    message_template_language: t.language,
+    reason: t.reason ?? 'NONE',
+  };
+  if (t.category) value.message_template_category = t.category.toUpperCase();
+  if (t.rejectionInfo) value.rejection_info = t.rejectionInfo;
+  if (t.otherInfo) value.other_info = t.otherInfo;
+  return managementEnvelope(wabaId, 'message_template_status_update', value, at);
+}
+
+export const MESSAGING_LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED', 'TIER_NOT_SET'] as const;
+
+export interface PhoneQualityInput {
+  displayPhoneNumber: string;
+  event: 'FLAGGED' | 'UNFLAGGED' | 'UPGRADE' | 'DOWNGRADE' | 'ONBOARDING' | 'THROUGHPUT_UPGRADE';
+  currentLimit: (typeof MESSAGING_LIMIT_TIERS)[number];
+  oldLimit?: (typeof MESSAGING_LIMIT_TIERS)[number] | undefined;
+  /** Unique customers per rolling 24 hours now allowed (a number, or 'UNLIMITED'). */
+  maxDailyConversations?: number | 'UNLIMITED' | undefined;
+}
+
+/** `phone_number_quality_update` (reference §6.7). Enqueue with field 'phone_number_quality_update'. */
+export function phoneQualityPayload(wabaId: string, q: PhoneQualityInput, at: number): Record<string, unknown> {
+  const value: Record<string, unknown> = { display_phone_number: q.displayPhoneNumber, event: q.event, current_limit: q.currentLimit };
+  if (q.oldLimit) value.old_limit = q.oldLimit;
+  if (q.maxDailyConversations !== undefined) value.max_daily_conversations_per_business = String(q.maxDailyConversations);
+  return managementEnvelope(wabaId, 'phone_number_quality_update', value, at);
+}
+
+export type AccountUpdateInput =
+  | { event: 'ACCOUNT_RESTRICTION'; restrictions: { type: string; expiresAt: number }[] }
+  | { event: 'ACCOUNT_VIOLATION'; violationType: string }
+  | { event: 'DISABLED_UPDATE'; banState: 'SCHEDULE_FOR_DISABLE' | 'DISABLE' | 'REINSTATE'; banDate: string }
+  | { event: 'ACCOUNT_DELETED' | 'ACCOUNT_OFFBOARDED' | 'ACCOUNT_RECONNECTED' | 'VERIFIED_ACCOUNT' | 'PARTNER_ADDED' | 'PARTNER_REMOVED' };
+
+/** `account_update` (reference §6.7). Enqueue with field 'account_update'. */
+export function accountUpdatePayload(wabaId: string, u: AccountUpdateInput, at: number): Record<string, unknown> {
+  const value: Record<string, unknown> = { event: u.event };
+  if (u.event === 'ACCOUNT_RESTRICTION') value.restriction_info = u.restrictions.map((r) => ({ restriction_type: r.type, expiration: Math.floor(r.expiresAt / 1000) }));
+  else if (u.event === 'ACCOUNT_VIOLATION') value.violation_info = { violation_type: u.violationType };
+  else if (u.event === 'DISABLED_UPDATE') value.ban_info = { waba_ban_state: [u.banState], waba_ban_date: u.banDate };
+  return managementEnvelope(wabaId, 'account_update', value, at);
+}
+
+/** The apps of a WABA with a webhook subscription. */
+async function subscribedApps(tx: Transaction<DB>, wabaId: string): Promise<string[]> {
+  const apps = await tx.selectFrom('api_apps as a').innerJoin('webhook_subscriptions as s', 's.app_id', 'a.id').select('a.id').where('a.waba_id', '=', wabaId).execute();
+  return apps.map((a) => a.id);
+}
+
+async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[]): Promise<void> {
+  await resolveConversation(tx, payload, seen);
   const body = asciiJson(payload);
   for (const app of apps) {
     await tx
       .insertInto('webhook_events')
-      .values({ id: newId('whe'), app_id: app.id, field, payload: body, attempts: 0, next_attempt_at: now, status: 'pending', last_status_code: null, last_error: null, created_at: now, delivered_at: null })
+      .values({ id: newId('whe'), app_id: app, field, payload: body, attempts: 0, next_attempt_at: now, status: 'pending', last_status_code: null, last_error: null, created_at: now, delivered_at: null })
       .execute();
   }
+}
+
+/**
+ * Store one event per app of the WABA that has a webhook subscription. Call inside a write op.
+ * A status payload's conversation block is resolved here (see statusPayload). Returns the number
+ * of apps (0: nothing stored).
+ */
+export async function enqueueWebhook(tx: Transaction<DB>, wabaId: string, field: string, payload: Record<string, unknown>, now: number): Promise<number> {
+  return enqueueWebhooks(tx, wabaId, field, [payload], now);
+}
+
+/** Several payloads of one field, in order (one event each per subscribed app). */
+export async function enqueueWebhooks(tx: Transaction<DB>, wabaId: string, field: string, payloads: Record<string, unknown>[], now: number): Promise<number> {
+  if (payloads.length === 0) return 0;
+  const apps = await subscribedApps(tx, wabaId);
+  if (apps.length === 0) return 0;
+  for (const p of payloads) await insertEvents(tx, apps, field, p, now);
   return apps.length;
 }
 
@@ -143,32 +289,108 @@ export function webhooksEnqueued(ctx: Ctx): void {
   enqueuedListeners.get(ctx)?.();
 }
 
+/** The API business of a two-member chat whose other member is `customerId`, or null (no query for a chat between two people). */
+async function apiPeerOf(ctx: Ctx, tx: Transaction<DB>, memberIds: string[], customerId: string): Promise<{ businessId: string; num: ApiNumberRef & { since: number } } | null> {
+  if (memberIds.length !== 2) return null;
+  const businessId = memberIds.find((m) => m !== customerId);
+  if (!businessId) return null;
+  // On every message's and receipt's path: a chat between two people costs no query.
+  if ((await accountKindOf(ctx, tx, businessId)) !== 'business') return null;
+  const num = await apiNumberOf(tx, businessId);
+  return num ? { businessId, num } : null;
+}
+
+async function customerOf(tx: Transaction<DB>, accountId: string): Promise<{ name: string; waId: string } | null> {
+  const row = await tx.selectFrom('accounts').select(['phone', 'display_name']).where('id', '=', accountId).executeTakeFirst();
+  return row ? { name: row.display_name, waId: waDigits(row.phone) } : null;
+}
+
 /**
- * Inbound customer messages to an API business → a `messages` webhook, written to the outbox in the
- * same transaction as the message (ADR 0006 point 5): a committed message always has its webhook.
+ * The webhooks of an API business's chats, each written to the outbox in the same transaction as
+ * the change that causes it (ADR 0006 point 5), so a committed change always has its webhook:
+ * - a customer's message → a `messages` webhook (inbound.ts maps every kind);
+ * - a customer's reaction, edit or delete for everyone → `reaction`, `edit`, `revoke` messages;
+ * - the customer's delivery and read cursors passing the business's messages → one `delivered`
+ *   and one `read` status per message (enqueueReceiptStatuses).
  * The dispatcher is woken after commit through the bus.
  */
 export function installInboundWebhooks(ctx: Ctx): void {
   ctx.bus.subscribe(WEBHOOKS_TOPIC, () => webhooksEnqueued(ctx));
-  ctx.hooks.onMessageStoredInTx(async (tx, emit, e: MessageSentEvent) => {
-    if (e.withheld || e.memberIds.length !== 2) return;
-    const businessId = e.memberIds.find((m) => m !== e.senderId);
-    if (!businessId) return;
-    // On every message's path: a chat between two people costs no query.
-    if ((await accountKindOf(ctx, tx, businessId)) !== 'business') return;
-    const num = await apiNumberOf(tx, businessId);
-    if (!num) return;
-    const customer = await tx.selectFrom('accounts').select(['phone', 'display_name']).where('id', '=', e.senderId).executeTakeFirst();
-    if (!customer) return;
-    const waId = waDigits(customer.phone);
-    let replyToWamid: string | null = null;
-    if (e.message.replyTo) {
-      const target = await tx.selectFrom('messages').select('sender_id').where('id', '=', e.message.replyTo).executeTakeFirst();
-      // Either party's message is named by the customer's digits and its id.
-      if (target) replyToWamid = toWamid(waId, e.message.replyTo);
-    }
-    const payload = inboundPayload(num, { name: customer.display_name, waId }, inboundMessage(num, waId, e.message, replyToWamid));
-    const n = await enqueueWebhook(tx, num.wabaId, 'messages', payload, ctx.clock.now());
+  const wake = (emit: Emit<Envelope>, n: number) => {
     if (n > 0) emit({ topic: WEBHOOKS_TOPIC, event: { kind: 'webhooks.enqueued' } });
+  };
+
+  ctx.hooks.onMessageStoredInTx(async (tx, emit, e: MessageSentEvent) => {
+    if (e.withheld) return;
+    const peer = await apiPeerOf(ctx, tx, e.memberIds, e.senderId);
+    if (!peer) return;
+    const customer = await customerOf(tx, e.senderId);
+    if (!customer) return;
+    const now = ctx.clock.now();
+    const refs = await resolveInboundRefs(tx, peer.num.wabaId, peer.businessId, customer.waId, e.message, now);
+    const payload = inboundPayload(peer.num, customer, inboundMessage(peer.num, customer.waId, e.message, refs));
+    wake(emit, await enqueueWebhook(tx, peer.num.wabaId, 'messages', payload, now));
   });
+
+  ctx.hooks.onMessageChangedInTx(async (tx, emit, e: MessageChangedEvent) => {
+    const peer = await apiPeerOf(ctx, tx, e.memberIds, e.actorId);
+    if (!peer) return;
+    const customer = await customerOf(tx, e.actorId);
+    if (!customer) return;
+    const eventId = newId('msg');
+    let msg: Record<string, unknown>;
+    if (e.change === 'reaction') msg = inboundReaction(customer.waId, eventId, toWamid(customer.waId, e.message.id), e.emoji ?? null, e.at);
+    else if (e.change === 'deleted') msg = inboundRevoke(customer.waId, eventId, e.message.id, e.at);
+    else msg = inboundEdit(customer.waId, eventId, e.message, await resolveInboundRefs(tx, peer.num.wabaId, peer.businessId, customer.waId, e.message, e.at), e.at);
+    wake(emit, await enqueueWebhook(tx, peer.num.wabaId, 'messages', inboundPayload(peer.num, customer, msg), e.at));
+  });
+
+  ctx.hooks.onReceiptsMovedInTx(async (tx, emit, e: ReceiptsMovedEvent) => {
+    const peer = await apiPeerOf(ctx, tx, e.memberIds, e.readerId);
+    if (!peer) return;
+    wake(emit, await enqueueReceiptStatuses(tx, peer.num, peer.businessId, e));
+  });
+}
+
+/**
+ * `delivered` and `read` statuses for the business's messages that the customer's cursors passed
+ * since the last statuses of this chat (api_status_cursors): one status per message, `delivered`
+ * before `read` when both happen at once. Messages sent before the number got API access, and
+ * messages the customer never received (withheld), get none. `readSeq` is the customer's announced
+ * read cursor, so a customer with read receipts off yields no `read`.
+ */
+async function enqueueReceiptStatuses(tx: Transaction<DB>, num: ApiNumberRef & { since: number }, businessId: string, e: ReceiptsMovedEvent): Promise<number> {
+  const cursor = await tx.selectFrom('api_status_cursors').select(['delivered_seq', 'read_seq']).where('chat_id', '=', e.chatId).executeTakeFirst();
+  const fromDelivered = Number(cursor?.delivered_seq ?? 0);
+  const fromRead = Number(cursor?.read_seq ?? 0);
+  const toRead = Math.max(fromRead, e.readSeq);
+  const toDelivered = Math.max(fromDelivered, e.deliveredSeq, toRead);
+  if (toDelivered === fromDelivered && toRead === fromRead) return 0;
+  if (cursor) await tx.updateTable('api_status_cursors').set({ delivered_seq: toDelivered, read_seq: toRead }).where('chat_id', '=', e.chatId).execute();
+  else await tx.insertInto('api_status_cursors').values({ chat_id: e.chatId, delivered_seq: toDelivered, read_seq: toRead }).execute();
+
+  const apps = await subscribedApps(tx, num.wabaId);
+  if (apps.length === 0) return 0;
+  const messages = await tx
+    .selectFrom('messages')
+    .select(['id', 'seq', 'created_at'])
+    .where('chat_id', '=', e.chatId)
+    .where('sender_id', '=', businessId)
+    .where('seq', '>', Math.min(fromDelivered, fromRead))
+    .where('seq', '<=', toDelivered)
+    .where('withheld', '=', 0)
+    .where('created_at', '>=', num.since)
+    .orderBy('seq')
+    .execute();
+  if (messages.length === 0) return 0;
+  const customer = await customerOf(tx, e.readerId);
+  if (!customer) return 0;
+  const seen: Conversation[] = [];
+  for (const m of messages) {
+    const seq = Number(m.seq);
+    const base = { wamid: toWamid(customer.waId, m.id), at: e.at, recipientWaId: customer.waId, chatId: e.chatId, messageAt: Number(m.created_at) };
+    if (seq > fromDelivered) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'delivered' }), e.at, seen);
+    if (seq > fromRead && seq <= toRead) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'read' }), e.at, seen);
+  }
+  return apps.length;
 }

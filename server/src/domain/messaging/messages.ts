@@ -360,7 +360,9 @@ export async function editMessage(ctx: Ctx, actor: Actor, messageId: string, new
     if (now - row.created_at > EDIT_WINDOW_MS) throw new AppError('EDIT_WINDOW_EXPIRED');
     const content = checkContent(row.kind as MessageKind, newContent);
     await tx.updateTable('messages').set({ content, edited_at: now }).where('id', '=', row.id).execute();
-    return announceChange(tx, emit, { ...row, content, edited_at: now }, members, now);
+    const message = await announceChange(tx, emit, { ...row, content, edited_at: now }, members, now);
+    await ctx.hooks.messageChanged(tx, emit, { change: 'edited', chatId: row.chat_id, memberIds: members, actorId: actor.accountId, message, at: now });
+    return message;
   });
 }
 
@@ -373,7 +375,9 @@ export async function deleteMessage(ctx: Ctx, actor: Actor, messageId: string): 
     if (now - row.created_at > DELETE_WINDOW_MS) throw new AppError('DELETE_WINDOW_EXPIRED');
     await tx.updateTable('messages').set({ content: 'null', media_id: null, deleted_at: now }).where('id', '=', row.id).execute();
     await tx.deleteFrom('reactions').where('message_id', '=', row.id).execute();
-    return announceChange(tx, emit, { ...row, content: 'null', media_id: null, deleted_at: now }, members, now);
+    const message = await announceChange(tx, emit, { ...row, content: 'null', media_id: null, deleted_at: now }, members, now);
+    await ctx.hooks.messageChanged(tx, emit, { change: 'deleted', chatId: row.chat_id, memberIds: members, actorId: actor.accountId, message, at: now });
+    return message;
   });
 }
 
@@ -399,6 +403,7 @@ export async function reactToMessage(ctx: Ctx, actor: Actor, messageId: string, 
     }
     const message = await announceChange(tx, emit, row, members, now);
     if (composed?.inWrite) await composed.inWrite(tx, emit, message);
+    await ctx.hooks.messageChanged(tx, emit, { change: 'reaction', chatId: row.chat_id, memberIds: members, actorId: actor.accountId, message, emoji, at: now });
     return message;
   });
 }

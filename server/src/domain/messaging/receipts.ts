@@ -72,6 +72,7 @@ export function markDelivered(ctx: Ctx, accountId: string, upTo: Map<string, num
             const readSeq = readerRow.read_receipts === 1 && (await receipts(other)) ? res.receipt_read_seq : 0;
             await appendUpdate(tx, emit, other, { type: 'chat.receipts', chatId, accountId: reader, deliveredSeq: res.delivered_seq, readSeq }, now);
           }
+          await ctx.hooks.receiptsMoved(tx, emit, { chatId, memberIds: members, readerId: reader, deliveredSeq: res.delivered_seq, readSeq: res.receipt_read_seq, at: now });
         }
       }
     });
@@ -115,6 +116,7 @@ export async function markRead(ctx: Ctx, actor: Actor, chatId: string, seq: numb
         const readSeq = receiptsOnForMe && (await receiptsOn(tx, other)) ? next.receipt_read_seq : 0;
         await appendUpdate(tx, emit, other, { type: 'chat.receipts', chatId, accountId: actor.accountId, deliveredSeq: next.delivered_seq, readSeq }, now);
       }
+      await ctx.hooks.receiptsMoved(tx, emit, { chatId, memberIds: members, readerId: actor.accountId, deliveredSeq: next.delivered_seq, readSeq: next.receipt_read_seq, at: now });
     }
     return { readSeq: seq };
   });

@@ -23,6 +23,35 @@ export interface MessageSentEvent {
   withheld: boolean;
 }
 
+/** A customer (or anyone) reacted to, edited or deleted a message; runs inside that write. */
+export interface MessageChangedEvent {
+  change: 'reaction' | 'edited' | 'deleted';
+  chatId: string;
+  /** Every member of the chat, the actor included. */
+  memberIds: string[];
+  /** Who reacted, edited or deleted. */
+  actorId: string;
+  /** The message as it is after the change (for a reaction: the message reacted to). */
+  message: Message;
+  /** `reaction`: the actor's emoji now, or null when they removed their reaction. */
+  emoji?: string | null;
+  at: number;
+}
+
+/**
+ * A chat member's delivery and/or announced read cursor moved (receipts); runs inside that write.
+ * `readSeq` is the cursor announced to others (it stays put while the member has read receipts off).
+ */
+export interface ReceiptsMovedEvent {
+  chatId: string;
+  memberIds: string[];
+  /** The member whose cursors moved. */
+  readerId: string;
+  deliveredSeq: number;
+  readSeq: number;
+  at: number;
+}
+
 type Handler<E> = (event: E) => Promise<void> | void;
 /** Runs inside the write transaction that stores the message: its writes commit (or roll back) with it. */
 type InTxHandler<E> = (tx: Transaction<DB>, emit: Emit<Envelope>, event: E) => Promise<void>;
@@ -30,6 +59,8 @@ type InTxHandler<E> = (tx: Transaction<DB>, emit: Emit<Envelope>, event: E) => P
 export class Hooks {
   private readonly messageSent: Handler<MessageSentEvent>[] = [];
   private readonly messageStoredInTx: InTxHandler<MessageSentEvent>[] = [];
+  private readonly messageChangedInTx: InTxHandler<MessageChangedEvent>[] = [];
+  private readonly receiptsMovedInTx: InTxHandler<ReceiptsMovedEvent>[] = [];
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly log: Logger) {}
@@ -51,6 +82,29 @@ export class Hooks {
   /** Called by messaging inside the write op, after the message row is written. */
   async messageStored(tx: Transaction<DB>, emit: Emit<Envelope>, event: MessageSentEvent): Promise<void> {
     for (const h of this.messageStoredInTx) await h(tx, emit, event);
+  }
+
+  /** Run `handler` inside the transaction of each reaction, edit or delete-for-everyone. Same rules as onMessageStoredInTx. */
+  onMessageChangedInTx(handler: InTxHandler<MessageChangedEvent>): void {
+    this.messageChangedInTx.push(handler);
+  }
+
+  /** Called by messaging inside the write op of a reaction, edit or delete. */
+  async messageChanged(tx: Transaction<DB>, emit: Emit<Envelope>, event: MessageChangedEvent): Promise<void> {
+    for (const h of this.messageChangedInTx) await h(tx, emit, event);
+  }
+
+  /**
+   * Run `handler` inside the transaction that moves a member's receipt cursors. On the hot path of
+   * every delivery acknowledgement: a handler must cost nothing for chats it does not care about.
+   */
+  onReceiptsMovedInTx(handler: InTxHandler<ReceiptsMovedEvent>): void {
+    this.receiptsMovedInTx.push(handler);
+  }
+
+  /** Called by receipts inside the write op, after the cursor row is updated. */
+  async receiptsMoved(tx: Transaction<DB>, emit: Emit<Envelope>, event: ReceiptsMovedEvent): Promise<void> {
+    for (const h of this.receiptsMovedInTx) await h(tx, emit, event);
   }
 
   /** Called by messaging after commit; handlers run in the background. */
