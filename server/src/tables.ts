@@ -397,6 +397,9 @@ export interface DB {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_events: WebhookEventsTable;
   webhook_attempts: WebhookAttemptsTable;
+  api_number_state: ApiNumberStateTable;
+  api_qr_codes: ApiQrCodesTable;
+  api_commerce_settings: ApiCommerceSettingsTable;
 }
 
 /** Business API tier (migration 0007). */
@@ -468,6 +471,33 @@ export interface WebhookAttemptsTable {
   status_code: number | null;
   error: string | null;
   duration_ms: number;
+}
+
+/** Business API management (migration 0010). */
+export interface ApiNumberStateTable {
+  phone_number_id: string;
+  pin_hash: string | null;
+  pin_failures: number;
+  pin_locked_until: number | null;
+  registered_at: number | null;
+  updated_at: number;
+}
+export interface ApiQrCodesTable {
+  code: string;
+  phone_number_id: string;
+  account_id: string;
+  prefilled_message: string;
+  /** 'PNG' | 'SVG' */
+  image_format: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface ApiCommerceSettingsTable {
+  phone_number_id: string;
+  id: string;
+  is_cart_enabled: number;
+  is_catalog_visible: number;
+  updated_at: number;
 }
 
 /** Generated is re-exported for modules that add tables later. */

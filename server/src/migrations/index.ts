@@ -11,6 +11,7 @@ import * as m0004 from './0004_commerce.js';
 import * as m0005 from './0005_business_tools.js';
 import * as m0003 from './0003_business_admin.js';
 import * as m0007 from './0007_cloud_api.js';
+import * as m0010 from './0010_cloud_api_manage.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005_business_tools': m0005,
   '0003_business_admin': m0003,
   '0007_cloud_api': m0007,
+  '0010_cloud_api_manage': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

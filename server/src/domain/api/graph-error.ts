@@ -26,6 +26,12 @@ export const graphCodes = {
   131021: { status: 400, message: '(#131021) Recipient cannot be sender', type: 'OAuthException', whatsapp: true },
   131026: { status: 400, message: '(#131026) Message undeliverable', type: 'OAuthException', whatsapp: true },
   131051: { status: 400, message: '(#131051) Unsupported message type', type: 'OAuthException', whatsapp: true },
+  131047: { status: 400, message: '(#131047) Re-engagement message', type: 'OAuthException', whatsapp: true },
+  133005: { status: 400, message: '(#133005) Two-step PIN mismatch', type: 'OAuthException', whatsapp: true },
+  133008: { status: 400, message: '(#133008) Too many PIN guesses', type: 'OAuthException', whatsapp: true },
+  133010: { status: 400, message: '(#133010) Phone number not registered on the platform', type: 'OAuthException', whatsapp: true },
+  139100: { status: 400, message: '(#139100) Failed to block/unblock users', type: 'OAuthException', whatsapp: true },
+  2200: { status: 400, message: '(#2200) Callback verification failed', type: 'OAuthException', whatsapp: false },
 } as const satisfies Record<number, GraphCode>;
 
 export type GraphErrorCode = keyof typeof graphCodes;

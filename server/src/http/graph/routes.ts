@@ -11,6 +11,8 @@ import type { Ctx } from '../../context.js';
 import { authenticateApiToken, GraphError, handleMessagesPost, unknownNode, type ApiPrincipal } from '../../domain/api/index.js';
 import type { GraphNodeKind } from '../../domain/api/ids.js';
 import { installGraphErrorHandling } from './errors.js';
+import { MANAGE_NODE_HANDLERS, registerManageRoutes } from './manage.js';
+import { requireRegisteredForSend } from '../../domain/api/manage/index.js';
 
 const VERSION = ':version(^v\\d+\\.\\d+$)';
 /** Graph node ids are numeric: the constraint keeps unversioned `/{id}` routes off the web app's paths. */
@@ -34,10 +36,13 @@ export type NodeHandler = (ctx: Ctx, principal: ApiPrincipal, node: GraphNode, r
  * `GET|POST|DELETE /{id}` per node kind (reference §2): each area adds its kind here. A kind or a
  * method without a handler answers like an unknown node (100, subcode 33).
  */
-const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {};
+const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {
+  waba: MANAGE_NODE_HANDLERS.waba,
+  phone_number: MANAGE_NODE_HANDLERS.phone_number,
+};
 
 /** Edges of other areas (`/{pnid}/media`, `/{waba_id}/message_templates` …): each adds its register function here. */
-const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [];
+const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [registerManageRoutes];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -73,6 +78,8 @@ export function graphRoutes(ctx: Ctx): FastifyPluginAsync {
 
     both('POST', '/:phoneNumberId/messages', async (req) => {
       const { phoneNumberId } = req.params as { phoneNumberId: string };
+      // A deregistered number refuses sends (133010) before its body is looked at.
+      await requireRegisteredForSend(ctx, req.apiPrincipal, phoneNumberId);
       return handleMessagesPost(ctx, req.apiPrincipal, phoneNumberId, req.body);
     });
 

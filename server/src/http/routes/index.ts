@@ -13,6 +13,7 @@ import { businessToolsRoutes } from './business-tools.js';
 import { businessRoutes } from './business.js';
 import { adminRoutes } from './admin.js';
 import { businessApiRoutes } from './business-api.js';
+import { apiAssetRoutes } from '../graph/manage.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -25,5 +26,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(businessRoutes(ctx));
     await app.register(adminRoutes(ctx));
     await app.register(businessApiRoutes(ctx));
+    await app.register(apiAssetRoutes(ctx));
   };
 }
