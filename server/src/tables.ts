@@ -357,6 +357,35 @@ export interface AdminSessionsTable {
   expires_at: number;
 }
 
+/** Business API management (migration 0010). */
+export interface ApiNumberStateTable {
+  phone_number_id: string;
+  pin_hash: string | null;
+  pin_failures: number;
+  pin_locked_until: number | null;
+  registered_at: number | null;
+  updated_at: number;
+}
+
+export interface ApiQrCodesTable {
+  code: string;
+  phone_number_id: string;
+  account_id: string;
+  prefilled_message: string;
+  /** 'PNG' | 'SVG' */
+  image_format: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiCommerceSettingsTable {
+  phone_number_id: string;
+  id: string;
+  is_cart_enabled: number;
+  is_catalog_visible: number;
+  updated_at: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   verification_codes: VerificationCodesTable;
@@ -400,12 +429,15 @@ export interface DB {
   api_templates: ApiTemplatesTable;
   api_conversations: ApiConversationsTable;
   api_status_cursors: ApiStatusCursorsTable;
+  api_number_state: ApiNumberStateTable;
+  api_qr_codes: ApiQrCodesTable;
+  api_commerce_settings: ApiCommerceSettingsTable;
 }
 
 /** Business API tier (migration 0007). */
 export interface GraphNodesTable {
   id: string;
-  /** 'waba' | 'phone_number' | 'app' | 'media' | 'template' | 'deleted_media' (an API media id after DELETE) */
+  /** 'waba' | 'phone_number' | 'app' | 'media' | 'template' | 'catalog' | 'commerce_settings' | 'deleted_media' (an API media id after DELETE) */
   kind: string;
   ref: string;
   waba_id: string;

@@ -14,6 +14,7 @@ import * as m0007 from './0007_cloud_api.js';
 import * as m0008 from './0008_api_media.js';
 import * as m0009 from './0009_templates.js';
 import * as m0011 from './0011_api_webhooks.js';
+import * as m0010 from './0010_cloud_api_manage.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008_api_media': m0008,
   '0009_templates': m0009,
   '0011_api_webhooks': m0011,
+  '0010_cloud_api_manage': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -31,7 +31,7 @@ export async function blockAccount(ctx: Ctx, actor: Actor, accountId: string): P
 }
 
 /** Insert the block row; call inside a write op. */
-async function doBlock(tx: Transaction<DB>, blockerId: string, blockedId: string, now: number): Promise<void> {
+export async function doBlock(tx: Transaction<DB>, blockerId: string, blockedId: string, now: number): Promise<void> {
   const target = await tx.selectFrom('accounts').select('id').where('id', '=', blockedId).executeTakeFirst();
   if (!target) throw new AppError('ACCOUNT_NOT_FOUND');
   await tx
@@ -47,6 +47,12 @@ export async function unblockAccount(ctx: Ctx, actor: Actor, accountId: string):
     const res = await tx.deleteFrom('blocks').where('blocker_id', '=', actor.accountId).where('blocked_id', '=', accountId).executeTakeFirst();
     if (Number(res.numDeletedRows) > 0) emit({ topic: accountTopic(actor.accountId), event: { kind: 'account.changed' } });
   });
+}
+
+/** Delete the block row; call inside a write op. True when there was one. */
+export async function doUnblock(tx: Transaction<DB>, blockerId: string, blockedId: string): Promise<boolean> {
+  const res = await tx.deleteFrom('blocks').where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
 }
 
 export interface ReportInput {

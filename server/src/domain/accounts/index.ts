@@ -11,5 +11,5 @@ export { hasBlocked, blockedEitherWay, hasSavedNumber, levelAllows, profilesFor,
 export { toMe, toPrivacy, toContact } from './views.js';
 export { getMe, updateProfile, updatePrivacy, getProfile, lookupByPhone, DISPLAY_NAME_MAX, ABOUT_MAX, type ProfileInput } from './profile.js';
 export { listContacts, saveContact, deleteContact, MAX_CONTACTS, CONTACT_NAME_MAX, type ContactInput } from './contacts.js';
-export { listBlocked, blockAccount, unblockAccount, reportAccount, REPORT_REASON_MAX, type ReportInput } from './blocks.js';
+export { listBlocked, blockAccount, unblockAccount, doBlock, doUnblock, reportAccount, REPORT_REASON_MAX, type ReportInput } from './blocks.js';
 export { accountKindOf, forgetAccountKind, type AccountKindValue } from './kinds.js';

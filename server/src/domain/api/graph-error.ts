@@ -34,6 +34,12 @@ export const graphCodes = {
   132012: { status: 400, message: '(#132012) Template parameter format mismatch', type: 'OAuthException', whatsapp: true },
   132015: { status: 400, message: '(#132015) Template is paused', type: 'OAuthException', whatsapp: true },
   132016: { status: 400, message: '(#132016) Template is disabled', type: 'OAuthException', whatsapp: true },
+  131047: { status: 400, message: '(#131047) Re-engagement message', type: 'OAuthException', whatsapp: true },
+  133005: { status: 400, message: '(#133005) Two-step PIN mismatch', type: 'OAuthException', whatsapp: true },
+  133008: { status: 400, message: '(#133008) Too many PIN guesses', type: 'OAuthException', whatsapp: true },
+  133010: { status: 400, message: '(#133010) Phone number not registered on the platform', type: 'OAuthException', whatsapp: true },
+  139100: { status: 400, message: '(#139100) Failed to block/unblock users', type: 'OAuthException', whatsapp: true },
+  2200: { status: 400, message: '(#2200) Callback verification failed', type: 'OAuthException', whatsapp: false },
 } as const satisfies Record<number, GraphCode>;
 
 export type GraphErrorCode = keyof typeof graphCodes;

@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../tables.js';
 
-export type GraphNodeKind = 'waba' | 'phone_number' | 'app' | 'media' | 'template' | 'catalog';
+export type GraphNodeKind = 'waba' | 'phone_number' | 'app' | 'media' | 'template' | 'catalog' | 'commerce_settings';
 
 function randomDigits(): string {
   const length = 15 + randomInt(2);

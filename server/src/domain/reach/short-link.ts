@@ -2,7 +2,8 @@
  * @module domain/reach/short-link
  * The business's short link `/l/{code}`: opens a chat with the business with an editable
  * prefilled text (≤ 140 characters). The code is random (72 bits) and unguessable; resetting it
- * replaces it, and the old code stops resolving at once. Created on first use.
+ * replaces it, and the old code stops resolving at once. Created on first use. The same route also
+ * resolves the prefilled-message QR codes of the business's API number (domain/api/manage/qr).
  */
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
@@ -98,6 +99,30 @@ export async function resolveShortLink(ctx: Ctx, code: string): Promise<LinkTarg
     ])
     .where('business_short_links.code', '=', code)
     .executeTakeFirst();
+  // Not the business's own link: maybe a prefilled-message QR code of its API number (each with its own text).
+  const apiCode = row
+    ? undefined
+    : await ctx.db
+        .selectFrom('api_qr_codes as q')
+        .innerJoin('accounts', 'accounts.id', 'q.account_id')
+        .innerJoin('business_profiles', 'business_profiles.account_id', 'q.account_id')
+        .select([
+          'accounts.id',
+          'accounts.phone',
+          'accounts.kind',
+          'business_profiles.name',
+          'business_profiles.verified_at',
+          'business_profiles.photo_media_id',
+          'q.prefilled_message as prefilled_text',
+        ])
+        .where('q.code', '=', code)
+        .executeTakeFirst();
+  return toLinkTarget(row ?? apiCode);
+}
+
+function toLinkTarget(
+  row: { id: string; phone: string; kind: string; name: string; verified_at: number | null; photo_media_id: string | null; prefilled_text: string } | undefined,
+): LinkTarget {
   if (!row || row.kind !== 'business') throw new AppError('LINK_NOT_FOUND');
   return {
     businessId: row.id,

@@ -192,6 +192,7 @@ export const GRAPH_OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'd
   },
   '/{phone_number_id}/message_qrdls/{code}': {
     get: { summary: 'One QR code', scope: 'management', response: obj({ data: arr(ref('QrCode')) }, ['data']) },
+    post: { summary: 'Update a QR code’s prefilled message', scope: 'management', body: obj({ prefilled_message: str(), generate_qr_image: { enum: ['SVG', 'PNG'] } }, ['prefilled_message']), response: ref('QrCode') },
     delete: { summary: 'Delete a QR code', scope: 'management', response: ref('Success') },
   },
   '/{phone_number_id}/whatsapp_commerce_settings': {

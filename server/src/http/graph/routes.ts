@@ -17,6 +17,8 @@ import { cloudApiOpenApi } from './openapi.js';
 import { getCatalogNode, registerCatalogRoutes } from './catalog.js';
 import { mediaNodeHandlers, registerMediaRoutes } from './media.js';
 import { registerTemplateRoutes, templateNodeHandlers } from './templates.js';
+import { MANAGE_NODE_HANDLERS, registerManageRoutes } from './manage.js';
+import { requireRegisteredForSend } from '../../domain/api/manage/index.js';
 
 const VERSION = ':version(^v\\d+\\.\\d+$)';
 /** Graph node ids are numeric: the constraint keeps unversioned `/{id}` routes off the web app's paths. */
@@ -44,13 +46,15 @@ const NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, N
   catalog: { GET: getCatalogNode },
   media: mediaNodeHandlers,
   template: templateNodeHandlers,
+  waba: MANAGE_NODE_HANDLERS.waba,
+  phone_number: MANAGE_NODE_HANDLERS.phone_number,
 };
 
 /** `METHOD /path` of every Graph route mounted (unversioned form): the OpenAPI test checks each is documented. */
 export const MOUNTED_GRAPH_ROUTES = new Set<string>();
 
 /** Edges of other areas (`/{pnid}/media`, `/{waba_id}/message_templates` …): each adds its register function here. */
-const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [registerCatalogRoutes, registerMediaRoutes, registerTemplateRoutes];
+const EDGE_ROUTES: ((ctx: Ctx, mount: Mount) => void)[] = [registerCatalogRoutes, registerMediaRoutes, registerTemplateRoutes, registerManageRoutes];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -93,6 +97,8 @@ export function graphRoutes(ctx: Ctx): FastifyPluginAsync {
 
     both('POST', '/:phoneNumberId/messages', async (req) => {
       const { phoneNumberId } = req.params as { phoneNumberId: string };
+      // A deregistered number refuses sends (133010) before its body is looked at.
+      await requireRegisteredForSend(ctx, req.apiPrincipal, phoneNumberId);
       return handleMessagesPost(ctx, req.apiPrincipal, phoneNumberId, req.body);
     });
 

@@ -14,6 +14,7 @@ import { businessRoutes } from './business.js';
 import { adminRoutes } from './admin.js';
 import { businessApiRoutes } from './business-api.js';
 import { mediaDownloadRoutes } from '../graph/media.js';
+import { apiAssetRoutes } from '../graph/manage.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -28,5 +29,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(businessApiRoutes(ctx));
     // Business API media download URLs (signed; no token, any Host).
     await app.register(mediaDownloadRoutes(ctx));
+    await app.register(apiAssetRoutes(ctx));
   };
 }
