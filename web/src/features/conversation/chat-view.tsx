@@ -316,7 +316,9 @@ export function ChatView({ chatId }: { chatId: string }) {
       ? t('chat.online')
       : presence?.lastSeenAt
         ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) })
-        : '';
+        : chat.peer.business?.api
+          ? t('api.notice.short')
+          : '';
   const openInfo = () => openPanel({ kind: 'contact', chatId });
 
   return (
@@ -354,7 +356,14 @@ export function ChatView({ chatId }: { chatId: string }) {
               if (!row) return null;
               return (
                 <div key={v.key} data-index={v.index} data-key={v.key} ref={virtualizer.measureElement} className="virtual-row" style={{ transform: `translateY(${v.start}px)` }}>
-                  {row.type === 'notice' && <div className="notice">🔒 {t('chat.e2e')}</div>}
+                  {row.type === 'notice' &&
+                    (chat.peer.business?.api ? (
+                      <div className="notice api-chat-notice" role="note">
+                        🏢 {t('api.notice')}
+                      </div>
+                    ) : (
+                      <div className="notice">🔒 {t('chat.e2e')}</div>
+                    ))}
                   {row.type === 'msg' && row.day && (
                     <div className="day-sep" role="separator">
                       {row.day}
