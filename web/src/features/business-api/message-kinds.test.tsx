@@ -180,7 +180,7 @@ describe('interactive messages', () => {
 
   it('call to action: a link opening the URL in a new tab, showing its domain; never a javascript: link', () => {
     show(msg({ content: { type: 'cta_url', body: 'Our new collection is out', cta: { displayText: 'See collection', url: 'https://www.shop.example/new?utm=1' } } }));
-    const link = screen.getByRole('link', { name: 'See collection, opens shop.example in a new tab' });
+    const link = screen.getByRole('link', { name: /^See collection\s*,\s*shop\.example\s*\(opens in a new tab\)$/ });
     expect(link.getAttribute('href')).toBe('https://www.shop.example/new?utm=1');
     expect(link.getAttribute('target')).toBe('_blank');
     expect(link.getAttribute('rel')).toContain('noopener');
@@ -229,14 +229,14 @@ describe('template messages', () => {
     fireEvent.click(screen.getByRole('button', { name: /On my way/ }));
     expect(send).toHaveBeenCalledWith(CHAT, 'interactive_reply', { type: 'button', id: 'OMW', title: 'On my way' }, { replyTo: m.id });
 
-    const track = screen.getByRole('link', { name: 'Track order, opens shop.example in a new tab' });
+    const track = screen.getByRole('link', { name: /^Track order\s*,\s*shop\.example\s*\(opens in a new tab\)$/ });
     expect(track.getAttribute('href')).toBe('https://www.shop.example/track/42');
     expect(track.getAttribute('target')).toBe('_blank');
     expect(track.getAttribute('rel')).toContain('noopener');
 
     expect(screen.getByRole('link', { name: 'Call us, call +33 1 23 45 67 89' }).getAttribute('href')).toBe('tel:+33123456789');
 
-    fireEvent.click(screen.getByRole('button', { name: 'Copy code: copy the code SAVE10' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Copy code\s*\(SAVE10\)$/ }));
     expect(writeText).toHaveBeenCalledWith('SAVE10');
     expect(await screen.findAllByText('Copied')).not.toHaveLength(0);
   });
@@ -256,7 +256,7 @@ describe('template messages', () => {
   it('in French', () => {
     show(msg({ kind: 'template', content: { ...template, header: undefined } }), { locale: 'fr' });
     expect(screen.getByRole('group', { name: 'Boutons du message' })).toBeTruthy();
-    expect(screen.getByRole('link', { name: 'Track order, ouvre shop.example dans un nouvel onglet' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: /^Track order\s*,\s*shop\.example\s*\(ouvre dans un nouvel onglet\)$/ })).toBeTruthy();
   });
 });
 

@@ -270,11 +270,11 @@ function LinkButton({ text, url: raw }: { text: string; url: string | undefined 
   }
   const domain = domainOf(url);
   return (
-    <a className="api-btn" href={url.href} target="_blank" rel="noopener noreferrer" aria-label={t('api.msg.opensSite', { text, domain })}>
+    <a className="api-btn" href={url.href} target="_blank" rel="noopener noreferrer">
       <span aria-hidden="true">↗</span> {text}
-      <span className="api-btn-domain" aria-hidden="true">
-        {domain}
-      </span>
+      <span className="sr-only">, </span>
+      <span className="api-btn-domain">{domain}</span>
+      <span className="sr-only"> ({t('api.msg.newTab')})</span>
     </a>
   );
 }
@@ -307,9 +307,10 @@ function CopyCodeButton({ text, code }: { text: string; code: string }) {
     timer.current = setTimeout(() => setState('idle'), 2500);
   };
   return (
-    <button type="button" className="api-btn" onClick={() => void copy()} aria-label={t('api.msg.copyCode', { text, code })}>
+    <button type="button" className="api-btn" onClick={() => void copy()}>
       {state === 'copied' ? <CheckIcon aria-hidden="true" className="api-btn-check" /> : <CopyIcon aria-hidden="true" className="api-btn-icon" />}{' '}
       {state === 'copied' ? t('api.msg.copied') : state === 'failed' ? t('api.msg.copyFailed', { code }) : text}
+      {state === 'idle' && <span className="sr-only"> ({code})</span>}
       <span className="sr-only" role="status">
         {state === 'copied' ? t('api.msg.copied') : state === 'failed' ? t('api.msg.copyFailed', { code }) : ''}
       </span>

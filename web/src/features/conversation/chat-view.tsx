@@ -310,14 +310,16 @@ export function ChatView({ chatId }: { chatId: string }) {
 
   if (!chat) return <div className="empty-main">{t('common.loading')}</div>;
   const name = displayName(chat);
+  // A Business API business answers from its platform: where its messages go matters more than
+  // whether one of its devices is online.
   const subtitle = typing
     ? t(typing.state === 'recording' ? 'chat.recording' : 'chat.typing')
-    : presence?.online
-      ? t('chat.online')
-      : presence?.lastSeenAt
-        ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) })
-        : chat.peer.business?.api
-          ? t('api.notice.short')
+    : chat.peer.business?.api
+      ? t('api.notice.short')
+      : presence?.online
+        ? t('chat.online')
+        : presence?.lastSeenAt
+          ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) })
           : '';
   const openInfo = () => openPanel({ kind: 'contact', chatId });
 
