@@ -64,6 +64,9 @@ export const BusinessProfile = Type.Object({
 });
 export type BusinessProfile = Static<typeof BusinessProfile>;
 
-/** What shows next to a business's name wherever it appears (chat list, header, profile). */
-export const BusinessBadge = Type.Object({ name: Type.String(), category: Type.String(), verified: Type.Boolean() });
+/**
+ * What shows next to a business's name wherever it appears (chat list, header, profile). `api`: the
+ * business has turned on the Business API, so its chats end at the business's own platform.
+ */
+export const BusinessBadge = Type.Object({ name: Type.String(), category: Type.String(), verified: Type.Boolean(), api: Type.Boolean() });
 export type BusinessBadge = Static<typeof BusinessBadge>;

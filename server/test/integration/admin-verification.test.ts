@@ -100,7 +100,7 @@ describe('business verification and administrators', { timeout: 60_000 }, () => 
     expect((await api<Queue>(server, 'GET', '/v1/admin/verifications?status=approved', { token: admin })).body.verifications).toHaveLength(1);
 
     const seen = await api<{ business: { verified: boolean; name: string } }>(server, 'GET', `/v1/accounts/${shop.accountId}`, { token: customer.token });
-    expect(seen.body.business).toEqual({ name: 'Chez Léa', category: 'restaurant', verified: true });
+    expect(seen.body.business).toEqual({ name: 'Chez Léa', category: 'restaurant', verified: true, api: false });
     expect((await api<State>(server, 'GET', '/v1/business/verification', { token: shop.token })).body).toMatchObject({ status: 'approved', verified: true });
     expect((await api<{ verified: boolean }>(server, 'GET', `/v1/accounts/${shop.accountId}/business`, { token: customer.token })).body.verified).toBe(true);
 

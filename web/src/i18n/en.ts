@@ -3,9 +3,13 @@ import * as business from './areas/business.js';
 import * as commerce from './areas/commerce.js';
 import * as tools from './areas/tools.js';
 import * as reach from './areas/reach.js';
+import * as apiArea from './areas/api.js';
 
 /** The business tier's strings live in ./areas, one file per area, each with both languages. */
-export const areaStrings = { en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en }, fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr } };
+export const areaStrings = {
+  en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en, ...apiArea.en },
+  fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr, ...apiArea.fr },
+};
 
 export const en = {
   ...areaStrings.en,

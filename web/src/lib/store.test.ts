@@ -93,7 +93,7 @@ const ME: Me = {
   createdAt: 1,
 };
 
-function shopChat(over: Partial<Chat> = {}, business = { name: 'Chez Léa', category: 'restaurant', verified: false }): Chat {
+function shopChat(over: Partial<Chat> = {}, business = { name: 'Chez Léa', category: 'restaurant', verified: false, api: false }): Chat {
   return {
     id: 'chat_1',
     kind: 'direct',
@@ -112,7 +112,7 @@ function shopChat(over: Partial<Chat> = {}, business = { name: 'Chez Léa', cate
 }
 
 describe('merging a fetched chat list', () => {
-  const verified = { name: 'Chez Léa', category: 'restaurant', verified: true };
+  const verified = { name: 'Chez Léa', category: 'restaurant', verified: true, api: false };
 
   it('takes the server chats when the list is as fresh as the local state, never undoing a local read', () => {
     const local = { chat_1: shopChat({ readSeq: 5, lastSeq: 5, unreadCount: 0 }), chat_local: shopChat({ id: 'chat_local' }) };
@@ -140,7 +140,7 @@ describe('refreshing the chat list after (re)connecting', () => {
     fake.snapshot = { accountId: 'acc_me', me: ME, cursor: 7, chats: [shopChat()], messages: { chat_1: [msg(1), msg(2)] }, savedAt: 1 };
     fake.drafts = { chat_1: 'A table for two?' };
     fake.outbox = [{ clientId: 'c-offline', chatId: 'chat_1', kind: 'text', content: { text: 'Sent offline' }, createdAt: 3 }];
-    let business = { name: 'Chez Léa', category: 'restaurant', verified: true };
+    let business = { name: 'Chez Léa', category: 'restaurant', verified: true, api: false };
     const calls = stubFetch({
       'GET /v1/me': () => ME,
       'GET /v1/chats': () => ({ chats: [shopChat({}, business)], updateSeq: 7 }),
@@ -169,7 +169,7 @@ describe('refreshing the chat list after (re)connecting', () => {
     expect(listCalls()).toBe(1);
 
     // The connection drops; meanwhile the business changes its name and loses the badge.
-    business = { name: 'Chez Léa & Fils', category: 'restaurant', verified: false };
+    business = { name: 'Chez Léa & Fils', category: 'restaurant', verified: false, api: false };
     handlers.onStatus('offline');
     handlers.onStatus('connecting');
     handlers.onStatus('online');

@@ -52,10 +52,15 @@ export async function profilesFor(db: Kysely<DB>, viewerId: string, ids: string[
       .selectAll()
       .where((eb) => eb.or([eb.and([eb('blocker_id', '=', viewerId), eb('blocked_id', 'in', ids)]), eb.and([eb('blocked_id', '=', viewerId), eb('blocker_id', 'in', ids)])]))
       .execute(),
-    db.selectFrom('business_profiles').select(['account_id', 'name', 'category', 'verified_at']).where('account_id', 'in', ids).execute(),
+    db
+      .selectFrom('business_profiles as b')
+      .leftJoin('wabas as w', 'w.account_id', 'b.account_id')
+      .select(['b.account_id', 'b.name', 'b.category', 'b.verified_at', 'w.id as waba_id'])
+      .where('b.account_id', 'in', ids)
+      .execute(),
   ]);
   if (!viewer) return out;
-  const badges = new Map(businesses.map((b) => [b.account_id, { name: b.name, category: b.category, verified: b.verified_at !== null }]));
+  const badges = new Map(businesses.map((b) => [b.account_id, { name: b.name, category: b.category, verified: b.verified_at !== null, api: b.waba_id !== null }]));
   const phones = targets.map((t) => t.phone);
   const [myContacts, savedMe] = await Promise.all([
     phones.length ? db.selectFrom('contacts').select(['phone', 'name']).where('owner_id', '=', viewerId).where('phone', 'in', phones).execute() : [],

@@ -64,14 +64,14 @@ describe('business info for customers', () => {
     expect(container.textContent).toBe('');
     rerender(
       <I18nProvider initial="en">
-        <BusinessMarks peer={{ kind: 'business', business: { name: 'Shop', category: 'other', verified: false } }} />
+        <BusinessMarks peer={{ kind: 'business', business: { name: 'Shop', category: 'other', verified: false, api: false } }} />
       </I18nProvider>,
     );
     expect(screen.getByText('Business')).toBeTruthy();
     expect(screen.queryByRole('img', { name: 'Verified business' })).toBeNull();
     rerender(
       <I18nProvider initial="en">
-        <BusinessMarks peer={{ kind: 'business', business: { name: 'Shop', category: 'other', verified: true } }} />
+        <BusinessMarks peer={{ kind: 'business', business: { name: 'Shop', category: 'other', verified: true, api: false } }} />
       </I18nProvider>,
     );
     expect(screen.getByRole('img', { name: 'Verified business' })).toBeTruthy();

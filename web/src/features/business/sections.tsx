@@ -12,6 +12,7 @@ import { ShortLinkSection } from '../reach/short-link-section.js';
 import { StatsSection } from '../reach/stats-section.js';
 import { BroadcastsSection } from '../reach/broadcasts-section.js';
 import { toolsSections } from '../business-tools/sections.js';
+import { ApiSettingsSection } from '../business-api/api-settings-section.js';
 
 export interface BusinessSection {
   id: string;
@@ -28,4 +29,5 @@ export const businessSections: BusinessSection[] = [
   { id: 'broadcasts', titleKey: 'reach.section.broadcasts', Component: BroadcastsSection },
   // quick replies, greeting message, away message, labels
   ...toolsSections,
+  { id: 'api', titleKey: 'api.section', Component: ApiSettingsSection },
 ];

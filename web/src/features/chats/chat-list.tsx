@@ -20,6 +20,7 @@ import { NewChatDialog } from './new-chat-dialog.js';
 import { useLabelIndex } from '../business-tools/data.js';
 import { colorHex, LabelDialogHost, LabelDots, labelName, openLabelDialog } from '../business-tools/label-ui.js';
 import '../../styles/settings.css';
+import { apiPreviewOf } from '../business-api/preview.js';
 
 export function displayName(chat: Chat): string {
   return chat.peer.contactName || chat.peer.displayName || chat.peer.phone;
@@ -59,7 +60,8 @@ export function previewOf(t: Translate, m: Pick<Message, 'kind' | 'content' | 'd
       return count === 1 ? t('commerce.previewOrderOne') : t('commerce.previewOrderMany', { count });
     }
     default:
-      return m.kind;
+      // Business API kinds (interactive, template, interactive_reply): features/business-api.
+      return apiPreviewOf(t, m.kind, m.content) ?? m.kind;
   }
 }
 

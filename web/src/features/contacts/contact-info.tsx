@@ -143,6 +143,12 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
         )}
       </div>
 
+      {peer.kind === 'business' && peer.business?.api && (
+        <p className="api-contact-notice" role="note">
+          <span aria-hidden="true">🏢 </span>
+          {t('api.notice')}
+        </p>
+      )}
       {peer.kind === 'business' && <BusinessInfo accountId={peer.id} idPrefix={ids} />}
 
       {peer.about && (

@@ -310,13 +310,17 @@ export function ChatView({ chatId }: { chatId: string }) {
 
   if (!chat) return <div className="empty-main">{t('common.loading')}</div>;
   const name = displayName(chat);
+  // A Business API business answers from its platform: where its messages go matters more than
+  // whether one of its devices is online.
   const subtitle = typing
     ? t(typing.state === 'recording' ? 'chat.recording' : 'chat.typing')
-    : presence?.online
-      ? t('chat.online')
-      : presence?.lastSeenAt
-        ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) })
-        : '';
+    : chat.peer.business?.api
+      ? t('api.notice.short')
+      : presence?.online
+        ? t('chat.online')
+        : presence?.lastSeenAt
+          ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) })
+          : '';
   const openInfo = () => openPanel({ kind: 'contact', chatId });
 
   return (
@@ -354,7 +358,14 @@ export function ChatView({ chatId }: { chatId: string }) {
               if (!row) return null;
               return (
                 <div key={v.key} data-index={v.index} data-key={v.key} ref={virtualizer.measureElement} className="virtual-row" style={{ transform: `translateY(${v.start}px)` }}>
-                  {row.type === 'notice' && <div className="notice">🔒 {t('chat.e2e')}</div>}
+                  {row.type === 'notice' &&
+                    (chat.peer.business?.api ? (
+                      <div className="notice api-chat-notice" role="note">
+                        🏢 {t('api.notice')}
+                      </div>
+                    ) : (
+                      <div className="notice">🔒 {t('chat.e2e')}</div>
+                    ))}
                   {row.type === 'msg' && row.day && (
                     <div className="day-sep" role="separator">
                       {row.day}

@@ -41,7 +41,8 @@ export function canDelete(m: ClientMessage, myId: string, now = Date.now()): boo
 export function actionsFor(m: ClientMessage, myId: string, now = Date.now()): MessageAction[] {
   if (!isLive(m)) return [];
   // Product, catalog and order messages are composed by the server: they cannot be forwarded.
-  const out: MessageAction[] = SERVER_COMPOSED_KINDS.includes(m.kind as MessageKind) ? ['reply'] : ['reply', 'forward'];
+  // An interactive reply only means something as the answer to its message: not forwarded either.
+  const out: MessageAction[] = SERVER_COMPOSED_KINDS.includes(m.kind as MessageKind) || m.kind === 'interactive_reply' ? ['reply'] : ['reply', 'forward'];
   if (textOf(m)) out.push('copy');
   if (canEdit(m, myId, now)) out.push('edit');
   if (canDelete(m, myId, now)) out.push('delete');

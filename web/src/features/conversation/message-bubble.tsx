@@ -14,6 +14,7 @@ import { isBare, MessageContent } from './message-content.js';
 import { actionsFor, isLive, MessageMenu, type MessageAction } from './message-actions.js';
 import { thumbnailSrc } from './media.js';
 import { MessageLabels } from '../business-tools/label-ui.js';
+import { ApiMessageButtons, ApiMessageContent, isApiKind } from '../business-api/message-kinds.js';
 
 export type BubbleAction = MessageAction | 'react' | 'retry' | 'discard';
 
@@ -114,7 +115,7 @@ function MessageBubbleImpl({ message: m, chat, myId, first, quoted, error, highl
               </div>
             )}
             {m.replyTo && <Quote m={quoted} chat={chat} myId={myId} onClick={onJump ? () => onJump(m.replyTo!) : undefined} />}
-            <MessageContent message={m} />
+            {isApiKind(m.kind) ? <ApiMessageContent message={m} /> : <MessageContent message={m} />}
           </>
         )}
         <span className="bubble-meta">
@@ -122,6 +123,8 @@ function MessageBubbleImpl({ message: m, chat, myId, first, quoted, error, highl
           <time dateTime={new Date(m.createdAt).toISOString()}>{time(m.createdAt)}</time>
           {status && !m.deletedAt && <StatusTicks status={status} label={t(`message.status.${status}`)} />}
         </span>
+        {/* Reply buttons, list, links and codes of Business API messages (features/business-api). */}
+        {(m.kind === 'interactive' || m.kind === 'template') && <ApiMessageButtons message={m} myId={myId} />}
         {canOpen && (
           <button
             ref={trigger}

@@ -115,7 +115,7 @@ export function linkify(text: string): ReactNode[] {
   return out;
 }
 
-function TextBody({ text, className = '' }: { text: string; className?: string }) {
+export function TextBody({ text, className = '' }: { text: string; className?: string }) {
   const emoji = emojiOnlyCount(text);
   if (emoji > 0 && emoji <= 3) return <span className={`bubble-text emoji-only emoji-${emoji} ${className}`}>{text.trim()}</span>;
   return <span className={`bubble-text ${className}`}>{linkify(text)}</span>;
@@ -129,7 +129,7 @@ function frameStyle(c: Content) {
   return w && h ? { aspectRatio: `${w} / ${h}` } : undefined;
 }
 
-function ImageBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
+export function ImageBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
   const { t } = useI18n();
   const [loaded, setLoaded] = useState(false);
   const [failed, setFailed] = useState(false);
@@ -186,7 +186,7 @@ export function Lightbox({ src, alt, caption, onClose }: { src: string; alt: str
   );
 }
 
-function VideoBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
+export function VideoBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
   const { t } = useI18n();
   const duration = num(c.durationMs);
   return (
@@ -283,7 +283,7 @@ function VoicePlayer({ src, durationMs, waveform }: { src: string; durationMs?: 
 
 // ---- documents ----------------------------------------------------------------------------------
 
-function DocumentBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
+export function DocumentBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
   const { t, locale } = useI18n();
   const [size, setSize] = useState<number | null>(null);
   const name = str(c.fileName) ?? t('message.document');
@@ -322,7 +322,7 @@ export function osmUrl(lat: number, lon: number): string {
   return `https://www.openstreetmap.org/?mlat=${la}&mlon=${lo}#map=16/${la}/${lo}`;
 }
 
-function LocationCard({ content: c }: { content: Content }) {
+export function LocationCard({ content: c }: { content: Content }) {
   const { t, locale } = useI18n();
   const lat = num(c.latitude);
   const lon = num(c.longitude);
