@@ -1,7 +1,8 @@
 /** Round avatar: the profile photo when visible, else initials on a colour derived from the id. */
 import { store } from '../lib/store.js';
 
-const COLORS = ['#6b8e23', '#1e88e5', '#8e24aa', '#e53935', '#00897b', '#f4511e', '#3949ab', '#827717', '#5d4037', '#d81b60'];
+// Each at least 4.5:1 against the white initials.
+const COLORS = ['#557a1f', '#1565c0', '#8e24aa', '#c62828', '#00796b', '#bf360c', '#3949ab', '#6d6410', '#5d4037', '#ad1457'];
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
