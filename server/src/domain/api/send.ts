@@ -5,11 +5,12 @@
  * ordinary Parley message and stored through sendMessage as the business (ADR 0006 point 1), with
  * its `sent` status webhook enqueued in the same transaction. Also mark-as-read (§3.10).
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Actor, Ctx } from '../../context.js';
 import type { DB } from '../../tables.js';
 import { newId } from '../../platform/ids.js';
+import { prepared } from '../../platform/db/prepared.js';
 import { accessChat, markRead, sendMessage, sendTyping } from '../messaging/index.js';
 import { AppError } from '../../errors.js';
 import { GraphError, unknownNode } from './graph-error.js';
@@ -32,11 +33,18 @@ export function withoutNulls(value: unknown): unknown {
   return value;
 }
 
+const numberById = prepared((db: Kysely<DB>, p) => db.selectFrom('api_numbers').select(['id', 'waba_id', 'display_phone_number', 'account_id', 'registered']).where('id', '=', p('id')));
+
+async function loadPhoneNumber(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, method: string): Promise<ApiNumber & { registered: boolean }> {
+  const [row] = await numberById(ctx.db, { id: phoneNumberId });
+  if (!row || row.waba_id !== principal.wabaId) throw unknownNode(method, phoneNumberId);
+  return { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, accountId: row.account_id, registered: row.registered === 1 };
+}
+
 /** The business number behind a phone_number_id the token may use; other WABAs' ids look missing. */
 export async function accessPhoneNumber(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, method: string): Promise<ApiNumber> {
-  const row = await ctx.db.selectFrom('api_numbers').selectAll().where('id', '=', phoneNumberId).executeTakeFirst();
-  if (!row || row.waba_id !== principal.wabaId) throw unknownNode(method, phoneNumberId);
-  return { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, accountId: row.account_id };
+  const { registered: _registered, ...num } = await loadPhoneNumber(ctx, principal, phoneNumberId, method);
+  return num;
 }
 
 export function requireScope(principal: ApiPrincipal, scope: 'messaging' | 'management'): void {
@@ -44,7 +52,20 @@ export function requireScope(principal: ApiPrincipal, scope: 'messaging' | 'mana
 }
 
 /** `to` as sent → wa_id digits (libphonenumber's normal form when it is a valid number). */
+/** `to` strings already normalized (parsing with full metadata costs more than the rest of a send's checks). */
+const normalized = new Map<string, string>();
+const NORMALIZED_MAX = 50_000;
+
 export function normalizeTo(to: string): string {
+  const hit = normalized.get(to);
+  if (hit !== undefined) return hit;
+  const waId = parseTo(to);
+  if (normalized.size >= NORMALIZED_MAX) normalized.clear();
+  normalized.set(to, waId);
+  return waId;
+}
+
+function parseTo(to: string): string {
   const trimmed = to.trim();
   if (!/^\+?[\d\s().-]+$/.test(trimmed)) throw new GraphError(131009, `Param to must be a phone number: "${to.slice(0, 40)}" is not one.`);
   const digits = trimmed.replace(/\D/g, '');
@@ -60,7 +81,11 @@ export interface SendResponse {
 }
 
 export async function handleMessagesPost(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, rawBody: unknown): Promise<SendResponse | { success: true }> {
-  const num = await accessPhoneNumber(ctx, principal, phoneNumberId, 'POST');
+  const { registered, ...num } = await loadPhoneNumber(ctx, principal, phoneNumberId, 'POST');
+  // A deregistered number refuses sends (133010) before its body is looked at.
+  if (!registered && principal.scopes.includes('messaging')) {
+    throw new GraphError(133010, 'This phone number is deregistered: register it with POST /{phone_number_id}/register before sending.');
+  }
   requireScope(principal, 'messaging');
   const body = withoutNulls(rawBody);
   if (!isObject(body)) throw new GraphError(100, 'The request body must be a JSON object.');
@@ -96,7 +121,7 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumber, body: Json): Promise<Sen
 
   const waId = normalizeTo(to);
   if (waId === num.displayPhoneNumber) throw new GraphError(131021, 'The recipient is the sending business number.');
-  const customer = await ctx.db.selectFrom('accounts').select('id').where('phone', '=', '+' + waId).executeTakeFirst();
+  const [customer] = await accountByPhone(ctx.db, { phone: '+' + waId });
 
   let replyTo: string | undefined;
   if (body.context !== undefined) {
@@ -176,8 +201,11 @@ function mapSendError(err: unknown): unknown {
   }
   return err;
 }
+const accountByPhone = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('id').where('phone', '=', p('phone')));
+const blockRow = prepared((db: Kysely<DB>, p) => db.selectFrom('blocks').select('blocker_id').where('blocker_id', '=', p('blocker')).where('blocked_id', '=', p('blocked')));
+
 async function isBlockedBy(tx: Transaction<DB>, blocker: string, blocked: string): Promise<boolean> {
-  return !!(await tx.selectFrom('blocks').select('blocker_id').where('blocker_id', '=', blocker).where('blocked_id', '=', blocked).executeTakeFirst());
+  return (await blockRow(tx, { blocker, blocked })).length > 0;
 }
 
 /** The internal id of a message named by a wamid, in a chat of the business (with `peerId` when given); else 100. */

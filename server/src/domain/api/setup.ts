@@ -11,6 +11,7 @@ import { AppError } from '../../errors.js';
 import type { Actor, Ctx } from '../../context.js';
 import type { DB, WabasTable } from '../../tables.js';
 import { newId, sha256Hex } from '../../platform/ids.js';
+import { prepared } from '../../platform/db/prepared.js';
 import { accessOwnBusiness } from '../business/index.js';
 import { notifyBusinessChanged } from '../messaging/index.js';
 import { newGraphNode, waDigits } from './ids.js';
@@ -246,13 +247,16 @@ export interface ApiPrincipal {
 }
 
 /** Resolve an API access token (not revoked) to its WABA, or null. Marks it used (at most once a minute). */
-export async function authenticateApiToken(ctx: Ctx, token: string): Promise<ApiPrincipal | null> {
-  const row = await ctx.db
+const tokenByHash = prepared((db: Kysely<DB>, p) =>
+  db
     .selectFrom('api_tokens as t')
     .innerJoin('wabas as w', 'w.id', 't.waba_id')
     .select(['t.id', 't.waba_id', 't.scopes', 't.last_used_at', 't.revoked_at', 'w.account_id'])
-    .where('t.token_hash', '=', sha256Hex(token))
-    .executeTakeFirst();
+    .where('t.token_hash', '=', p('hash')),
+);
+
+export async function authenticateApiToken(ctx: Ctx, token: string): Promise<ApiPrincipal | null> {
+  const [row] = await tokenByHash(ctx.db, { hash: sha256Hex(token) });
   if (!row || row.revoked_at !== null) return null;
   const now = ctx.clock.now();
   if (row.last_used_at === null || now - Number(row.last_used_at) > 60_000) {

@@ -11,6 +11,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { WEBHOOKS_TOPIC, type Ctx, type Envelope } from '../../context.js';
 import type { DB } from '../../tables.js';
 import { newId } from '../../platform/ids.js';
+import { prepared } from '../../platform/db/prepared.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { MessageChangedEvent, MessageSentEvent, ReceiptsMovedEvent } from '../../platform/hooks/hooks.js';
 import { graphTitle, type GraphErrorCode } from './graph-error.js';
@@ -123,18 +124,36 @@ export interface Conversation {
  * `opened` tells whether this call opened it (its first status carries the expiration). `seen`
  * (conversations already found in this write) saves the lookup when one of them covers `at`.
  */
+const conversationRow = prepared((db: Kysely<DB>, p) =>
+  db
+    .selectFrom('api_conversations')
+    .select(['id', 'origin', 'opened_at', 'expires_at'])
+    .where('chat_id', '=', p('chatId'))
+    .where('opened_at', '<=', p('at'))
+    .where('expires_at', '>', p('at'))
+    .orderBy('opened_at', 'desc')
+    .limit(1),
+);
+const insertEvent = prepared((db: Kysely<DB>, p) =>
+  db.insertInto('webhook_events').values({
+    id: p('id'),
+    app_id: p('appId'),
+    field: p('field'),
+    payload: p('payload'),
+    attempts: 0,
+    next_attempt_at: p('now'),
+    status: 'pending',
+    last_status_code: null,
+    last_error: null,
+    created_at: p('now'),
+    delivered_at: null,
+  }),
+);
+
 export async function conversationAt(tx: Transaction<DB>, chatId: string, at: number, seen: Conversation[] = []): Promise<Conversation & { opened: boolean }> {
   const known = seen.find((c) => c.openedAt <= at && at < c.expiresAt);
   if (known) return { ...known, opened: false };
-  const row = await tx
-    .selectFrom('api_conversations')
-    .select(['id', 'origin', 'opened_at', 'expires_at'])
-    .where('chat_id', '=', chatId)
-    .where('opened_at', '<=', at)
-    .where('expires_at', '>', at)
-    .orderBy('opened_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const [row] = await conversationRow(tx, { chatId, at });
   const conv = row
     ? { id: row.id, origin: row.origin, openedAt: Number(row.opened_at), expiresAt: Number(row.expires_at), opened: false }
     : { id: randomBytes(16).toString('hex'), origin: 'service', openedAt: at, expiresAt: at + DAY_MS, opened: true };
@@ -246,19 +265,17 @@ export function accountUpdatePayload(wabaId: string, u: AccountUpdateInput, at: 
 }
 
 /** The apps of a WABA with a webhook subscription. */
+const subscribedAppRows = prepared((db: Kysely<DB>, p) => db.selectFrom('api_apps as a').innerJoin('webhook_subscriptions as s', 's.app_id', 'a.id').select('a.id').where('a.waba_id', '=', p('wabaId')));
+
 async function subscribedApps(tx: Transaction<DB>, wabaId: string): Promise<string[]> {
-  const apps = await tx.selectFrom('api_apps as a').innerJoin('webhook_subscriptions as s', 's.app_id', 'a.id').select('a.id').where('a.waba_id', '=', wabaId).execute();
-  return apps.map((a) => a.id);
+  return (await subscribedAppRows(tx, { wabaId })).map((a) => a.id);
 }
 
 async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[]): Promise<void> {
   await resolveConversation(tx, payload, seen);
   const body = asciiJson(payload);
   for (const app of apps) {
-    await tx
-      .insertInto('webhook_events')
-      .values({ id: newId('whe'), app_id: app, field, payload: body, attempts: 0, next_attempt_at: now, status: 'pending', last_status_code: null, last_error: null, created_at: now, delivered_at: null })
-      .execute();
+    await insertEvent(tx, { id: newId('whe'), appId: app, field, payload: body, now });
   }
 }
 

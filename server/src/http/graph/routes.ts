@@ -18,7 +18,6 @@ import { getCatalogNode, registerCatalogRoutes } from './catalog.js';
 import { mediaNodeHandlers, registerMediaRoutes } from './media.js';
 import { registerTemplateRoutes, templateNodeHandlers } from './templates.js';
 import { MANAGE_NODE_HANDLERS, registerManageRoutes } from './manage.js';
-import { requireRegisteredForSend } from '../../domain/api/manage/index.js';
 
 const VERSION = ':version(^v\\d+\\.\\d+$)';
 /** Graph node ids are numeric: the constraint keeps unversioned `/{id}` routes off the web app's paths. */
@@ -97,8 +96,6 @@ export function graphRoutes(ctx: Ctx): FastifyPluginAsync {
 
     both('POST', '/:phoneNumberId/messages', async (req) => {
       const { phoneNumberId } = req.params as { phoneNumberId: string };
-      // A deregistered number refuses sends (133010) before its body is looked at.
-      await requireRegisteredForSend(ctx, req.apiPrincipal, phoneNumberId);
       return handleMessagesPost(ctx, req.apiPrincipal, phoneNumberId, req.body);
     });
 
