@@ -153,7 +153,7 @@ describe('@kapso/whatsapp-cloud-api against Parley', () => {
     const all = await t.list({ businessAccountId: env.biz.wabaId, limit: 10 });
     expect(all.data.map((x) => x.name).sort()).toEqual(['commande_prete', 'hello_world']);
     // templates.get asks GET /{waba_id}/message_templates/{id}, a path outside the reference (Parley
-    // answers it as an unknown path); the reference's GET /{template_id} through the client instead.
+    // answers it with code 2500, unknown path); the reference's GET /{template_id} through the client instead.
     expect(await client().request('GET', created.id, { responseType: 'json' })).toMatchObject({ id: created.id, name: 'commande_prete', status: 'APPROVED' });
 
     wamidOf(
