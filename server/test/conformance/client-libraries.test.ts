@@ -6,30 +6,13 @@
  * - @kapso/whatsapp-cloud-api 0.3 takes `baseUrl`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WhatsAppAPI } from 'whatsapp-api-js';
 import { Text } from 'whatsapp-api-js/messages';
-import { WhatsAppClient } from '@kapso/whatsapp-cloud-api';
 import { normalizeWebhook, verifySignature } from '@kapso/whatsapp-cloud-api/server';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, signIn, WsClient, type Person } from '../helpers/clients.js';
-import { firstMessage, firstStatus, WebhookReceiver, type ReceivedRequest } from '../helpers/webhook-receiver.js';
+import { firstMessage, firstStatus, WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { apiBusiness, digits, type ApiBusiness } from '../helpers/api-business.js';
-
-/** whatsapp-api-js pointed at Parley: only the host of its requests changes. */
-function whatsappApiJs(server: TestServer, biz: ApiBusiness): WhatsAppAPI {
-  const redirect: typeof fetch = (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    return fetch(url.replace(/^https:\/\/graph\.facebook\.com/, server.url), init);
-  };
-  return new WhatsAppAPI({ token: biz.apiToken, appSecret: biz.appSecret, webhookVerifyToken: 'verify-me', v: 'v24.0', ponyfill: { fetch: redirect } });
-}
-
-function kapso(server: TestServer, biz: ApiBusiness): WhatsAppClient {
-  return new WhatsAppClient({ accessToken: biz.apiToken, baseUrl: server.url, graphVersion: 'v23.0' });
-}
-
-const bodyOf = (req: ReceivedRequest) => req.body.toString('utf8');
-const sig256 = (req: ReceivedRequest) => String(req.headers['x-hub-signature-256'] ?? '');
+import { bodyOf, kapso, sig256, whatsappApiJs } from './setup.js';
 
 describe('Cloud API client libraries against Parley', () => {
   let server: TestServer;

@@ -131,6 +131,16 @@ describe('Business API: POST /{phone_number_id}/messages — location, contacts,
     expect(await sentStatus(wamid)).toMatchObject({ status: 'sent' });
   });
 
+  it('contacts given as a JSON-encoded string (as whatsapp-api-js sends them) read like the array; a string that is no array is refused', async () => {
+    expectAccepted(await send({ type: 'contacts', contacts: JSON.stringify([anaRuiz]) }));
+    const got = await received();
+    expect(got.update.message).toMatchObject({ kind: 'contact', content: { contacts: [{ name: 'Ana Ruiz', phones: [{ number: '+34 600 000 000', label: 'CELL', waId: '34600000000' }] }] } });
+    expectGraphError(await send({ type: 'contacts', contacts: 'Ana Ruiz' }), 400, 100);
+    expectGraphError(await send({ type: 'contacts', contacts: '[{"name":' }), 400, 100);
+    expectGraphError(await send({ type: 'contacts', contacts: JSON.stringify([{ name: { first_name: 'Ana' } }]) }), 400, 131008);
+    await nothingReceived();
+  });
+
   it('contacts: up to 257 cards; the name rules and the limits', async () => {
     const small = (i: number) => ({ name: { formatted_name: `P${i}`, first_name: `P${i}` }, phones: [{ phone: `+1555000${String(i).padStart(4, '0')}` }] });
     expectAccepted(await send({ type: 'contacts', contacts: Array.from({ length: 257 }, (_, i) => small(i)) }));

@@ -122,8 +122,22 @@ function card(value: unknown, p: string): Card {
   return out;
 }
 
-export const buildContacts: MessageBuilder = async (_b, value) => {
-  if (value === undefined) throw new GraphError(131008, 'The parameter contacts is required.');
+/**
+ * Graph reads a parameter given as a JSON-encoded string like the value it encodes; some client
+ * libraries (whatsapp-api-js) send `contacts` that way.
+ */
+function decodedArray(value: unknown): unknown {
+  if (typeof value !== 'string' || !value.trimStart().startsWith('[')) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+export const buildContacts: MessageBuilder = async (_b, raw) => {
+  if (raw === undefined) throw new GraphError(131008, 'The parameter contacts is required.');
+  const value = decodedArray(raw);
   if (!Array.isArray(value)) throw new GraphError(100, 'Param contacts must be an array.');
   if (value.length === 0) throw new GraphError(131009, 'Param contacts must hold at least one contact.');
   if (value.length > CONTACTS_MAX) throw new GraphError(131009, `Param contacts must hold at most ${CONTACTS_MAX} contacts.`);
