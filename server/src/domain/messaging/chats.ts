@@ -12,6 +12,7 @@ import type { ChatMembersTable, DB } from '../../tables.js';
 import { profilesFor, tryNormalizePhone } from '../accounts/index.js';
 import { appendUpdate } from './updates.js';
 import { withReactions } from './views.js';
+import { prepared } from '../../platform/db/prepared.js';
 
 /** chatId → member account ids. Chat ids are random and never reused, so one cache serves every database. */
 const memberCache = new Map<string, string[]>();
@@ -41,16 +42,20 @@ function directKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
+const accountById = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('id').where('id', '=', p('id')));
+const accountByPhone = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('id').where('phone', '=', p('phone')));
+const chatByDirectKey = prepared((db: Kysely<DB>, p) => db.selectFrom('chats').select('id').where('direct_key', '=', p('key')));
+
 /** Resolve a peer given as an account id or a phone number. */
 export async function resolvePeer(db: Kysely<DB>, peer: string): Promise<string> {
   if (peer.startsWith('acc_')) {
-    const row = await db.selectFrom('accounts').select('id').where('id', '=', peer).executeTakeFirst();
+    const [row] = await accountById(db, { id: peer });
     if (row) return row.id;
     throw new AppError('ACCOUNT_NOT_FOUND');
   }
   const phone = tryNormalizePhone(peer);
   if (!phone) throw new AppError('PHONE_INVALID');
-  const row = await db.selectFrom('accounts').select('id').where('phone', '=', phone).executeTakeFirst();
+  const [row] = await accountByPhone(db, { phone });
   if (!row) throw new AppError('ACCOUNT_NOT_FOUND', `${phone} is not on Parley yet.`);
   return row.id;
 }
@@ -59,7 +64,7 @@ export async function resolvePeer(db: Kysely<DB>, peer: string): Promise<string>
 export async function ensureDirectChat(tx: Transaction<DB>, a: string, b: string, now: number): Promise<string> {
   if (a === b) throw new AppError('CANNOT_CHAT_WITH_SELF');
   const key = directKey(a, b);
-  const existing = await tx.selectFrom('chats').select('id').where('direct_key', '=', key).executeTakeFirst();
+  const [existing] = await chatByDirectKey(tx, { key });
   if (existing) return existing.id;
   const id = newId('chat');
   await tx.insertInto('chats').values({ id, kind: 'direct', direct_key: key, last_seq: 0, last_activity_at: now, created_at: now }).execute();
