@@ -13,7 +13,10 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Ctx } from '../context.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../tables.js';
 import { newId } from '../platform/ids.js';
+import { prepared } from '../platform/db/prepared.js';
 import { onWebhookEnqueued, signatureHeaders } from '../domain/api/index.js';
 
 export const WEBHOOK_MAX_AGE_MS = 7 * 24 * 3600_000;
@@ -73,6 +76,13 @@ export function retryDelay(baseMs: number, failedAttempts: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, failedAttempts - 1), MAX_DELAY_MS);
 }
 
+const insertAttempt = prepared((db: Kysely<DB>, p) =>
+  db.insertInto('webhook_attempts').values({ id: p('id'), event_id: p('eventId'), app_id: p('appId'), at: p('at'), status_code: p('statusCode'), error: p('error'), duration_ms: p('durationMs') }),
+);
+const markDelivered = prepared((db: Kysely<DB>, p) =>
+  db.updateTable('webhook_events').set({ status: 'delivered', attempts: p('attempts'), last_status_code: p('statusCode'), last_error: null, delivered_at: p('now') }).where('id', '=', p('id')),
+);
+
 export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
   const { PARLEY_WEBHOOK_CONCURRENCY: concurrency, PARLEY_WEBHOOK_TIMEOUT_MS: timeoutMs, PARLEY_WEBHOOK_RETRY_BASE_MS: baseMs, PARLEY_WEBHOOK_POLL_MS: pollMs } = ctx.config;
   const inFlight = new Map<string, Promise<void>>();
@@ -110,9 +120,9 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     await ctx.writes.run(async (tx) => {
       const now = ctx.clock.now();
       const attempts = e.attempts + 1;
-      await tx.insertInto('webhook_attempts').values({ id: newId('wha'), event_id: e.id, app_id: e.app_id, at: now, status_code: statusCode, error: ok ? null : error, duration_ms: durationMs }).execute();
+      await insertAttempt(tx, { id: newId('wha'), eventId: e.id, appId: e.app_id, at: now, statusCode, error: ok ? null : error, durationMs });
       if (ok) {
-        await tx.updateTable('webhook_events').set({ status: 'delivered', attempts, last_status_code: statusCode, last_error: null, delivered_at: now }).where('id', '=', e.id).execute();
+        await markDelivered(tx, { id: e.id, attempts, statusCode, now });
         return;
       }
       const next = now + retryDelay(baseMs, attempts);
