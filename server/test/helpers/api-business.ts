@@ -51,3 +51,15 @@ export function expectGraphError(res: { status: number; body: unknown }, status:
   return err;
 }
 
+
+/**
+ * The customer writes to the business (opening the customer-service window of 24 hours, in which
+ * the business may send free-form messages). Returns the chat and the message ids.
+ */
+export async function customerWrites(server: TestServer, customer: Person, business: { phone: string }, text = 'Hello!'): Promise<{ chatId: string; messageId: string }> {
+  const chat = await api<{ id: string }>(server, 'POST', '/v1/chats', { token: customer.token, body: { peer: business.phone } });
+  expect(chat.status, JSON.stringify(chat.body)).toBe(200);
+  const sent = await api<{ message: { id: string } }>(server, 'POST', `/v1/chats/${chat.body.id}/messages`, { token: customer.token, body: { clientId: `hello-${Math.random().toString(36).slice(2)}`, kind: 'text', content: { text } } });
+  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+  return { chatId: chat.body.id, messageId: sent.body.message.id };
+}
