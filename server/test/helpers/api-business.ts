@@ -39,6 +39,9 @@ export function graph<T = Record<string, unknown>>(server: TestServer, token: st
   return api<T>(server, method, path, { ...(token ? { token } : {}), ...(body !== undefined ? { body } : {}) });
 }
 
+/** The sample template every WABA starts with (UTILITY, no parameters): sendable outside the customer-service window. */
+export const helloWorld = (to: string) => ({ messaging_product: 'whatsapp', to, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
+
 export const textExample = (to: string) => ({ messaging_product: 'whatsapp', to, type: 'text', text: { body: 'See https://example.com/order/42', preview_url: true } });
 
 export function expectGraphError(res: { status: number; body: unknown }, status: number, code: number, extra: Record<string, unknown> = {}) {

@@ -60,31 +60,51 @@ export interface PolicyRefusal {
   subcode?: number;
 }
 
-export type SendDecision = { allowed: true } | PolicyRefusal;
+/**
+ * `release`: the sending path calls it when the message is refused after all by its own checks
+ * (a bad parameter), so that nothing sent counts against the rate limits.
+ */
+export type SendDecision = { allowed: true; release: () => void } | PolicyRefusal;
 
 // ---- rate limits (in memory, per node) ------------------------------------------------------
 
-/** At most `limit` events in any `windowMs`: the last `limit` times of each key, as a ring. */
+/** At most `limit` events in any `windowMs`: the times of each key's recent events, oldest first. */
 class SlidingLog {
-  private readonly rings = new Map<string, { times: number[]; next: number }>();
+  private readonly logs = new Map<string, { times: number[]; head: number }>();
   constructor(
     readonly limit: number,
     readonly windowMs: number,
   ) {}
+  private log(key: string, now: number): { times: number[]; head: number } | undefined {
+    const l = this.logs.get(key);
+    if (!l) return undefined;
+    while (l.head < l.times.length && l.times[l.head]! <= now - this.windowMs) l.head++;
+    if (l.head === l.times.length) {
+      this.logs.delete(key);
+      return undefined;
+    }
+    if (l.head > 1024 && l.head * 2 > l.times.length) {
+      l.times = l.times.slice(l.head);
+      l.head = 0;
+    }
+    return l;
+  }
   /** Whether one more event fits now. */
   fits(key: string, now: number): boolean {
-    const r = this.rings.get(key);
-    if (!r || r.times.length < this.limit) return true;
-    return r.times[r.next]! <= now - this.windowMs;
+    const l = this.log(key, now);
+    return !l || l.times.length - l.head < this.limit;
   }
   take(key: string, now: number): void {
-    let r = this.rings.get(key);
-    if (!r) this.rings.set(key, (r = { times: [], next: 0 }));
-    if (r.times.length < this.limit) r.times.push(now);
-    else {
-      r.times[r.next] = now;
-      r.next = (r.next + 1) % this.limit;
-    }
+    const l = this.log(key, now);
+    if (l) l.times.push(now);
+    else this.logs.set(key, { times: [now], head: 0 });
+  }
+  /** Give back an event taken at `at` (a send refused after the policy let it through). */
+  release(key: string, at: number): void {
+    const l = this.logs.get(key);
+    if (!l) return;
+    const i = l.times.lastIndexOf(at);
+    if (i >= l.head) l.times.splice(i, 1);
   }
 }
 
@@ -107,6 +127,11 @@ class Buckets {
     const tokens = this.level(key, now) - 1;
     this.buckets.set(key, { tokens, at: now });
     if (this.buckets.size > 100_000) this.sweep(now);
+  }
+  /** Give back a token. */
+  release(key: string): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.burst, b.tokens + 1);
   }
   /** Forget the buckets that are full again (they behave as absent ones). */
   private sweep(now: number): void {
@@ -136,7 +161,8 @@ function limitersOf(ctx: Ctx): Limiters {
 /**
  * Decide whether a business may send one message now. Call once per message before storing
  * anything (pass `tx` when inside a write op). An allowed message, and one refused asynchronously,
- * counts against the throughput and pair limits; a synchronous refusal counts against nothing.
+ * counts against the throughput and pair limits (unless released: see SendDecision); a synchronous
+ * refusal counts against nothing.
  */
 export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolicyInput): Promise<SendDecision> {
   const now = ctx.clock.now();
@@ -177,11 +203,15 @@ export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolic
   }
   l.throughput.take(input.numberKey, now);
   l.pair.take(pairKey, now);
+  const release = () => {
+    l.throughput.release(input.numberKey, now);
+    l.pair.release(pairKey);
+  };
 
   if (input.template?.category === 'MARKETING' && row?.marketing_opt_out_at != null) {
     return { allowed: false, code: 131050, delivery: 'async', details: 'The recipient has chosen to stop receiving marketing messages from this business.' };
   }
-  return { allowed: true };
+  return { allowed: true, release };
 }
 
 // ---- the customer's side: window, opt-in, opt-out ----------------------------------------------

@@ -126,11 +126,17 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumber, body: Json): Promise<Sen
     return response(await failAsync(ctx, num, waId, callbackData, { code: decision.code, details: decision.details }), type === 'template' ? 'accepted' : undefined);
   }
 
-  const built = await builder({ ctx, num, waId, customerId, replyTo, bizOpaqueCallbackData: callbackData }, body[type]);
-  if (built.done) return response(built.wamid);
+  try {
+    const built = await builder({ ctx, num, waId, customerId, replyTo, bizOpaqueCallbackData: callbackData }, body[type]);
+    if (built.done) return response(built.wamid);
 
-  if (!customer || customer.id === num.accountId) return response(await failUnknownRecipient(ctx, num, waId, callbackData), built.messageStatus);
-  return response(await sendAsBusiness(ctx, num, customer.id, waId, { ...built, replyTo }, callbackData), built.messageStatus);
+    if (!customerId) return response(await failUnknownRecipient(ctx, num, waId, callbackData), built.messageStatus);
+    return response(await sendAsBusiness(ctx, num, customerId, waId, { ...built, replyTo }, callbackData), built.messageStatus);
+  } catch (err) {
+    // Refused by its own checks: it does not count against the rate limits.
+    decision.release();
+    throw err;
+  }
 }
 
 /** Not on Parley: accepted, then a failed status (as Meta reports 131026 only asynchronously). */
