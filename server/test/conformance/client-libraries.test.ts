@@ -13,7 +13,7 @@ import { normalizeWebhook, verifySignature } from '@kapso/whatsapp-cloud-api/ser
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, signIn, WsClient, type Person } from '../helpers/clients.js';
 import { firstMessage, firstStatus, WebhookReceiver, type ReceivedRequest } from '../helpers/webhook-receiver.js';
-import { apiBusiness, digits, type ApiBusiness } from '../helpers/api-business.js';
+import { apiBusiness, customerWrites, digits, type ApiBusiness } from '../helpers/api-business.js';
 
 /** whatsapp-api-js pointed at Parley: only the host of its requests changes. */
 function whatsappApiJs(server: TestServer, biz: ApiBusiness): WhatsAppAPI {
@@ -43,6 +43,8 @@ describe('Cloud API client libraries against Parley', () => {
     receiver = await WebhookReceiver.start();
     biz = await apiBusiness(server, receiver);
     customer = await signIn(server);
+    // The customer wrote first: free-form messages are allowed for 24 hours (the messaging policy).
+    await customerWrites(server, customer, biz);
     ws = await WsClient.connect(server, customer.token);
   });
   afterEach(async () => {
