@@ -153,8 +153,8 @@ test('interactive and template messages render accessibly (history given to the 
   const biz = await signInNewBusiness(browser, { name: 'Café Rendu', category: 'restaurant' });
   const customer = await signInNew(browser);
   const access = await apiAccessOver(biz.page);
-  await customerWrites(customer, biz.phone);
-  const sent = await graph(access, 'POST', `/${access.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'text', text: { body: 'Welcome to Café Rendu' } });
+  // A template (the customer never wrote, so no free-form message may be sent): the chat appears.
+  const sent = await graph(access, 'POST', `/${access.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
   expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   await expect(customer.page.locator('.chat-item', { hasText: 'Café Rendu' })).toBeVisible();
 
