@@ -19,6 +19,8 @@ import path from 'node:path';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { seedDatabase } from '../relay/seed.js';
+import { openDatabase } from '../../server/src/platform/db/database.js';
+import type { DB } from '../../server/src/tables.js';
 import { sleep } from '../relay/common.js';
 import { cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, logTail, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
 import type { ApiSender, LoadCmd, LoadResult, LoadSetup, ReceiverCounts } from './common.js';
@@ -109,6 +111,26 @@ interface ServerProc {
   logFile: string;
 }
 
+/**
+ * Every customer wrote to every number just before the run (the customer-service window is open),
+ * so the text messages of the load are allowed by the messaging policy: one `customer_policy` row
+ * per pair in the seeded database, as the customers' messages would leave.
+ */
+async function openServiceWindows(dbFile: string, businessIds: string[], customerIds: string[]): Promise<void> {
+  const database = openDatabase<DB>({ url: '', dataDir: path.dirname(dbFile), sqliteSynchronous: 'NORMAL' });
+  try {
+    const now = Date.now();
+    const rows = businessIds.flatMap((business_id) =>
+      customerIds.map((customer_id) => ({ business_id, customer_id, last_inbound_at: now, opt_in_at: now, opt_in_source: 'customer_message', marketing_opt_out_at: null, marketing_opt_out_source: null, marketing_resumed_at: null })),
+    );
+    await database.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < rows.length; i += 500) await tx.insertInto('customer_policy').values(rows.slice(i, i + 500)).execute();
+    });
+  } finally {
+    await database.close();
+  }
+}
+
 async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string | null): Promise<ServerProc> {
   const port = await freePort();
   fs.mkdirSync(dir, { recursive: true });
@@ -121,6 +143,10 @@ async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string
     fs.mkdirSync(dataDir, { recursive: true });
     fs.copyFileSync(dbFile!, path.join(dataDir, 'parley.db'));
     Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'warn', DATABASE_URL: '' });
+    // The load sends thousands of messages per second over a few numbers, each customer getting
+    // several per second in the quick run: the per-number throughput and pair rate limits would
+    // refuse most of them, so the benchmark raises both far above its rates.
+    Object.assign(env, { PARLEY_API_THROUGHPUT_PER_SECOND: '10000000', PARLEY_API_PAIR_BURST: '10000000' });
     // BENCH_API_PROFILE=1: a V8 CPU profile of the Parley server, written to the output folder on exit.
     const prof = process.env.BENCH_API_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cfg.outDir)] : [];
     args = [...prof, path.join(ROOT, 'bin/parley.js'), 'serve'];
@@ -196,6 +222,7 @@ async function main(): Promise<number> {
   console.log(`${el()} seeding ${cfg.numbers + cfg.customers} accounts`);
   const seed = await seedDatabase(path.join(work, 'seed'), cfg.numbers + cfg.customers, 0);
   const customers = seed.seed.clients.slice(cfg.numbers).map((c) => `3361${String(c.index).padStart(7, '0')}`);
+  await openServiceWindows(seed.dbFile, seed.seed.clients.slice(0, cfg.numbers).map((c) => c.accountId), seed.seed.clients.slice(cfg.numbers).map((c) => c.accountId));
 
   const receiver = forkChild('receiver.ts', { BENCH_VERIFY_TOKEN: VERIFY_TOKEN });
   const receiverPort = await receiver.request(null, (m) => m.port as number | undefined, 20_000, 'receiver start');

@@ -25,7 +25,7 @@ import { registerRoutes } from './http/routes/index.js';
 import { startMaintenance } from './workers/maintenance.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from './workers/webhooks.js';
 import { graphRoutes } from './http/graph/routes.js';
-import { installInboundWebhooks } from './domain/api/index.js';
+import { installInboundWebhooks, installPolicyHooks } from './domain/api/index.js';
 import { webRoutes } from './http/web.js';
 import { Metrics } from './platform/metrics/metrics.js';
 import { AppError } from './errors.js';
@@ -128,6 +128,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   gateway.attach(app.server);
   const stopMaintenance = startMaintenance(ctx);
   installInboundWebhooks(ctx);
+  installPolicyHooks(ctx);
   const webhooks = startWebhookDispatcher(ctx);
 
   let closed = false;

@@ -432,6 +432,7 @@ export interface DB {
   api_number_state: ApiNumberStateTable;
   api_qr_codes: ApiQrCodesTable;
   api_commerce_settings: ApiCommerceSettingsTable;
+  customer_policy: CustomerPolicyTable;
 }
 
 /** Business API tier (migration 0007). */
@@ -550,4 +551,19 @@ export interface ApiStatusCursorsTable {
   chat_id: string;
   delivered_seq: number;
   read_seq: number;
+}
+
+/** Business messaging policy per business and customer (migration 0012, domain/api/policy.ts). */
+export interface CustomerPolicyTable {
+  business_id: string;
+  customer_id: string;
+  /** The customer's latest message to the business; the customer-service window lasts 24 h from it. */
+  last_inbound_at: number | null;
+  opt_in_at: number | null;
+  /** 'customer_message' | 'resume' */
+  opt_in_source: string | null;
+  marketing_opt_out_at: number | null;
+  /** 'quick_reply' | 'customer_control' */
+  marketing_opt_out_source: string | null;
+  marketing_resumed_at: number | null;
 }

@@ -8,7 +8,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { signInNew, signInNewBusiness, type SignedInPage } from './helpers.js';
+import { signInNew, signInNewBusiness, startChat, type SignedInPage } from './helpers.js';
 
 const base = () => process.env.PARLEY_E2E_URL!;
 
@@ -58,6 +58,15 @@ async function apiAccessOver(page: Page): Promise<ApiAccess> {
 }
 
 const digits = (phone: string) => phone.replace(/\D/g, '');
+
+/** The customer writes to the business first: the business may then send free-form messages for 24 hours. */
+async function customerWrites(customer: SignedInPage, businessPhone: string, text = 'Bonjour !'): Promise<void> {
+  await startChat(customer.page, businessPhone);
+  await customer.page.locator('.composer textarea').fill(text);
+  await customer.page.keyboard.press('Enter');
+  await expect(customer.page.locator('.composer textarea')).toHaveValue('');
+  await expect(customer.page.getByText(text, { exact: true }).first()).toBeVisible();
+}
 
 async function openChatWithBusiness(customer: SignedInPage, hasText: string) {
   await customer.page.locator('.chat-item', { hasText }).first().click();
@@ -110,6 +119,7 @@ test('an owner turns API access on and creates an app and a token; a text sent w
 
   // The integration sends a text with that token.
   const access = { wabaId, phoneNumberId, token };
+  await customerWrites(customer, biz.phone, 'Ma commande est-elle prête ?');
   const sent = await graph(access, 'POST', `/${phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'text', text: { body: 'Bonjour ! Votre commande est prête.' } });
   expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   expect((sent.body.messages as { id: string }[])[0]!.id).toMatch(/^wamid\./);
@@ -143,7 +153,8 @@ test('interactive and template messages render accessibly (history given to the 
   const biz = await signInNewBusiness(browser, { name: 'Café Rendu', category: 'restaurant' });
   const customer = await signInNew(browser);
   const access = await apiAccessOver(biz.page);
-  const sent = await graph(access, 'POST', `/${access.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'text', text: { body: 'Welcome to Café Rendu' } });
+  // A template (the customer never wrote, so no free-form message may be sent): the chat appears.
+  const sent = await graph(access, 'POST', `/${access.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
   expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   await expect(customer.page.locator('.chat-item', { hasText: 'Café Rendu' })).toBeVisible();
 
@@ -212,6 +223,7 @@ test.describe('interactive and template messages', () => {
     biz = await signInNewBusiness(browser, { name: 'Café Interactif', category: 'restaurant' });
     customer = await signInNew(browser);
     access = await apiAccessOver(biz.page);
+    await customerWrites(customer, biz.phone);
   });
   test.afterEach(async () => {
     await biz.context.close();

@@ -77,6 +77,18 @@ export const configVars = {
     schema: Type.Boolean({ default: false }),
     doc: 'Business API: let media `link` fetches reach loopback, private, link-local and other non-public addresses (off: refused, against server-side request forgery).',
   },
+  PARLEY_API_THROUGHPUT_PER_SECOND: {
+    schema: Type.Integer({ minimum: 1, default: 80 }),
+    doc: 'Business API: messages per second one phone number may send (per node); beyond, sends fail with 130429.',
+  },
+  PARLEY_API_PAIR_BURST: {
+    schema: Type.Integer({ minimum: 1, default: 45 }),
+    doc: 'Business API: messages one phone number may send to one customer in a burst (per node); beyond, sends fail with 131056.',
+  },
+  PARLEY_API_PAIR_INTERVAL_SECONDS: {
+    schema: Type.Number({ exclusiveMinimum: 0, default: 6 }),
+    doc: 'Business API: seconds after which one more message to the same customer is allowed once a burst is spent.',
+  },
   PARLEY_TRUST_PROXY: { schema: Type.Boolean({ default: false }), doc: 'Trust X-Forwarded-For (behind a load balancer).' },
 } as const;
 

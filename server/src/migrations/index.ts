@@ -15,6 +15,7 @@ import * as m0008 from './0008_api_media.js';
 import * as m0009 from './0009_templates.js';
 import * as m0011 from './0011_api_webhooks.js';
 import * as m0010 from './0010_cloud_api_manage.js';
+import * as m0012 from './0012_api_policy.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0009_templates': m0009,
   '0011_api_webhooks': m0011,
   '0010_cloud_api_manage': m0010,
+  '0012_api_policy': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

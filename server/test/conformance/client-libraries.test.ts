@@ -11,7 +11,7 @@ import { normalizeWebhook, verifySignature } from '@kapso/whatsapp-cloud-api/ser
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, signIn, WsClient, type Person } from '../helpers/clients.js';
 import { firstMessage, firstStatus, WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { apiBusiness, digits, type ApiBusiness } from '../helpers/api-business.js';
+import { apiBusiness, customerWrites, digits, type ApiBusiness } from '../helpers/api-business.js';
 import { bodyOf, kapso, sig256, whatsappApiJs } from './setup.js';
 
 describe('Cloud API client libraries against Parley', () => {
@@ -26,6 +26,8 @@ describe('Cloud API client libraries against Parley', () => {
     receiver = await WebhookReceiver.start();
     biz = await apiBusiness(server, receiver);
     customer = await signIn(server);
+    // The customer wrote first: free-form messages are allowed for 24 hours (the messaging policy).
+    await customerWrites(server, customer, biz);
     ws = await WsClient.connect(server, customer.token);
   });
   afterEach(async () => {

@@ -11,7 +11,7 @@ import { WhatsAppClient } from '@kapso/whatsapp-cloud-api';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { openChat, signIn, WsClient, type Person } from '../helpers/clients.js';
 import { firstMessage, firstStatus, WebhookReceiver, type ReceivedRequest, type WebhookJson } from '../helpers/webhook-receiver.js';
-import { apiBusiness, type ApiBusiness } from '../helpers/api-business.js';
+import { apiBusiness, type ApiBusiness, customerWrites } from '../helpers/api-business.js';
 import { makeOggOpus, makePdf, makePng, makeWebp } from '../helpers/media-fixtures.js';
 
 /** whatsapp-api-js pointed at Parley: its `ponyfill.fetch` sends `https://graph.facebook.com` requests to Parley. */
@@ -103,6 +103,8 @@ export function conformanceEnv(): Env {
     env.files = await new FileServer().start();
     env.biz = await apiBusiness(env.server, env.receiver);
     env.customer = await signIn(env.server);
+    // The customer wrote first: free-form messages are allowed for 24 hours (the messaging policy).
+    await customerWrites(env.server, env.customer, env.biz, 'Bonjour 👋');
     env.ws = await WsClient.connect(env.server, env.customer.token);
     env.chatId = await openChat(env.server, env.customer, env.biz);
     env.receivedFrame = async () =>

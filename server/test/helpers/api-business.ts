@@ -39,6 +39,9 @@ export function graph<T = Record<string, unknown>>(server: TestServer, token: st
   return api<T>(server, method, path, { ...(token ? { token } : {}), ...(body !== undefined ? { body } : {}) });
 }
 
+/** The sample template every WABA starts with (UTILITY, no parameters): sendable outside the customer-service window. */
+export const helloWorld = (to: string) => ({ messaging_product: 'whatsapp', to, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
+
 export const textExample = (to: string) => ({ messaging_product: 'whatsapp', to, type: 'text', text: { body: 'See https://example.com/order/42', preview_url: true } });
 
 export function expectGraphError(res: { status: number; body: unknown }, status: number, code: number, extra: Record<string, unknown> = {}) {
@@ -51,3 +54,15 @@ export function expectGraphError(res: { status: number; body: unknown }, status:
   return err;
 }
 
+
+/**
+ * The customer writes to the business (opening the customer-service window of 24 hours, in which
+ * the business may send free-form messages). Returns the chat and the message ids.
+ */
+export async function customerWrites(server: TestServer, customer: Person, business: { phone: string }, text = 'Hello!'): Promise<{ chatId: string; messageId: string }> {
+  const chat = await api<{ id: string }>(server, 'POST', '/v1/chats', { token: customer.token, body: { peer: business.phone } });
+  expect(chat.status, JSON.stringify(chat.body)).toBe(200);
+  const sent = await api<{ message: { id: string } }>(server, 'POST', `/v1/chats/${chat.body.id}/messages`, { token: customer.token, body: { clientId: `hello-${Math.random().toString(36).slice(2)}`, kind: 'text', content: { text } } });
+  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+  return { chatId: chat.body.id, messageId: sent.body.message.id };
+}

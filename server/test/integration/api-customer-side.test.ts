@@ -7,7 +7,7 @@ import type { Chat, PublicProfile } from '#contracts/models.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, openChat, signIn } from '../helpers/clients.js';
 import { signInBusiness } from '../helpers/business.js';
-import { apiBusiness, digits, graph } from '../helpers/api-business.js';
+import { apiBusiness, customerWrites, digits, graph, helloWorld } from '../helpers/api-business.js';
 
 describe('Business API: the customer side', () => {
   let server: TestServer;
@@ -30,7 +30,8 @@ describe('Business API: the customer side', () => {
     expect(on.status).toBe(200);
     const tok = await api<{ token: string }>(server, 'POST', '/v1/business/api/tokens', { token: shop.token, body: { scopes: ['messaging'] } });
     // A message makes the chat show in the customer's list.
-    const sent = await graph(server, tok.body.token, 'POST', `/${on.body.numbers[0]!.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'text', text: { body: 'Hi' } });
+    // (A template: the customer never wrote, so free-form messages are not allowed.)
+    const sent = await graph(server, tok.body.token, 'POST', `/${on.body.numbers[0]!.phoneNumberId}/messages`, helloWorld(digits(customer.phone)));
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
 
     const after = await api<PublicProfile>(server, 'GET', `/v1/accounts/${shop.accountId}`, { token: customer.token });
@@ -54,6 +55,7 @@ describe('Business API: the customer side', () => {
     const shop = await apiBusiness(server, null);
     const chatId = await openChat(server, customer, shop);
 
+    await customerWrites(server, customer, shop);
     const sent = await graph(server, shop.apiToken, 'POST', `/${shop.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'text', text: { body: 'Hello from the API' } });
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
 

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { signIn, WsClient, type Person } from '../helpers/clients.js';
 import { firstStatus, WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { apiBusiness, digits, expectGraphError, graph, type ApiBusiness } from '../helpers/api-business.js';
+import { apiBusiness, customerWrites, digits, expectGraphError, graph, type ApiBusiness } from '../helpers/api-business.js';
 import { download, makeOggOpus, makePdf, makePng, makeWebp, mediaFiles, sha256 } from '../helpers/media-fixtures.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { apiMediaId, fromWamid } from '../../src/domain/api/ids.js';
@@ -229,6 +229,7 @@ describe('Business API media: upload, retrieve, download, delete', () => {
 
   it('deletes: the id is then unknown and its URLs stop working, but a message sent with it keeps its medium', async () => {
     const customer = await signIn(server);
+    await customerWrites(server, customer, biz);
     const png = makePng(8, 8, 11);
     const { body } = await uploadApi(server, biz.apiToken, biz.phoneNumberId, [product, file(png, 'image/png')]);
     const { body: view } = await graph<MediaView>(server, biz.apiToken, 'GET', `/${body.id}`);
@@ -261,6 +262,7 @@ describe('Business API media: upload, retrieve, download, delete', () => {
     expectGraphError(await graph(server, other.apiToken, 'DELETE', `/v23.0/${body.id}`), 400, 100, { error_subcode: 33 });
     expectGraphError(await graph(server, biz.apiToken, 'GET', `/v23.0/${body.id}?phone_number_id=${other.phoneNumberId}`), 400, 100, { error_subcode: 33 });
     const customer = await signIn(server);
+    await customerWrites(server, customer, other);
     expectGraphError(
       await graph(server, other.apiToken, 'POST', `/${other.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'image', image: { id: body.id } }),
       400,
@@ -321,6 +323,8 @@ describe('Business API media: sending media messages', () => {
     files = await new FileServer().start();
     biz = await apiBusiness(server, receiver);
     customer = await signIn(server);
+    // The customer wrote first: free-form messages are allowed for 24 hours (the messaging policy).
+    await customerWrites(server, customer, biz);
     ws = await WsClient.connect(server, customer.token);
   });
   afterEach(async () => {
@@ -470,6 +474,7 @@ describe('Business API media: links to private addresses', () => {
       files.files.set('/photo.png', [200, 'image/png', makePng()]);
       const biz = await apiBusiness(server, receiver);
       const customer = await signIn(server);
+      await customerWrites(server, customer, biz);
       const port = new URL(files.url).port;
       for (const link of [`${files.url}/photo.png`, `http://localhost:${port}/photo.png`, `http://[::1]:${port}/photo.png`, `http://2130706433:${port}/photo.png`, 'http://169.254.169.254/latest/meta-data/']) {
         const res = await graph<{ messages: { id: string }[] }>(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'image', image: { link } });
@@ -497,6 +502,7 @@ describe('Business API media: a slow link', () => {
     try {
       const biz = await apiBusiness(server, receiver);
       const customer = await signIn(server);
+      await customerWrites(server, customer, biz);
       const ws = await WsClient.connect(server, customer.token);
       files.files.set('/slow.png', [200, 'image/png', makePng()]);
       files.files.set('/slower.png', [200, 'image/png', makePng(4, 4, 2)]);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, signIn, WsClient, type Person } from '../helpers/clients.js';
 import { firstStatus, WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { apiBusiness, digits, expectGraphError, graph, textExample, type ApiBusiness } from '../helpers/api-business.js';
+import { apiBusiness, customerWrites, digits, expectGraphError, graph, textExample, type ApiBusiness } from '../helpers/api-business.js';
 import { makePdf, makePng, upload } from '../helpers/media-fixtures.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { apiMediaId, toWamid } from '../../src/domain/api/ids.js';
@@ -27,6 +27,8 @@ describe('Business API: POST /{phone_number_id}/messages — location, contacts,
     biz = await apiBusiness(server, receiver);
     customer = await signIn(server);
     to = digits(customer.phone);
+    // The customer wrote first: free-form messages are allowed for 24 hours (the messaging policy).
+    await customerWrites(server, customer, biz);
     ws = await WsClient.connect(server, customer.token);
     sockets.push(ws);
   });
@@ -197,8 +199,10 @@ describe('Business API: POST /{phone_number_id}/messages — location, contacts,
     const target = expectAccepted(await send({ type: 'text', text: { body: 'Hello' } }));
     await received();
     const other = await signIn(server);
+    await customerWrites(server, other, biz);
     const elsewhere = await graph<{ messages: { id: string }[] }>(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, textExample(digits(other.phone)));
     const otherBiz = await apiBusiness(server, null);
+    await customerWrites(server, customer, otherBiz);
     const theirMsg = await graph<{ messages: { id: string }[] }>(server, otherBiz.apiToken, 'POST', `/${otherBiz.phoneNumberId}/messages`, textExample(to));
 
     expectGraphError(await send({ type: 'reaction', reaction: { message_id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA', emoji: '👍' } }), 400, 131009);
@@ -222,6 +226,7 @@ describe('Business API: POST /{phone_number_id}/messages — location, contacts,
 
     // Older than 30 days.
     clock.advance(30 * 24 * 3600_000 + 1000);
+    await customerWrites(server, customer, biz, 'Still there?');
     const old = expectGraphError(await send({ type: 'reaction', reaction: { message_id: target, emoji: '👍' } }), 400, 131009);
     expect((old.error_data as { details: string }).details).toContain('30 days');
 

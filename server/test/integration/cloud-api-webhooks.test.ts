@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, openChat, signIn, WsClient, type Person } from '../helpers/clients.js';
 import { firstMessage, firstStatus, WebhookReceiver, type WebhookJson } from '../helpers/webhook-receiver.js';
-import { apiBusiness, digits, graph, textExample, type ApiBusiness } from '../helpers/api-business.js';
+import { apiBusiness, customerWrites, digits, graph, textExample, type ApiBusiness } from '../helpers/api-business.js';
 import { makeOggOpus, makePdf, makePng, makeWebp, upload } from '../helpers/media-fixtures.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { sendMessage } from '../../src/domain/messaging/index.js';
@@ -31,6 +31,8 @@ describe('Business API webhooks: inbound messages and statuses', () => {
     customer = await signIn(server);
     waId = digits(customer.phone);
     chatId = await openChat(server, customer, biz);
+    // The customer wrote first: free-form messages are allowed for 24 hours (the messaging policy).
+    await customerWrites(server, customer, biz);
     ws = await WsClient.connect(server, customer.token);
     sockets.push(ws);
   });
@@ -44,7 +46,9 @@ describe('Business API webhooks: inbound messages and statuses', () => {
       expect(json.entry).toHaveLength(1);
       expect(json.entry[0]!.changes).toHaveLength(1);
       const v = json.entry[0]!.changes[0]!.value;
-      expect((v.messages?.length ?? 0) + (v.statuses?.length ?? 0)).toBe(1);
+      // (A "Stop promotions" tap also raises a user_preferences change, one item too.)
+      const prefs = (v as { user_preferences?: unknown[] }).user_preferences;
+      expect((v.messages?.length ?? 0) + (v.statuses?.length ?? 0) + (prefs?.length ?? 0)).toBe(1);
     }
     await server.close();
     await receiver.close();
@@ -350,6 +354,8 @@ describe('Business API webhooks: inbound messages and statuses', () => {
     clock.advance(23 * 3600_000);
     const b = await apiSend('second, same window');
     clock.advance(2 * 3600_000);
+    // 25 hours on, the customer-service window needs a new customer message (it opens no conversation).
+    await customerWrites(server, customer, biz, 'Still open?');
     const c = await apiSend('third, new window');
     const sent = await waitStatuses(3, (s) => s.status === 'sent');
     const conv = (w: string) => sent.find((s) => s.id === w)!.conversation!;

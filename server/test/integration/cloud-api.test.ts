@@ -4,7 +4,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { api, signIn, WsClient, type Person } from '../helpers/clients.js';
 import { signInBusiness } from '../helpers/business.js';
 import { firstMessage, firstStatus, WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { apiBusiness, digits, expectGraphError, graph, textExample, type ApiBusiness } from '../helpers/api-business.js';
+import { apiBusiness, customerWrites, digits, expectGraphError, graph, helloWorld, textExample, type ApiBusiness } from '../helpers/api-business.js';
 import { ManualClock } from '../../src/platform/clock.js';
 
 describe('Business API: set-up', () => {
@@ -103,6 +103,8 @@ describe('Business API: POST /{phone_number_id}/messages', () => {
     receiver = await WebhookReceiver.start();
     biz = await apiBusiness(server, receiver);
     customer = await signIn(server);
+    // The customer wrote first: free-form messages are allowed for 24 hours (the messaging policy).
+    await customerWrites(server, customer, biz);
   });
   afterEach(async () => {
     for (const s of sockets.splice(0)) await s.close();
@@ -225,7 +227,7 @@ describe('Business API: POST /{phone_number_id}/messages', () => {
     const mine = await ws.request({ type: 'send', chatId: chat.body.id, clientId: 'c1', kind: 'text', content: { text } });
     expect(mine.type).toBe('reply');
 
-    const { req, json } = await receiver.waitFor((j) => firstMessage(j)?.type === 'text');
+    const { req, json } = await receiver.waitFor((j) => firstMessage(j)?.text?.body === text);
     const raw = req.body.toString('utf8');
     expect(/^[\x20-\x7e]*$/.test(raw)).toBe(true);
     expect(raw).toContain('\\u00c7a co\\u00fbte combien ? \\ud83d\\ude00 \\u4f60\\u597d');
@@ -246,11 +248,12 @@ describe('Business API: POST /{phone_number_id}/messages', () => {
     expect(quoted.update.message).toMatchObject({ content: { text: 'Dix euros.' }, replyTo: ws.updates('message.created').find((u) => u.update.message?.senderId === customer.accountId)!.update.message!.id });
 
     // Mark as read (reference 3.10 body): the customer sees the business's read receipt.
-    const receipt = ws.next((f) => f.type === 'update' && (f.update as { type: string; accountId?: string; readSeq?: number }).type === 'chat.receipts' && (f.update as { accountId: string }).accountId === biz.accountId && (f.update as { readSeq: number }).readSeq >= 2);
+    const receipt = ws.next((f) => f.type === 'update' && (f.update as { type: string; accountId?: string; readSeq?: number }).type === 'chat.receipts' && (f.update as { accountId: string }).accountId === biz.accountId && (f.update as { readSeq: number }).readSeq >= 3);
     const read = await graph(server, biz.apiToken, 'POST', `/v23.0/${biz.phoneNumberId}/messages`, { messaging_product: 'whatsapp', status: 'read', message_id: inbound.id, typing_indicator: { type: 'text' } });
     expect(read.status, JSON.stringify(read.body)).toBe(200);
     expect(read.body).toEqual({ success: true });
-    expect((await receipt).update).toMatchObject({ chatId: chat.body.id, readSeq: 2 });
+    // Seq 1: the customer's first message (beforeEach), 2: the business's, 3: this reply.
+    expect((await receipt).update).toMatchObject({ chatId: chat.body.id, readSeq: 3 });
     const typing = await ws.next((f) => f.type === 'typing');
     expect(typing).toMatchObject({ chatId: chat.body.id, accountId: biz.accountId });
 
@@ -293,7 +296,7 @@ describe('Business API: webhook retries', () => {
     const biz = await apiBusiness(server, receiver);
     const customer = await signIn(server);
     receiver.mode = { status: 500 };
-    const res = await graph(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, textExample(digits(customer.phone)));
+    const res = await graph(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, helloWorld(digits(customer.phone)));
     expect(res.status).toBe(200);
     await receiver.waitFor((j) => firstStatus(j)?.status === 'sent');
     await server.parley.webhooks.idle();
@@ -322,7 +325,7 @@ describe('Business API: webhook retries', () => {
     const biz = await apiBusiness(server, receiver);
     const customer = await signIn(server);
     receiver.mode = { status: 503 };
-    await graph(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, textExample(digits(customer.phone)));
+    await graph(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, helloWorld(digits(customer.phone)));
     await receiver.waitFor((j) => firstStatus(j)?.status === 'sent');
     await server.parley.webhooks.idle();
     clock.advance(7 * 24 * 3600_000);

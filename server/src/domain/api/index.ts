@@ -3,7 +3,7 @@
  * Public surface of the Business API tier (Cloud-API compatible): set-up, sending, webhooks.
  */
 export { enableApi, getApiState, createApp, issueToken, revokeToken, setWebhook, listDeliveries, authenticateApiToken, verifyCallback, API_SCOPES, type ApiPrincipal, type ApiState, type ApiScope, type DeliveryView } from './setup.js';
-export { handleMessagesPost, withoutNulls, normalizeTo, sendAsBusiness, failUnknownRecipient, accessApiMessage, accessPhoneNumber, requireScope, type SendResponse } from './send.js';
+export { handleMessagesPost, withoutNulls, normalizeTo, sendAsBusiness, failUnknownRecipient, failAsync, accessApiMessage, accessPhoneNumber, requireScope, type SendResponse } from './send.js';
 export { TEXT_BODY_MAX, MESSAGE_BUILDERS, MESSAGE_TYPES } from './message-types/index.js';
 export { asciiJson, signatureHeaders, enqueueWebhook, installInboundWebhooks, onWebhookEnqueued, webhooksEnqueued } from './webhooks.js';
 export {
@@ -13,6 +13,7 @@ export {
   templateStatusPayload,
   phoneQualityPayload,
   accountUpdatePayload,
+  userPreferencesPayload,
   managementEnvelope,
   TEMPLATE_EVENTS,
   TEMPLATE_REASONS,
@@ -25,3 +26,4 @@ export {
 export { inboundMessage, contactObject } from './inbound.js';
 export { GraphError, graphCodes, unknownNode, type GraphErrorCode } from './graph-error.js';
 export { toWamid, fromWamid, waDigits, apiCatalogId, apiMediaId } from './ids.js';
+export { checkSendPolicy, installPolicyHooks, isStopReply, getBusinessPreferences, setMarketingPreference, SERVICE_WINDOW_MS, type SendPolicyInput, type SendDecision, type PolicyRefusal, type TemplateCategory, type BusinessPreferences } from './policy.js';

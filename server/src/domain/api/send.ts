@@ -13,7 +13,10 @@ import { newId } from '../../platform/ids.js';
 import { prepared } from '../../platform/db/prepared.js';
 import { accessChat, markRead, sendMessage, sendTyping } from '../messaging/index.js';
 import { AppError } from '../../errors.js';
-import { GraphError, unknownNode } from './graph-error.js';
+import { GraphError, unknownNode, type GraphErrorCode } from './graph-error.js';
+import { checkSendPolicy, type TemplateCategory } from './policy.js';
+import { findTemplate } from './templates/render.js';
+import { normalizeLanguage } from './templates/model.js';
 import { MESSAGE_BUILDERS, MESSAGE_TYPES, isObject, objectParam, onlyKeys, requiredString, type ApiMessageType, type ApiNumber, type BuiltMessage, type Json } from './message-types/index.js';
 import { fromWamid, toWamid, waDigits } from './ids.js';
 import type { ApiPrincipal } from './setup.js';
@@ -133,27 +136,55 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumber, body: Json): Promise<Sen
 
   // Template sends add messages[0].message_status (reference §3.2).
   const response = (id: string, messageStatus?: string): SendResponse => ({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: waId }], messages: [messageStatus ? { id, message_status: messageStatus } : { id }] });
-  const built = await builder({ ctx, num, waId, customerId: customer && customer.id !== num.accountId ? customer.id : null, replyTo, bizOpaqueCallbackData: callbackData }, body[type]);
-  if (built.done) return response(built.wamid);
+  const customerId = customer && customer.id !== num.accountId ? customer.id : null;
 
-  if (!customer || customer.id === num.accountId) return response(await failUnknownRecipient(ctx, num, waId, callbackData), built.messageStatus);
-  return response(await sendAsBusiness(ctx, num, customer.id, waId, { ...built, replyTo }, callbackData), built.messageStatus);
+  // The messaging policy (window, throughput, pair rate, opt-out), before anything is stored.
+  const decision = await checkSendPolicy(ctx, ctx.db, {
+    businessId: num.accountId,
+    numberKey: num.phoneNumberId,
+    customerId,
+    recipientKey: waId,
+    template: type === 'template' ? { category: await templateCategoryOf(ctx, num.wabaId, body.template) } : null,
+  });
+  if (!decision.allowed) {
+    if (decision.delivery === 'sync') throw new GraphError(decision.code, decision.details, decision.subcode ? { subcode: decision.subcode } : {});
+    return response(await failAsync(ctx, num, waId, callbackData, { code: decision.code, details: decision.details }), type === 'template' ? 'accepted' : undefined);
+  }
+
+  try {
+    const built = await builder({ ctx, num, waId, customerId, replyTo, bizOpaqueCallbackData: callbackData }, body[type]);
+    if (built.done) return response(built.wamid);
+
+    if (!customerId) return response(await failUnknownRecipient(ctx, num, waId, callbackData), built.messageStatus);
+    return response(await sendAsBusiness(ctx, num, customerId, waId, { ...built, replyTo }, callbackData), built.messageStatus);
+  } catch (err) {
+    // Refused by its own checks: it does not count against the rate limits.
+    decision.release();
+    throw err;
+  }
 }
 
 /** Not on Parley: accepted, then a failed status (as Meta reports 131026 only asynchronously). */
 export async function failUnknownRecipient(ctx: Ctx, num: ApiNumber, waId: string, callbackData: string | undefined): Promise<string> {
+  return failAsync(ctx, num, waId, callbackData, { code: 131026, details: 'The recipient is not a Parley user.' });
+}
+
+/** Accepted with a fresh wamid, nothing stored, then a `failed` status webhook carrying `error`. */
+export async function failAsync(ctx: Ctx, num: ApiNumber, waId: string, callbackData: string | undefined, error: { code: GraphErrorCode; details: string }): Promise<string> {
   const wamid = toWamid(waId, newId('msg'));
   const n = await ctx.writes.run(async (tx) =>
-    enqueueWebhook(
-      tx,
-      num.wabaId,
-      'messages',
-      statusPayload(num, { wamid, status: 'failed', at: ctx.clock.now(), recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient is not a Parley user.' } }),
-      ctx.clock.now(),
-    ),
+    enqueueWebhook(tx, num.wabaId, 'messages', statusPayload(num, { wamid, status: 'failed', at: ctx.clock.now(), recipientWaId: waId, bizOpaqueCallbackData: callbackData, error }), ctx.clock.now()),
   );
   if (n > 0) webhooksEnqueued(ctx);
   return wamid;
+}
+
+/** The category of the template a `template` object names (null: no such template; the builder answers 132001). */
+async function templateCategoryOf(ctx: Ctx, wabaId: string, value: unknown): Promise<TemplateCategory | null> {
+  if (!isObject(value) || typeof value.name !== 'string' || !isObject(value.language) || typeof value.language.code !== 'string') return null;
+  const lang = normalizeLanguage(value.language.code);
+  const row = lang ? await findTemplate(ctx.db, wabaId, value.name, lang) : undefined;
+  return row ? (row.category as TemplateCategory) : null;
 }
 
 /**

@@ -45,13 +45,13 @@ export async function apiNumberOf(db: Kysely<DB>, accountId: string): Promise<(A
   return row ? { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, since: Number(row.created_at) } : null;
 }
 
-function messagesEnvelope(num: ApiNumberRef, value: Record<string, unknown>): Record<string, unknown> {
+function messagesEnvelope(num: ApiNumberRef, value: Record<string, unknown>, field = 'messages'): Record<string, unknown> {
   return {
     object: 'whatsapp_business_account',
     entry: [
       {
         id: num.wabaId,
-        changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: num.displayPhoneNumber, phone_number_id: num.phoneNumberId }, ...value } }],
+        changes: [{ field, value: { messaging_product: 'whatsapp', metadata: { display_phone_number: num.displayPhoneNumber, phone_number_id: num.phoneNumberId }, ...value } }],
       },
     ],
   };
@@ -177,6 +177,21 @@ export { inboundMessage } from './inbound.js';
 
 export function inboundPayload(num: ApiNumberRef, customer: { name: string; waId: string }, msg: Record<string, unknown>): Record<string, unknown> {
   return messagesEnvelope(num, { contacts: [{ profile: { name: customer.name }, wa_id: customer.waId }], messages: [msg] });
+}
+
+/**
+ * A `user_preferences` webhook (reference §6.7, §8.3): the customer stopped or resumed marketing
+ * messages. Messages-style value (metadata, contacts) under the field `user_preferences`.
+ */
+export function userPreferencesPayload(num: ApiNumberRef, customer: { name: string; waId: string }, value: 'stop' | 'resume', detail: string, at: number): Record<string, unknown> {
+  return messagesEnvelope(
+    num,
+    {
+      contacts: [{ profile: { name: customer.name }, wa_id: customer.waId }],
+      user_preferences: [{ wa_id: customer.waId, detail, category: 'marketing_messages', value, timestamp: Math.floor(at / 1000) }],
+    },
+    'user_preferences',
+  );
 }
 
 // ---- other webhook payloads (reference §6.6, §6.7), for the areas that raise them ----------------

@@ -15,6 +15,7 @@ import { adminRoutes } from './admin.js';
 import { businessApiRoutes } from './business-api.js';
 import { mediaDownloadRoutes } from '../graph/media.js';
 import { apiAssetRoutes } from '../graph/manage.js';
+import { businessPreferenceRoutes } from './business-preferences.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -30,5 +31,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     // Business API media download URLs (signed; no token, any Host).
     await app.register(mediaDownloadRoutes(ctx));
     await app.register(apiAssetRoutes(ctx));
+    await app.register(businessPreferenceRoutes(ctx));
   };
 }

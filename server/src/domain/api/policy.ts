@@ -1,0 +1,327 @@
+/**
+ * @module domain/api/policy
+ * The business messaging policy, decided in this one module (ADR 0006 point 7) for every business
+ * sending path: the API's `POST /{pnid}/messages` today, a team inbox, bots and campaigns later.
+ * Each path calls `checkSendPolicy` once per message, before anything is stored, and acts on the
+ * decision (reference §8):
+ * - customer-service window: free-form messages (every kind but a template) only within 24 hours
+ *   of the customer's latest message to the business (refused at exactly 24 h), else 131047,
+ *   synchronously; templates always pass;
+ * - throughput: at most PARLEY_API_THROUGHPUT_PER_SECOND messages in any second per sending
+ *   number, else 130429 (synchronously);
+ * - pair rate: per (number, customer) a bucket of PARLEY_API_PAIR_BURST messages refilled with one
+ *   every PARLEY_API_PAIR_INTERVAL_SECONDS, else 131056 (synchronously);
+ * - marketing opt-out: a MARKETING template to a customer who stopped marketing messages fails
+ *   with 131050 asynchronously (a `failed` status webhook; the reference reports it only so).
+ * The window and the opt-in/opt-out live in `customer_policy` (one row per business and customer),
+ * updated in the transaction of the customer's message (installPolicyHooks) or by the customer's
+ * own control (setMarketingPreference). The rate limits are in memory per node: a deployment with
+ * several nodes serving one number allows up to that many times the configured rates.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { WEBHOOKS_TOPIC, type Actor, type Ctx, type Envelope } from '../../context.js';
+import type { Emit } from '../../platform/db/write-queue.js';
+import type { DB } from '../../tables.js';
+import type { MessageSentEvent } from '../../platform/hooks/hooks.js';
+import { AppError } from '../../errors.js';
+import { accountKindOf } from '../accounts/index.js';
+import { waDigits } from './ids.js';
+import { apiNumberOf, enqueueWebhook, userPreferencesPayload } from './webhooks.js';
+
+export const SERVICE_WINDOW_MS = 24 * 3600_000;
+
+export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+
+/** One message a business is about to send, as every sending path describes it. */
+export interface SendPolicyInput {
+  /** The sending business account. */
+  businessId: string;
+  /** The sending number, for the throughput and pair limits (the API's phone_number_id). */
+  numberKey: string;
+  /** The recipient's account, or null when the recipient is not on Parley (no window nor opt-out to check). */
+  customerId: string | null;
+  /** A stable key of the recipient for the pair limit (wa_id digits). */
+  recipientKey: string;
+  /**
+   * null: a free-form message (text, media, interactive, reaction…); else a template with its
+   * category (null when the template is unknown: the sending path's own check refuses it).
+   */
+  template: { category: TemplateCategory | null } | null;
+}
+
+export type PolicyCode = 131047 | 130429 | 131056 | 131050;
+
+export interface PolicyRefusal {
+  allowed: false;
+  code: PolicyCode;
+  details: string;
+  /** 'sync': answer the request with the error; 'async': accept it, then report a `failed` status. */
+  delivery: 'sync' | 'async';
+  subcode?: number;
+}
+
+/**
+ * `release`: the sending path calls it when the message is refused after all by its own checks
+ * (a bad parameter), so that nothing sent counts against the rate limits.
+ */
+export type SendDecision = { allowed: true; release: () => void } | PolicyRefusal;
+
+// ---- rate limits (in memory, per node) ------------------------------------------------------
+
+/** At most `limit` events in any `windowMs`: the times of each key's recent events, oldest first. */
+class SlidingLog {
+  private readonly logs = new Map<string, { times: number[]; head: number }>();
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+  private log(key: string, now: number): { times: number[]; head: number } | undefined {
+    const l = this.logs.get(key);
+    if (!l) return undefined;
+    while (l.head < l.times.length && l.times[l.head]! <= now - this.windowMs) l.head++;
+    if (l.head === l.times.length) {
+      this.logs.delete(key);
+      return undefined;
+    }
+    if (l.head > 1024 && l.head * 2 > l.times.length) {
+      l.times = l.times.slice(l.head);
+      l.head = 0;
+    }
+    return l;
+  }
+  /** Whether one more event fits now. */
+  fits(key: string, now: number): boolean {
+    const l = this.log(key, now);
+    return !l || l.times.length - l.head < this.limit;
+  }
+  take(key: string, now: number): void {
+    const l = this.log(key, now);
+    if (l) l.times.push(now);
+    else this.logs.set(key, { times: [now], head: 0 });
+  }
+  /** Give back an event taken at `at` (a send refused after the policy let it through). */
+  release(key: string, at: number): void {
+    const l = this.logs.get(key);
+    if (!l) return;
+    const i = l.times.lastIndexOf(at);
+    if (i >= l.head) l.times.splice(i, 1);
+  }
+}
+
+/** A token bucket per key: `burst` tokens, one more every `intervalMs`. */
+class Buckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(
+    readonly burst: number,
+    readonly intervalMs: number,
+  ) {}
+  private level(key: string, now: number): number {
+    const b = this.buckets.get(key);
+    if (!b) return this.burst;
+    return Math.min(this.burst, b.tokens + Math.max(0, now - b.at) / this.intervalMs);
+  }
+  fits(key: string, now: number): boolean {
+    return this.level(key, now) >= 1;
+  }
+  take(key: string, now: number): void {
+    const tokens = this.level(key, now) - 1;
+    this.buckets.set(key, { tokens, at: now });
+    if (this.buckets.size > 100_000) this.sweep(now);
+  }
+  /** Give back a token. */
+  release(key: string): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.burst, b.tokens + 1);
+  }
+  /** Forget the buckets that are full again (they behave as absent ones). */
+  private sweep(now: number): void {
+    for (const key of [...this.buckets.keys()]) if (this.level(key, now) >= this.burst) this.buckets.delete(key);
+  }
+}
+
+interface Limiters {
+  throughput: SlidingLog;
+  pair: Buckets;
+}
+const limiters = new WeakMap<Ctx, Limiters>();
+function limitersOf(ctx: Ctx): Limiters {
+  let l = limiters.get(ctx);
+  if (!l) {
+    l = {
+      throughput: new SlidingLog(ctx.config.PARLEY_API_THROUGHPUT_PER_SECOND, 1000),
+      pair: new Buckets(ctx.config.PARLEY_API_PAIR_BURST, ctx.config.PARLEY_API_PAIR_INTERVAL_SECONDS * 1000),
+    };
+    limiters.set(ctx, l);
+  }
+  return l;
+}
+
+// ---- the decision -----------------------------------------------------------------------------
+
+/**
+ * Decide whether a business may send one message now. Call once per message before storing
+ * anything (pass `tx` when inside a write op). An allowed message, and one refused asynchronously,
+ * counts against the throughput and pair limits (unless released: see SendDecision); a synchronous
+ * refusal counts against nothing.
+ */
+export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolicyInput): Promise<SendDecision> {
+  const now = ctx.clock.now();
+  const row = input.customerId
+    ? await db.selectFrom('customer_policy').select(['last_inbound_at', 'marketing_opt_out_at']).where('business_id', '=', input.businessId).where('customer_id', '=', input.customerId).executeTakeFirst()
+    : undefined;
+
+  if (input.customerId && input.template === null) {
+    const last = row?.last_inbound_at == null ? null : Number(row.last_inbound_at);
+    if (last === null || now >= last + SERVICE_WINDOW_MS) {
+      return {
+        allowed: false,
+        code: 131047,
+        delivery: 'sync',
+        details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+      };
+    }
+  }
+
+  const l = limitersOf(ctx);
+  const pairKey = `${input.numberKey}\u0000${input.recipientKey}`;
+  if (!l.throughput.fits(input.numberKey, now)) {
+    return {
+      allowed: false,
+      code: 130429,
+      subcode: 2494055,
+      delivery: 'sync',
+      details: `Message failed to send because there were too many messages sent from this phone number in a short period of time (at most ${l.throughput.limit} per second).`,
+    };
+  }
+  if (!l.pair.fits(pairKey, now)) {
+    return {
+      allowed: false,
+      code: 131056,
+      delivery: 'sync',
+      details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+    };
+  }
+  l.throughput.take(input.numberKey, now);
+  l.pair.take(pairKey, now);
+  const release = () => {
+    l.throughput.release(input.numberKey, now);
+    l.pair.release(pairKey);
+  };
+
+  if (input.template?.category === 'MARKETING' && row?.marketing_opt_out_at != null) {
+    return { allowed: false, code: 131050, delivery: 'async', details: 'The recipient has chosen to stop receiving marketing messages from this business.' };
+  }
+  return { allowed: true, release };
+}
+
+// ---- the customer's side: window, opt-in, opt-out ----------------------------------------------
+
+/** "STOP", "Stop promotions", "Arrêter les promotions", "unsubscribe"… (accents, case and punctuation ignored). */
+export function isStopReply(text: string): boolean {
+  const t = text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  return /^(stop|arreter|unsubscribe|desabonner|se desabonner|opt ?out)( (all |les |the |des )?(promotions?|promos?|marketing|messages?|offers?|offres?|pubs?|publicites?))?$/.test(t);
+}
+
+type Preference = 'stop' | 'resume';
+
+/**
+ * Record a marketing opt-out or resume inside a write op; when it changes the state and the business
+ * has an API number, enqueue a `user_preferences` webhook (reference §6.7). Returns whether it changed.
+ */
+async function recordPreference(ctx: Ctx, tx: Transaction<DB>, emit: Emit<Envelope>, businessId: string, customerId: string, value: Preference, source: 'quick_reply' | 'customer_control', at: number): Promise<boolean> {
+  const row = await tx.selectFrom('customer_policy').select('marketing_opt_out_at').where('business_id', '=', businessId).where('customer_id', '=', customerId).executeTakeFirst();
+  const stopped = row?.marketing_opt_out_at != null;
+  if ((value === 'stop') === stopped) return false;
+  const set =
+    value === 'stop'
+      ? { marketing_opt_out_at: at, marketing_opt_out_source: source }
+      : { marketing_opt_out_at: null, marketing_opt_out_source: null, marketing_resumed_at: at, opt_in_at: at, opt_in_source: 'resume' };
+  if (row) await tx.updateTable('customer_policy').set(set).where('business_id', '=', businessId).where('customer_id', '=', customerId).execute();
+  else await tx.insertInto('customer_policy').values({ business_id: businessId, customer_id: customerId, last_inbound_at: null, opt_in_at: null, opt_in_source: null, marketing_resumed_at: null, ...set }).execute();
+
+  const num = await apiNumberOf(tx, businessId);
+  if (num) {
+    const customer = await tx.selectFrom('accounts').select(['phone', 'display_name']).where('id', '=', customerId).executeTakeFirstOrThrow();
+    const detail = value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages';
+    const n = await enqueueWebhook(tx, num.wabaId, 'user_preferences', userPreferencesPayload(num, { name: customer.display_name, waId: waDigits(customer.phone) }, value, detail, at), at);
+    if (n > 0) emit({ topic: WEBHOOKS_TOPIC, event: { kind: 'webhooks.enqueued' } });
+  }
+  return true;
+}
+
+/**
+ * Inside the transaction of each message a customer sends to a business: the customer-service
+ * window reopens (last_inbound_at), the opt-in is recorded on the first message, and a tap on a
+ * template quick reply reading "stop" opts the customer out of marketing messages.
+ */
+export function installPolicyHooks(ctx: Ctx): void {
+  ctx.hooks.onMessageStoredInTx(async (tx, emit, e: MessageSentEvent) => {
+    if (e.withheld || e.memberIds.length !== 2) return;
+    const businessId = e.memberIds.find((m) => m !== e.senderId);
+    if (!businessId) return;
+    // A chat between two people costs no query (the kind is cached).
+    if ((await accountKindOf(ctx, tx, businessId)) !== 'business') return;
+    if ((await accountKindOf(ctx, tx, e.senderId)) === 'business') return;
+    const at = e.message.createdAt;
+    await tx
+      .insertInto('customer_policy')
+      .values({ business_id: businessId, customer_id: e.senderId, last_inbound_at: at, opt_in_at: at, opt_in_source: 'customer_message', marketing_opt_out_at: null, marketing_opt_out_source: null, marketing_resumed_at: null })
+      .onConflict((oc) =>
+        oc.columns(['business_id', 'customer_id']).doUpdateSet({
+          last_inbound_at: at,
+          opt_in_at: sql<number>`coalesce(customer_policy.opt_in_at, ${at})`,
+          opt_in_source: sql<string>`coalesce(customer_policy.opt_in_source, 'customer_message')`,
+        }),
+      )
+      .execute();
+    const c = (e.message.content ?? {}) as { type?: unknown; id?: unknown; title?: unknown };
+    if (e.message.kind === 'interactive_reply' && c.type === 'button' && [c.id, c.title].some((v) => typeof v === 'string' && isStopReply(v))) {
+      await recordPreference(ctx, tx, emit, businessId, e.senderId, 'stop', 'quick_reply', at);
+    }
+  });
+}
+
+export interface BusinessPreferences {
+  businessId: string;
+  marketing: 'allowed' | 'stopped';
+  marketingStoppedAt: number | null;
+  optInAt: number | null;
+  optInSource: string | null;
+}
+
+async function accessBusiness(ctx: Ctx, actor: Actor, businessId: string): Promise<void> {
+  if (businessId === actor.accountId || (await accountKindOf(ctx, ctx.db, businessId)) !== 'business') {
+    throw new AppError('ACCOUNT_NOT_FOUND', 'No business has this id.');
+  }
+}
+
+/** The customer's own preferences towards a business. */
+export async function getBusinessPreferences(ctx: Ctx, actor: Actor, businessId: string): Promise<BusinessPreferences> {
+  await accessBusiness(ctx, actor, businessId);
+  const row = await ctx.db
+    .selectFrom('customer_policy')
+    .select(['marketing_opt_out_at', 'opt_in_at', 'opt_in_source'])
+    .where('business_id', '=', businessId)
+    .where('customer_id', '=', actor.accountId)
+    .executeTakeFirst();
+  const stoppedAt = row?.marketing_opt_out_at == null ? null : Number(row.marketing_opt_out_at);
+  return {
+    businessId,
+    marketing: stoppedAt === null ? 'allowed' : 'stopped',
+    marketingStoppedAt: stoppedAt,
+    optInAt: row?.opt_in_at == null ? null : Number(row.opt_in_at),
+    optInSource: row?.opt_in_source ?? null,
+  };
+}
+
+/** The customer stops ('stop') or resumes ('resume') marketing messages from a business. Idempotent. */
+export async function setMarketingPreference(ctx: Ctx, actor: Actor, businessId: string, value: Preference): Promise<BusinessPreferences> {
+  await accessBusiness(ctx, actor, businessId);
+  await ctx.writes.run((tx, emit) => recordPreference(ctx, tx, emit, businessId, actor.accountId, value, 'customer_control', ctx.clock.now()));
+  return getBusinessPreferences(ctx, actor, businessId);
+}
