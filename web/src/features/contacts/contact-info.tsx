@@ -18,6 +18,7 @@ import { IDLE, InlineStatus, PanelSection, SidePanel, type Status } from './side
 import { ViewCatalogButton } from '../commerce/view-catalog-button.js';
 import { BusinessInfo } from '../business/business-info.js';
 import { BusinessMarks } from '../business/verified-badge.js';
+import { MarketingPreference } from '../business-api/marketing-preference.js';
 
 const CONTACT_NAME_MAX = 128;
 const REPORT_REASON_MAX = 500;
@@ -150,6 +151,7 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
         </p>
       )}
       {peer.kind === 'business' && <BusinessInfo accountId={peer.id} idPrefix={ids} />}
+      {peer.kind === 'business' && !peer.blocked && <MarketingPreference businessId={peer.id} />}
 
       {peer.about && (
         <PanelSection id={`${ids}-about`} title={t('settings.about')}>

@@ -106,6 +106,13 @@ export const en = {
   'error.API_SCOPES_INVALID': 'Choose at least one scope: messaging or management.',
   'error.WEBHOOK_URL_INVALID': 'The callback URL must start with http:// or https:// and carry no user name or password.',
   'error.WEBHOOK_VERIFICATION_FAILED': 'Your server did not answer the verification request with the challenge.',
+  'api.promotions.hint': 'Promotions from this business come as marketing messages. Stop them here; orders, answers and codes still arrive.',
+  'api.promotions.stoppedHint': 'You stopped promotions from this business. Orders, answers and codes still arrive.',
+  'api.promotions.stop': 'Stop promotions',
+  'api.promotions.resume': 'Resume promotions',
+  'api.promotions.stoppedNow': 'Promotions stopped.',
+  'api.promotions.resumedNow': 'Promotions resumed.',
+  'api.promotions.error': 'Your promotions setting could not be loaded or saved. Try again.',
 };
 
 export const fr: Record<keyof typeof en, string> = {
@@ -213,4 +220,11 @@ export const fr: Record<keyof typeof en, string> = {
   'error.API_SCOPES_INVALID': 'Choisissez au moins un droit : messagerie ou gestion.',
   'error.WEBHOOK_URL_INVALID': 'L’URL de rappel doit commencer par http:// ou https:// et ne contenir ni nom d’utilisateur ni mot de passe.',
   'error.WEBHOOK_VERIFICATION_FAILED': 'Votre serveur n’a pas répondu à la demande de vérification avec le challenge.',
+  'api.promotions.hint': 'Les promotions de cette entreprise arrivent comme messages marketing. Arrêtez-les ici ; commandes, réponses et codes continuent d’arriver.',
+  'api.promotions.stoppedHint': 'Vous avez arrêté les promotions de cette entreprise. Commandes, réponses et codes continuent d’arriver.',
+  'api.promotions.stop': 'Arrêter les promotions',
+  'api.promotions.resume': 'Reprendre les promotions',
+  'api.promotions.stoppedNow': 'Promotions arrêtées.',
+  'api.promotions.resumedNow': 'Promotions reprises.',
+  'api.promotions.error': 'Votre réglage des promotions n’a pas pu être chargé ou enregistré. Réessayez.',
 };
