@@ -134,6 +134,15 @@ test('an owner turns API access on and creates an app and a token; a text sent w
   // Block and report are there for an API business too.
   await expect(info.getByRole('button', { name: /^Block / })).toBeVisible();
   await expect(info.getByRole('button', { name: /^Report / })).toBeVisible();
+  // The customer stops promotions from this business, and can resume them.
+  await info.getByRole('button', { name: 'Stop promotions' }).click();
+  await expect(info.getByRole('button', { name: 'Resume promotions' })).toBeVisible();
+  await expect(info.getByText('You stopped promotions from this business.', { exact: false })).toBeVisible();
+  await audit(customer.page, 'contact info of an API business');
+  // The choice is kept by the server: after a reload the panel shows it again.
+  await customer.page.reload();
+  await customer.page.locator('.chat-header').getByRole('button', { name: 'Contact info' }).click();
+  await expect(customer.page.getByRole('complementary', { name: 'Contact info' }).getByRole('button', { name: 'Resume promotions' })).toBeVisible();
 
   // Opened again, the screen shows the token as used.
   await panel.getByRole('button', { name: 'Back' }).click();
