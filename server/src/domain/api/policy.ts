@@ -158,6 +158,17 @@ function limitersOf(ctx: Ctx): Limiters {
 
 // ---- the decision -----------------------------------------------------------------------------
 
+/** Whether the customer's service window with the business is open at `now` (the customer wrote within 24 hours). */
+export function windowOpen(lastInboundAt: number | string | null | undefined, now: number): boolean {
+  return lastInboundAt != null && now < Number(lastInboundAt) + SERVICE_WINDOW_MS;
+}
+
+/** The service window of one customer with one business, read from customer_policy (pass `tx` inside a write op). */
+export async function customerWindowOpen(db: Kysely<DB>, businessId: string, customerId: string, now: number): Promise<boolean> {
+  const row = await db.selectFrom('customer_policy').select('last_inbound_at').where('business_id', '=', businessId).where('customer_id', '=', customerId).executeTakeFirst();
+  return windowOpen(row?.last_inbound_at, now);
+}
+
 /**
  * Decide whether a business may send one message now. Call once per message before storing
  * anything (pass `tx` when inside a write op). An allowed message, and one refused asynchronously,
@@ -171,8 +182,7 @@ export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolic
     : undefined;
 
   if (input.customerId && input.template === null) {
-    const last = row?.last_inbound_at == null ? null : Number(row.last_inbound_at);
-    if (last === null || now >= last + SERVICE_WINDOW_MS) {
+    if (!windowOpen(row?.last_inbound_at, now)) {
       return {
         allowed: false,
         code: 131047,

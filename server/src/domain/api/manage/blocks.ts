@@ -7,9 +7,7 @@
  * user); unblocking has no such rule. Partial failure answers 400 with the lists and a 139100 error,
  * as the Cloud API does. A token with either scope may use it.
  */
-import type { Transaction } from 'kysely';
 import { accountTopic, type Ctx } from '../../../context.js';
-import type { DB } from '../../../tables.js';
 import { doBlock, doUnblock } from '../../accounts/index.js';
 import { GraphError, graphTitle, type GraphErrorCode } from '../graph-error.js';
 import { waDigits } from '../ids.js';
@@ -17,8 +15,8 @@ import { accessPhoneNumber, normalizeTo } from '../send.js';
 import type { ApiPrincipal } from '../setup.js';
 import { isObject, type Json } from '../message-types/index.js';
 import { checkMessagingProduct, mergedParams, onlyParams, page, paramError, type Paged } from './params.js';
+import { customerWindowOpen } from '../policy.js';
 
-export const BLOCK_WINDOW_MS = 24 * 3600_000;
 export const BLOCK_USERS_PER_REQUEST = 1000;
 
 function requireAnyScope(principal: ApiPrincipal): void {
@@ -74,14 +72,6 @@ function usersOf(query: unknown, body: unknown): string[] {
   });
 }
 
-async function wroteWithin(tx: Transaction<DB>, customerId: string, businessId: string, since: number): Promise<boolean> {
-  const key = customerId < businessId ? `${customerId}:${businessId}` : `${businessId}:${customerId}`;
-  const chat = await tx.selectFrom('chats').select('id').where('direct_key', '=', key).executeTakeFirst();
-  if (!chat) return false;
-  const m = await tx.selectFrom('messages').select('id').where('chat_id', '=', chat.id).where('sender_id', '=', customerId).where('created_at', '>=', since).limit(1).executeTakeFirst();
-  return !!m;
-}
-
 /**
  * The answer: the lists, and when some users failed the 139100 error the HTTP layer renders next to
  * them (status 400, `error` in the Graph envelope).
@@ -129,7 +119,8 @@ export async function blockUsers(ctx: Ctx, principal: ApiPrincipal, phoneNumberI
         added.push({ input, wa_id: waId });
         continue;
       }
-      if (!account || !(await wroteWithin(tx, account.id, num.accountId, now - BLOCK_WINDOW_MS))) {
+      // Only customers whose service window is open may be blocked (the policy decides the window).
+      if (!account || !(await customerWindowOpen(tx, num.accountId, account.id, now))) {
         failed.push(failure(input, waId, 131047, 'User has not messaged this business in the last 24 hours.'));
         continue;
       }

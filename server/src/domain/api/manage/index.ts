@@ -6,7 +6,7 @@
  */
 export { getWaba, listPhoneNumbers, getPhoneNumber, updatePhoneNumber, registerNumber, deregisterNumber, requireRegisteredForSend, accessWaba, graphTime, PIN_MAX_FAILURES, PIN_LOCK_MS } from './numbers.js';
 export { getApiBusinessProfile, updateApiBusinessProfile, profilePicture, VERTICAL_OF_CATEGORY, VERTICALS, categoryOfVertical } from './profile.js';
-export { listBlockedUsers, blockUsers, unblockUsers, BLOCK_WINDOW_MS, BLOCK_USERS_PER_REQUEST, type BlockAnswer } from './blocks.js';
+export { listBlockedUsers, blockUsers, unblockUsers, BLOCK_USERS_PER_REQUEST, type BlockAnswer } from './blocks.js';
 export { listQrCodes, saveQrCode, deleteQrCode, qrImage, newQrCode, QR_CODES_PER_NUMBER, type QrView } from './qr.js';
 export { getCommerceSettings, updateCommerceSettings, type CommerceSettingsView } from './commerce.js';
 export { listSubscribedApps, subscribeApp, unsubscribeApp, type SubscribedApp } from './subscriptions.js';
