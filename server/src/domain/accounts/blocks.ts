@@ -25,20 +25,24 @@ export async function listBlocked(ctx: Ctx, actor: Actor): Promise<PublicProfile
 export async function blockAccount(ctx: Ctx, actor: Actor, accountId: string): Promise<void> {
   if (accountId === actor.accountId) throw new AppError('CANNOT_BLOCK_SELF');
   await ctx.writes.run(async (tx, emit) => {
-    await doBlock(tx, actor.accountId, accountId, ctx.clock.now());
+    const now = ctx.clock.now();
+    if (await doBlock(tx, actor.accountId, accountId, now)) {
+      await ctx.hooks.feedback(tx, emit, { kind: 'block', fromId: actor.accountId, aboutId: accountId, chatId: null, at: now });
+    }
     emit({ topic: accountTopic(actor.accountId), event: { kind: 'account.changed' } });
   });
 }
 
-/** Insert the block row; call inside a write op. */
-export async function doBlock(tx: Transaction<DB>, blockerId: string, blockedId: string, now: number): Promise<void> {
+/** Insert the block row; call inside a write op. True when the block is new (false: it already existed). */
+export async function doBlock(tx: Transaction<DB>, blockerId: string, blockedId: string, now: number): Promise<boolean> {
   const target = await tx.selectFrom('accounts').select('id').where('id', '=', blockedId).executeTakeFirst();
   if (!target) throw new AppError('ACCOUNT_NOT_FOUND');
-  await tx
+  const res = await tx
     .insertInto('blocks')
     .values({ blocker_id: blockerId, blocked_id: blockedId, created_at: now })
     .onConflict((oc) => oc.columns(['blocker_id', 'blocked_id']).doNothing())
-    .execute();
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /** Unblock an account; succeeds also when it was not blocked. Messages withheld meanwhile stay withheld. */
@@ -87,8 +91,11 @@ export async function reportAccount(ctx: Ctx, actor: Actor, input: ReportInput):
     }
     const id = newId('rep');
     await tx.insertInto('reports').values({ id, reporter_id: actor.accountId, reported_id: input.accountId, chat_id: input.chatId ?? null, reason, created_at: now }).execute();
+    await ctx.hooks.feedback(tx, emit, { kind: 'report', fromId: actor.accountId, aboutId: input.accountId, chatId: input.chatId ?? null, at: now });
     if (input.block) {
-      await doBlock(tx, actor.accountId, input.accountId, now);
+      if (await doBlock(tx, actor.accountId, input.accountId, now)) {
+        await ctx.hooks.feedback(tx, emit, { kind: 'block', fromId: actor.accountId, aboutId: input.accountId, chatId: input.chatId ?? null, at: now });
+      }
       emit({ topic: accountTopic(actor.accountId), event: { kind: 'account.changed' } });
     }
     return { id };

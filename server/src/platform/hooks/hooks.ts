@@ -52,6 +52,21 @@ export interface ReceiptsMovedEvent {
   at: number;
 }
 
+/**
+ * Someone blocked or reported an account (a customer blocking or reporting a business feeds its
+ * quality rating); runs inside that write. A block that already existed fires nothing.
+ */
+export interface FeedbackEvent {
+  kind: 'block' | 'report';
+  /** Who blocked or reported. */
+  fromId: string;
+  /** The account blocked or reported. */
+  aboutId: string;
+  /** The chat a report is about, when given. */
+  chatId: string | null;
+  at: number;
+}
+
 type Handler<E> = (event: E) => Promise<void> | void;
 /** Runs inside the write transaction that stores the message: its writes commit (or roll back) with it. */
 type InTxHandler<E> = (tx: Transaction<DB>, emit: Emit<Envelope>, event: E) => Promise<void>;
@@ -61,6 +76,7 @@ export class Hooks {
   private readonly messageStoredInTx: InTxHandler<MessageSentEvent>[] = [];
   private readonly messageChangedInTx: InTxHandler<MessageChangedEvent>[] = [];
   private readonly receiptsMovedInTx: InTxHandler<ReceiptsMovedEvent>[] = [];
+  private readonly feedbackInTx: InTxHandler<FeedbackEvent>[] = [];
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly log: Logger) {}
@@ -105,6 +121,16 @@ export class Hooks {
   /** Called by receipts inside the write op, after the cursor row is updated. */
   async receiptsMoved(tx: Transaction<DB>, emit: Emit<Envelope>, event: ReceiptsMovedEvent): Promise<void> {
     for (const h of this.receiptsMovedInTx) await h(tx, emit, event);
+  }
+
+  /** Run `handler` inside the transaction of each new block and each report. Same rules as onMessageStoredInTx. */
+  onFeedbackInTx(handler: InTxHandler<FeedbackEvent>): void {
+    this.feedbackInTx.push(handler);
+  }
+
+  /** Called by accounts inside the write op of a new block or a report. */
+  async feedback(tx: Transaction<DB>, emit: Emit<Envelope>, event: FeedbackEvent): Promise<void> {
+    for (const h of this.feedbackInTx) await h(tx, emit, event);
   }
 
   /** Called by messaging after commit; handlers run in the background. */
