@@ -7,7 +7,6 @@ import path from 'node:path';
 import fs from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { openDatabase } from './platform/db/database.js';
@@ -19,6 +18,7 @@ import type { DB } from './tables.js';
 import type { BusEvent, Ctx, Envelope } from './context.js';
 import { HttpCodeSender, LogCodeSender, type CodeSender } from './domain/accounts/index.js';
 import { installErrorHandling } from './http/errors.js';
+import { cachedSerializerCompiler, cachedValidatorCompiler } from './http/schema-cache.js';
 import { authRoutes } from './http/routes/auth.js';
 import { Gateway } from './realtime/gateway.js';
 import { registerRoutes } from './http/routes/index.js';
@@ -105,7 +105,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   });
   // TypeBox checks request bodies exactly as declared (no silent type coercion, extra fields
   // refused where the schema says so); query strings and path params are converted first.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(cachedValidatorCompiler);
+  app.setSerializerCompiler(cachedSerializerCompiler);
   installErrorHandling(app);
   await app.register(rateLimit, { global: false });
 
