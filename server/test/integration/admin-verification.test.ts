@@ -13,6 +13,7 @@ import { makePdf, makePng, makeOggOpus, upload } from '../helpers/media-fixtures
 import { createAdmin } from '../../src/domain/admin/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { signInBusiness } from '../helpers/business.js';
+import { runParley, serverEnv } from '../helpers/cli.js';
 
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
 type State = { status: string; verified: boolean; reason: string | null; request: { id: string; legalName: string; documentMediaIds: string[]; status: string } | null };
@@ -21,12 +22,21 @@ type Queue = { verifications: { id: string; accountId: string; businessName: str
 const bin = path.resolve(import.meta.dirname, '../../../bin/parley.js');
 const PASSWORD = 'a long admin password';
 
-/** Run `parley admin create` against the test server's own database. */
-function cliCreateAdmin(server: TestServer, username: string, opts: { password?: string; stdin?: string } = {}) {
-  const env: Record<string, string | undefined> = { ...process.env, PARLEY_DATA_DIR: server.dataDir, DATABASE_URL: server.parley.ctx.config.DATABASE_URL, PARLEY_LOG_LEVEL: 'silent' };
+function adminEnv(server: TestServer, password?: string): Record<string, string | undefined> {
+  const env = serverEnv(server);
   delete env.PARLEY_ADMIN_PASSWORD;
-  if (opts.password !== undefined) env.PARLEY_ADMIN_PASSWORD = opts.password;
-  return spawnSync(process.execPath, [bin, 'admin', 'create', '--username', username], { env, input: opts.stdin ?? '', encoding: 'utf8', timeout: 30_000 });
+  if (password !== undefined) env.PARLEY_ADMIN_PASSWORD = password;
+  return env;
+}
+
+/** Run `parley admin create` against the test server's own database (in this process). */
+function cliCreateAdmin(server: TestServer, username: string, opts: { password?: string; stdin?: string } = {}) {
+  return runParley(['admin', 'create', '--username', username], adminEnv(server, opts.password), opts.stdin ?? '');
+}
+
+/** The same through the real executable, reading the password from its standard input. */
+function binCreateAdmin(server: TestServer, username: string, stdin: string) {
+  return spawnSync(process.execPath, [bin, 'admin', 'create', '--username', username], { env: adminEnv(server), input: stdin, encoding: 'utf8', timeout: 30_000 });
 }
 
 async function adminLogin(server: TestServer, username: string, password = PASSWORD) {
@@ -64,7 +74,7 @@ describe('business verification and administrators', { timeout: 60_000 }, () => 
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('VERIFICATION_PENDING');
 
-    const created = cliCreateAdmin(server, 'Reviewer', { password: PASSWORD });
+    const created = await cliCreateAdmin(server, 'Reviewer', { password: PASSWORD });
     expect(created.status, created.stderr).toBe(0);
     expect(created.stdout).toMatch(/reviewer/);
     const login = await adminLogin(server, 'reviewer');
@@ -212,18 +222,18 @@ describe('business verification and administrators', { timeout: 60_000 }, () => 
   });
 
   it('parley admin create: password from standard input, refuses duplicates and weak passwords', async () => {
-    const viaStdin = cliCreateAdmin(server, 'sam', { stdin: `${PASSWORD}\n` });
+    const viaStdin = binCreateAdmin(server, 'sam', `${PASSWORD}\n`);
     expect(viaStdin.status, viaStdin.stderr).toBe(0);
     expect((await adminLogin(server, 'sam')).status).toBe(200);
-    const duplicate = cliCreateAdmin(server, 'sam', { password: PASSWORD });
+    const duplicate = await cliCreateAdmin(server, 'sam', { password: PASSWORD });
     expect(duplicate.status).toBe(3);
     expect(duplicate.stderr).toMatch(/already exists/);
-    const weak = cliCreateAdmin(server, 'tom', { password: 'short' });
+    const weak = await cliCreateAdmin(server, 'tom', { password: 'short' });
     expect(weak.status).toBe(2);
     expect(weak.stderr).toMatch(/12 to 256/);
-    const badName = cliCreateAdmin(server, 'x', { password: PASSWORD });
+    const badName = await cliCreateAdmin(server, 'x', { password: PASSWORD });
     expect(badName.status).toBe(2);
-    const noName = spawnSync(process.execPath, [bin, 'admin', 'create'], { env: { ...process.env, PARLEY_DATA_DIR: server.dataDir, PARLEY_LOG_LEVEL: 'silent' }, encoding: 'utf8' });
+    const noName = await runParley(['admin', 'create'], serverEnv(server));
     expect(noName.status).toBe(2);
     expect(noName.stderr).toMatch(/--username/);
     expect(await server.parley.ctx.db.selectFrom('admins').select('username').execute()).toEqual([{ username: 'sam' }]);

@@ -5,12 +5,11 @@
  * customers' messages, QR codes opened through the real short-link route, commerce settings and
  * app subscriptions.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import QRCode from 'qrcode';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, signIn, WsClient, type Person } from '../helpers/clients.js';
+import { runParley, serverEnv } from '../helpers/cli.js';
 import { firstMessage, WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { signInBusiness } from '../helpers/business.js';
 import { apiBusiness, digits, expectGraphError, graph, textExample, type ApiBusiness } from '../helpers/api-business.js';
@@ -482,7 +481,6 @@ describe('Cloud API management', { timeout: 60_000 }, () => {
 });
 
 describe('parley api (CLI)', { timeout: 120_000 }, () => {
-  const bin = path.resolve(import.meta.dirname, '../../../bin/parley.js');
   let server: TestServer;
   beforeEach(async () => {
     server = await startServer();
@@ -491,16 +489,11 @@ describe('parley api (CLI)', { timeout: 120_000 }, () => {
     await server.close();
   });
 
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [bin, 'api', ...args], {
-      env: { ...process.env, PARLEY_DATA_DIR: server.dataDir, DATABASE_URL: server.parley.ctx.config.DATABASE_URL, PARLEY_LOG_LEVEL: 'silent' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  const cli = (...args: string[]) => runParley(['api', ...args], serverEnv(server));
 
   it('enables the API, creates an app and issues a token that works on the Graph routes; secrets are printed once', async () => {
     const shop = await signInBusiness(server);
-    const enabled = cli('enable', '--phone', shop.phone);
+    const enabled = await cli('enable', '--phone', shop.phone);
     expect(enabled.status, enabled.stderr).toBe(0);
     const wabaId = /WABA id:\s+(\d+)/.exec(enabled.stdout)?.[1];
     const pnid = /phone_number_id:\s+(\d+)/.exec(enabled.stdout)?.[1];
@@ -508,12 +501,12 @@ describe('parley api (CLI)', { timeout: 120_000 }, () => {
     expect(wabaId).toBe(state.body.wabaId);
     expect(pnid).toBe(state.body.numbers[0]!.phoneNumberId);
 
-    const app = cli('app', '--phone', shop.phone, '--name', 'CRM');
+    const app = await cli('app', '--phone', shop.phone, '--name', 'CRM');
     expect(app.status, app.stderr).toBe(0);
     const secret = /App secret:\s+([0-9a-f]{32})/.exec(app.stdout)?.[1];
     expect(secret).toBeDefined();
 
-    const tok = cli('token', '--phone', shop.phone, '--scopes', 'messaging,management', '--name', 'ops');
+    const tok = await cli('token', '--phone', shop.phone, '--scopes', 'messaging,management', '--name', 'ops');
     expect(tok.status, tok.stderr).toBe(0);
     const token = tok.stdout.split('\n').find((l) => l.startsWith('EAA'))!;
     expect(token).toMatch(/^EAA[\w-]+$/);
@@ -527,7 +520,7 @@ describe('parley api (CLI)', { timeout: 120_000 }, () => {
     expect(JSON.stringify(listed.body)).not.toContain(token);
     expect(JSON.stringify(listed.body)).not.toContain(secret!);
 
-    const mgmtOnly = cli('token', '--phone', shop.phone, '--scopes', 'management');
+    const mgmtOnly = await cli('token', '--phone', shop.phone, '--scopes', 'management');
     const token2 = mgmtOnly.stdout.split('\n').find((l) => l.startsWith('EAA'))!;
     expectGraphError(await graph(server, token2, 'POST', `/${pnid}/messages`, textExample('33612345678')), 403, 10);
   });
@@ -535,17 +528,17 @@ describe('parley api (CLI)', { timeout: 120_000 }, () => {
   it('refuses bad input with a message and exit code 2, changing nothing', async () => {
     const person = await signIn(server);
     const shop = await signInBusiness(server);
-    const noPhone = cli('enable');
+    const noPhone = await cli('enable');
     expect(noPhone.status).toBe(2);
     expect(noPhone.stderr).toMatch(/--phone/);
-    const unknown = cli('enable', '--phone', '+12025550143');
+    const unknown = await cli('enable', '--phone', '+12025550143');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/No Parley account/);
-    const notBusiness = cli('enable', '--phone', person.phone);
+    const notBusiness = await cli('enable', '--phone', person.phone);
     expect(notBusiness.status).toBe(2);
     expect(notBusiness.stderr).toMatch(/business/i);
-    expect(cli('enable', '--phone', shop.phone).status).toBe(0);
-    const badScopes = cli('token', '--phone', shop.phone, '--scopes', 'admin');
+    expect((await cli('enable', '--phone', shop.phone)).status).toBe(0);
+    const badScopes = await cli('token', '--phone', shop.phone, '--scopes', 'admin');
     expect(badScopes.status).toBe(2);
     expect(badScopes.stderr).toMatch(/messaging, management/);
     expect(await server.parley.ctx.db.selectFrom('api_tokens').select('id').execute()).toEqual([]);
