@@ -302,7 +302,7 @@ export interface NumberQuality {
   /** Unique customers reached by business-initiated messages in the last 24 hours. */
   used24h: number;
   limit: number | null;
-  /** CONNECTED, FLAGGED (rating RED) or RESTRICTED (the messaging limit is used up). */
+  /** FLAGGED (rating RED), else RESTRICTED (the messaging limit is used up), else CONNECTED. */
   status: 'CONNECTED' | 'FLAGGED' | 'RESTRICTED';
 }
 
@@ -312,7 +312,8 @@ export async function numberQuality(ctx: Ctx, businessId: string): Promise<Numbe
   if (!state) return null;
   const used24h = await customersReachedSince(ctx.db, businessId, ctx.clock.now() - LIMIT_WINDOW_MS);
   const limit = TIER_LIMITS[state.tier];
-  const status = limit !== null && used24h >= limit ? 'RESTRICTED' : state.rating === 'RED' ? 'FLAGGED' : 'CONNECTED';
+  // A RED rating is the graver problem: it shows first.
+  const status = state.rating === 'RED' ? 'FLAGGED' : limit !== null && used24h >= limit ? 'RESTRICTED' : 'CONNECTED';
   return { state, used24h, limit, status };
 }
 
