@@ -4,6 +4,8 @@ import { api, signIn, type Person } from '../helpers/clients.js';
 import { firstStatus, WebhookReceiver, type WebhookJson } from '../helpers/webhook-receiver.js';
 import { apiBusiness, customerWrites, digits, graph, manyCustomers, type ApiBusiness } from '../helpers/api-business.js';
 import { signInBusiness } from '../helpers/business.js';
+import { makePng, upload } from '../helpers/media-fixtures.js';
+import { createAdmin } from '../../src/domain/admin/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 
 const SECOND = 1000;
@@ -97,6 +99,22 @@ describe('Business API: quality rating and messaging limits', { timeout: 240_000
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ error: { code: 'API_NOT_ENABLED' } });
     expect((await api(server, 'GET', '/v1/business/api/health', {})).status).toBe(401);
+  });
+
+  it('a verified business goes from TIER_250 to TIER_2K without waiting (UPGRADE webhook)', async () => {
+    expect((await health()).body.messagingLimit.tier).toBe('TIER_250');
+    const doc = await upload<{ id: string }>(server, biz.token, makePng(8, 8, 3), { kind: 'image', contentType: 'image/png', fileName: 'kbis.png' });
+    const submitted = await api<{ request: { id: string } }>(server, 'POST', '/v1/business/verification', { token: biz.token, body: { legalName: 'Léa Martin SARL', documentMediaIds: [doc.body.id] } });
+    expect(submitted.status).toBe(201);
+    await createAdmin(server.parley.ctx, { username: 'reviewer', password: 'a long admin password' });
+    const login = await api<{ token: string }>(server, 'POST', '/v1/admin/login', { body: { username: 'reviewer', password: 'a long admin password' } });
+    expect((await api(server, 'POST', `/v1/admin/verifications/${submitted.body.request.id}/approve`, { token: login.body.token })).status).toBe(204);
+
+    const h = (await health()).body;
+    expect(h.messagingLimit).toEqual({ tier: 'TIER_2K', limit: 2000, used24h: 0, nextTier: 'TIER_10K' });
+    expect(h.history).toEqual([{ at: clock.now(), event: 'UPGRADE', detail: expect.stringContaining('the business is verified') }]);
+    expect((await waitQualityEvents(1))[0]).toMatchObject({ event: 'UPGRADE', current_limit: 'TIER_2K', old_limit: 'TIER_250', max_daily_conversations_per_business: '2000' });
+    expect(await numberNode()).toMatchObject({ messaging_limit_tier: 'TIER_2K' });
   });
 
   it('the 251st new customer in 24 h is refused with 131048 and gets nothing; counted and open-window customers still get templates; volume raises the tier; blocks and reports turn the rating YELLOW then RED and lower the tier; it recovers as feedback ages out', async () => {
