@@ -433,6 +433,9 @@ export interface DB {
   api_qr_codes: ApiQrCodesTable;
   api_commerce_settings: ApiCommerceSettingsTable;
   customer_policy: CustomerPolicyTable;
+  api_feedback: ApiFeedbackTable;
+  api_quality: ApiQualityTable;
+  api_quality_history: ApiQualityHistoryTable;
 }
 
 /** Business API tier (migration 0007). */
@@ -566,4 +569,37 @@ export interface CustomerPolicyTable {
   /** 'quick_reply' | 'customer_control' */
   marketing_opt_out_source: string | null;
   marketing_resumed_at: number | null;
+  /** The latest business-initiated message (a template outside the window) to the customer (migration 0014). */
+  last_biz_initiated_at: number | null;
+}
+
+/** Business API quality rating and messaging limits (migration 0014). */
+export interface ApiFeedbackTable {
+  id: string;
+  business_id: string;
+  customer_id: string;
+  /** 'block' | 'report' */
+  kind: string;
+  at: number;
+}
+export interface ApiQualityTable {
+  waba_id: string;
+  business_id: string;
+  /** 'GREEN' | 'YELLOW' | 'RED' */
+  rating: string;
+  rating_since: number;
+  /** 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED' */
+  tier: string;
+  tier_since: number;
+  evaluated_at: number;
+}
+export interface ApiQualityHistoryTable {
+  id: string;
+  waba_id: string;
+  at: number;
+  /** Order of the changes made at one time. */
+  seq: number;
+  /** 'UPGRADE' | 'DOWNGRADE' | 'FLAGGED' | 'UNFLAGGED' */
+  event: string;
+  detail: string;
 }
