@@ -69,6 +69,24 @@ export interface DeviceToAdd {
   keyPackage: Uint8Array;
 }
 
+/** A device as the server lists it for a chat (GET /v1/e2e/chats/{chatId}). */
+export interface ListedDevice {
+  accountId: string;
+  deviceId: string;
+  /** The credential's identity bytes, base64. */
+  credential: string;
+}
+
+/** How a chat's group differs from the devices the server lists. */
+export interface GroupDiff {
+  /** Devices to add (claim a key package for each). */
+  missing: ListedDevice[];
+  /** Devices whose leaves to remove (revoked, or their key changed). */
+  removed: string[];
+  /** Devices whose signature key changed since they joined: show a notice in the chat; they are in both lists above. */
+  keyChanged: ListedDevice[];
+}
+
 export interface PendingCommit {
   chatId: string;
   /** The epoch the commit was built on (what the server must be at to accept it). */
@@ -215,6 +233,29 @@ export class E2eDevice {
       if (claims) out.push({ leafIndex: i / 2, accountId: claims.accountId, deviceId: claims.deviceId, signatureKey: toBase64(node.leaf.signaturePublicKey) });
     });
     return out;
+  }
+
+  /** Compare the chat's group with the devices the server lists (this device is never missing). */
+  async diffGroup(chatId: string, listed: ListedDevice[]): Promise<GroupDiff> {
+    const members = (await this.hasGroup(chatId)) ? await this.members(chatId) : [];
+    const own = this.claims?.deviceId;
+    const diff: GroupDiff = { missing: [], removed: [], keyChanged: [] };
+    for (const d of listed) {
+      if (d.deviceId === own) continue;
+      const leaf = members.find((m) => m.deviceId === d.deviceId);
+      if (!leaf) {
+        diff.missing.push(d);
+        continue;
+      }
+      const key = claimsOf({ credentialType: 'basic', identity: fromBase64(d.credential) })?.signatureKey;
+      if (key !== leaf.signatureKey) {
+        diff.keyChanged.push(d);
+        diff.missing.push(d);
+        diff.removed.push(d.deviceId);
+      }
+    }
+    for (const m of members) if (m.deviceId !== own && !listed.some((d) => d.deviceId === m.deviceId)) diff.removed.push(m.deviceId);
+    return diff;
   }
 
   /**

@@ -3,7 +3,7 @@
  * (packages/e2e): credential, key packages, group set-up, commits and welcomes from the update
  * log, encrypt on send and decrypt on receipt.
  */
-import { E2eDevice, MemoryStore, fromBase64, toBase64, type DeviceToAdd, type PlainPayload } from '../../../packages/e2e/src/index.js';
+import { E2eDevice, MemoryStore, fromBase64, toBase64, type DeviceToAdd, type ListedDevice, type PlainPayload } from '../../../packages/e2e/src/index.js';
 import { api, WsClient, type Person } from './clients.js';
 import type { TestServer } from './server.js';
 
@@ -17,26 +17,40 @@ export class E2eClient {
   readonly failed = new Map<string, string>();
   /** Device changes seen (`e2e.devices` records). */
   readonly deviceChanges: Record<string, unknown>[] = [];
+  /** "Security code changed" notices this device would show (a contact's device key changed). */
+  readonly keyNotices: { chatId: string; accountId: string; deviceId: string }[] = [];
   /** Messages this device sent (MLS senders cannot decrypt their own messages). */
   readonly sent = new Set<string>();
 
   private constructor(
     readonly server: TestServer,
     readonly person: Person,
-    readonly device: E2eDevice,
+    public device: E2eDevice,
     readonly ws: WsClient,
   ) {}
 
   static async start(server: TestServer, person: Person, keyPackages = 3): Promise<E2eClient> {
+    const device = await E2eClient.newDevice(server, person);
+    const ws = await WsClient.connect(server, person.token);
+    const client = new E2eClient(server, person, device, ws);
+    await client.uploadKeyPackages(keyPackages);
+    return client;
+  }
+
+  /** A fresh device identity: signature key, and the credential the server issues for it. */
+  private static async newDevice(server: TestServer, person: Person): Promise<E2eDevice> {
     const key = await api<{ publicKey: string }>(server, 'GET', '/v1/e2e/server-key', { token: person.token });
     const device = await E2eDevice.open(new MemoryStore(), fromBase64(key.body.publicKey));
     const cred = await api<{ credential: string }>(server, 'POST', '/v1/e2e/credential', { token: person.token, body: { signatureKey: toBase64(device.signaturePublicKey) } });
     if (cred.status !== 200) throw new Error(`credential: ${JSON.stringify(cred.body)}`);
     await device.setCredential(fromBase64(cred.body.credential));
-    const ws = await WsClient.connect(server, person.token);
-    const client = new E2eClient(server, person, device, ws);
-    await client.uploadKeyPackages(keyPackages);
-    return client;
+    return device;
+  }
+
+  /** Lose the device's end-to-end state but keep its token (as a reinstall would): new key, credential and key packages. */
+  async resetKeys(keyPackages = 3): Promise<void> {
+    this.device = await E2eClient.newDevice(this.server, this.person);
+    await this.uploadKeyPackages(keyPackages);
   }
 
   async uploadKeyPackages(n: number): Promise<void> {
@@ -91,19 +105,20 @@ export class E2eClient {
   async reconcile(chatId: string): Promise<number> {
     for (let attempt = 0; attempt < 3; attempt++) {
       await this.pump();
-      const chat = await this.call<{ encrypted: boolean; epoch: number; devices: { accountId: string; deviceId: string }[] }>('GET', `/v1/e2e/chats/${chatId}`);
-      const inGroup = (await this.device.hasGroup(chatId)) ? await this.device.members(chatId) : [];
-      if (inGroup.length === 0 && chat.body.epoch > 0) return 200; // wait for a welcome
-      const missing = chat.body.devices.filter((d) => d.deviceId !== this.person.deviceId && !inGroup.some((m) => m.deviceId === d.deviceId));
-      const removed = inGroup.filter((m) => !chat.body.devices.some((d) => d.deviceId === m.deviceId)).map((m) => m.deviceId);
-      if (missing.length === 0 && removed.length === 0 && inGroup.length > 0) return 200;
+      const chat = await this.call<{ encrypted: boolean; epoch: number; devices: ListedDevice[] }>('GET', `/v1/e2e/chats/${chatId}`);
+      const inGroup = await this.device.hasGroup(chatId);
+      if (!inGroup && chat.body.epoch > 0) return 200; // wait for a welcome
+      const diff = await this.device.diffGroup(chatId, chat.body.devices);
+      for (const d of diff.keyChanged) this.keyNotices.push({ chatId, accountId: d.accountId, deviceId: d.deviceId });
+      if (diff.missing.length === 0 && diff.removed.length === 0 && inGroup) return 200;
       const add: DeviceToAdd[] = [];
-      for (const accountId of new Set(missing.map((d) => d.accountId))) {
+      for (const accountId of new Set(diff.missing.map((d) => d.accountId))) {
         const claim = await this.call<{ devices: { accountId: string; deviceId: string; keyPackage: string | null }[] }>('POST', '/v1/e2e/key-packages/claim', { accountId });
         for (const d of claim.body.devices) {
-          if (d.keyPackage && missing.some((m) => m.deviceId === d.deviceId)) add.push({ accountId: d.accountId, deviceId: d.deviceId, keyPackage: fromBase64(d.keyPackage) });
+          if (d.keyPackage && diff.missing.some((m) => m.deviceId === d.deviceId)) add.push({ accountId: d.accountId, deviceId: d.deviceId, keyPackage: fromBase64(d.keyPackage) });
         }
       }
+      const removed = diff.removed;
       const pending = await this.device.prepareCommit(chatId, { add, removeDeviceIds: removed });
       const res = await this.submit(pending);
       if (res.status === 200) return 200;

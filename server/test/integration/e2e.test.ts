@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { assembleCredential, credentialSigningText, decryptMedia, E2eDevice, encryptMedia, MemoryStore, suite, toBase64, utf8, type MediaKey } from '../../../packages/e2e/src/index.js';
+import { assembleCredential, credentialSigningText, decryptMedia, E2eDevice, encryptMedia, fromBase64, MemoryStore, suite, toBase64, utf8, type MediaKey } from '../../../packages/e2e/src/index.js';
 import { blobPath } from '../../src/domain/media/storage.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, openChat, signIn, type Person } from '../helpers/clients.js';
@@ -120,6 +120,47 @@ describe('end-to-end encryption', () => {
     expect(await bob.receive(after)).toMatchObject({ content: { text: 'after the revoke' } });
     const afterStored = (await api<{ messages: { id: string; content: unknown }[] }>(server, 'GET', `/v1/chats/${chatId}/messages`, { token: bob.person.token })).body.messages.find((m) => m.id === after)!;
     await expect(bob2.device.decrypt(chatId, 'text', afterStored.content)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+  });
+
+  it("a contact's key change replaces their leaf and gives the chat a notice", async () => {
+    const { alice, bob, chatId } = await pair();
+    await bob.resetKeys();
+    await alice.waitFor('e2e.devices', (u) => u.deviceId === bob.person.deviceId && u.change === 'added');
+    expect(await alice.reconcile(chatId)).toBe(200);
+    expect(alice.keyNotices).toEqual([{ chatId, accountId: bob.person.accountId, deviceId: bob.person.deviceId }]);
+    await bob.waitFor('e2e.welcome', (u) => u.deviceId === bob.person.deviceId && u.epoch === 2);
+    expect((await bob.device.members(chatId)).map((m) => m.deviceId).sort()).toEqual([alice.person.deviceId, bob.person.deviceId].sort());
+    const id = await alice.send(chatId, { kind: 'text', content: { text: 'with your new key' } });
+    expect(await bob.receive(id)).toMatchObject({ content: { text: 'with your new key' } });
+    expect(await alice.reconcile(chatId)).toBe(200);
+    expect(alice.keyNotices).toHaveLength(1);
+  });
+
+  it('a message that failed to decrypt is re-encrypted by its sender device, once per request', async () => {
+    const { alice, bob, chatId } = await pair();
+    const payload = { kind: 'text', content: { text: 'lost on the way' } };
+    // The ciphertext is damaged on its way: Bob's device cannot decrypt it.
+    const env = await alice.device.encrypt(chatId, payload);
+    const ct = fromBase64(env.e2e.ct);
+    ct[ct.length - 1] = ct[ct.length - 1]! ^ 1;
+    const sent = await alice.ws.request({ type: 'send', chatId, clientId: 'damaged', kind: 'text', content: { e2e: { ...env.e2e, ct: toBase64(ct) } } });
+    const messageId = (sent.result as { messageId: string }).messageId;
+    alice.sent.add(messageId);
+    expect(await bob.receive(messageId)).toEqual({ failed: 'DECRYPT_FAILED' });
+
+    const ask = () => api<{ requested: boolean }>(server, 'POST', `/v1/e2e/messages/${messageId}/resend`, { token: bob.person.token });
+    expect((await ask()).body).toEqual({ requested: true });
+    expect((await ask()).body).toEqual({ requested: false });
+    await alice.waitFor('e2e.resend', (u) => u.messageId === messageId && u.deviceId === alice.person.deviceId && u.requestedBy === bob.person.deviceId);
+
+    const fresh = await alice.device.encrypt(chatId, payload);
+    const byBob = await api<ErrorBody>(server, 'PUT', `/v1/e2e/messages/${messageId}/envelope`, { token: bob.person.token, body: { content: fresh } });
+    expect(byBob.body.error.code).toBe('NOT_MESSAGE_AUTHOR');
+    const put = await api<{ editedAt: number | null }>(server, 'PUT', `/v1/e2e/messages/${messageId}/envelope`, { token: alice.person.token, body: { content: fresh } });
+    expect(put.status).toBe(200);
+    expect(put.body.editedAt).toBeNull();
+    const updated = await bob.ws.nextUpdate('message.updated');
+    expect(await bob.device.decrypt(chatId, 'text', updated.update.message!.content)).toEqual(payload);
   });
 
   it('hands each key package out once and refuses key packages for another identity', async () => {

@@ -374,6 +374,25 @@ export async function editMessage(ctx: Ctx, actor: Actor, messageId: string, new
   });
 }
 
+/**
+ * End-to-end encryption: the device that sent an encrypted message replaces its envelope with one
+ * made at the group's current epoch, for a device that could not decrypt it (an `e2e.resend`
+ * request). Not an edit: `editedAt` does not change. Only the sending device, only envelopes.
+ */
+export async function reencryptMessage(ctx: Ctx, actor: Actor, messageId: string, newContent: Record<string, unknown>): Promise<Message> {
+  if (!isE2eEnvelope(newContent)) throw new AppError('VALIDATION_FAILED', 'content: give an end-to-end envelope.', { path: 'content' });
+  return ctx.writes.run(async (tx, emit) => {
+    const now = ctx.clock.now();
+    const { row, members } = await accessMessage(tx, actor, messageId);
+    if (row.sender_id !== actor.accountId || row.sender_device_id !== actor.deviceId) throw new AppError('NOT_MESSAGE_AUTHOR', 'Only the device that sent this message can encrypt it again.');
+    if (row.deleted_at) throw new AppError('MESSAGE_DELETED');
+    if (!row.content || !isE2eEnvelope(JSON.parse(row.content))) throw new AppError('VALIDATION_FAILED', 'This message is not end-to-end encrypted.', { path: 'content' });
+    const content = checkContent(row.kind as MessageKind, newContent);
+    await tx.updateTable('messages').set({ content }).where('id', '=', row.id).execute();
+    return announceChange(tx, emit, { ...row, content }, members, now);
+  });
+}
+
 export async function deleteMessage(ctx: Ctx, actor: Actor, messageId: string): Promise<Message> {
   return ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();

@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Ctx } from '../../context.js';
 import { requireActor } from '../auth.js';
 import { CIPHERSUITE } from '../../../../packages/e2e/src/suite.js';
+import { reencryptMessage } from '../../domain/messaging/index.js';
 import { claimKeyPackages, getE2eChat, issueCredential, keyPackageCount, listCommits, requestResend, serverKey, submitCommit, uploadKeyPackages } from '../../domain/e2e/index.js';
 
 const Base64 = (maxLength: number) => Type.String({ minLength: 4, maxLength, pattern: '^[A-Za-z0-9+/]+={0,2}$' });
@@ -98,6 +99,18 @@ export function e2eRoutes(ctx: Ctx): FastifyPluginAsync {
       '/v1/e2e/messages/:messageId/resend',
       { config: { rateLimit: { max: 120, timeWindow: '1 minute', ...perDevice } }, schema: { summary: 'Ask the sender device to re-encrypt a message', params: MessageParams } },
       async (req) => requestResend(ctx, req.actor, req.params.messageId),
+    );
+
+    app.put(
+      '/v1/e2e/messages/:messageId/envelope',
+      {
+        schema: {
+          summary: 'Replace a message envelope with one made at the current epoch (answering a resend request)',
+          params: MessageParams,
+          body: Type.Object({ content: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false }),
+        },
+      },
+      async (req) => reencryptMessage(ctx, req.actor, req.params.messageId, req.body.content),
     );
   };
 }
