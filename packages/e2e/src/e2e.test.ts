@@ -98,6 +98,34 @@ describe('e2e library', () => {
     await expect(bob2.decrypt('chat_1', 'text', env)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
   });
 
+  it('diffGroup lists missing, revoked and re-keyed devices', async () => {
+    const iss = await issuer();
+    const alice = await device(iss, 'acc_a', 'dev_a');
+    const bob = await device(iss, 'acc_b', 'dev_b');
+    const old = await device(iss, 'acc_b', 'dev_old');
+    const listed = async (d: E2eDevice, accountId: string, deviceId: string) => ({ accountId, deviceId, credential: toBase64(await iss.issue(d, accountId, deviceId, '+1')) });
+    const c = await alice.prepareCommit('chat_1', {
+      add: [
+        { accountId: 'acc_b', deviceId: 'dev_b', keyPackage: (await bob.generateKeyPackages(1))[0]! },
+        { accountId: 'acc_b', deviceId: 'dev_old', keyPackage: (await old.generateKeyPackages(1))[0]! },
+      ],
+    });
+    await alice.commitAccepted('chat_1');
+    expect(c.addedDeviceIds).toEqual(['dev_b', 'dev_old']);
+    const rekeyed = await E2eDevice.open(new MemoryStore(), iss.publicKey);
+    const newcomer = await E2eDevice.open(new MemoryStore(), iss.publicKey);
+    const diff = await alice.diffGroup('chat_1', [
+      await listed(alice, 'acc_a', 'dev_a'),
+      await listed(rekeyed, 'acc_b', 'dev_b'),
+      await listed(newcomer, 'acc_b', 'dev_new'),
+    ]);
+    expect(diff.keyChanged.map((d) => d.deviceId)).toEqual(['dev_b']);
+    expect(diff.missing.map((d) => d.deviceId).sort()).toEqual(['dev_b', 'dev_new']);
+    expect(diff.removed.sort()).toEqual(['dev_b', 'dev_old']);
+    const same = await alice.diffGroup('chat_1', [await listed(alice, 'acc_a', 'dev_a'), await listed(bob, 'acc_b', 'dev_b'), await listed(old, 'acc_b', 'dev_old')]);
+    expect(same).toEqual({ missing: [], removed: [], keyChanged: [] });
+  });
+
   it('keeps group state in its store across restarts', async () => {
     const iss = await issuer();
     const store = new MemoryStore();
