@@ -113,6 +113,7 @@ describe('end-to-end encryption', () => {
     expect((await api(server, 'DELETE', `/v1/devices/${bob2.person.deviceId}`, { token: bob.person.token })).status).toBe(204);
     await alice.waitFor('e2e.devices', (u) => u.deviceId === bob2.person.deviceId && u.change === 'revoked');
     expect((await api<{ devices: { deviceId: string }[] }>(server, 'GET', `/v1/e2e/chats/${chatId}`, { token: alice.person.token })).body.devices.map((d) => d.deviceId)).not.toContain(bob2.person.deviceId);
+    expect(await server.parley.ctx.db.selectFrom('e2e_key_packages').select('id').where('device_id', '=', bob2.person.deviceId).execute()).toEqual([]);
     expect(await alice.reconcile(chatId)).toBe(200);
     await bob.waitFor('e2e.commit', (u) => u.epoch === 3);
     expect((await bob.device.members(chatId)).map((m) => m.deviceId)).not.toContain(bob2.person.deviceId);
@@ -290,6 +291,9 @@ describe('end-to-end encryption', () => {
     expect(view.body).toMatchObject({ encrypted: false, devices: [] });
     const claim = await api<ErrorBody>(server, 'POST', '/v1/e2e/key-packages/claim', { token: alice.person.token, body: { accountId: shop.accountId } });
     expect(claim.body.error.code).toBe('E2E_NOT_FOR_BUSINESS');
+    const byShop = await api<ErrorBody>(server, 'POST', '/v1/e2e/key-packages/claim', { token: shop.token, body: { accountId: alice.person.accountId } });
+    expect(byShop.body.error.code).toBe('E2E_NOT_FOR_BUSINESS');
+    expect((await api<{ count: number }>(server, 'GET', '/v1/e2e/key-packages/count', { token: alice.person.token })).body.count).toBe(3);
     const envelope = { e2e: { v: 1, epoch: 1, ct: toBase64(utf8('not really ciphertext')) } };
     const sent = await alice.ws.request({ type: 'send', chatId, clientId: 'e1', kind: 'text', content: envelope });
     expect(sent).toMatchObject({ type: 'error', code: 'E2E_NOT_FOR_BUSINESS' });

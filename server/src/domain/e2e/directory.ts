@@ -145,6 +145,8 @@ export async function claimKeyPackages(ctx: Ctx, actor: Actor, accountId: string
   const target = await ctx.db.selectFrom('accounts').select(['id', 'kind']).where('id', '=', accountId).executeTakeFirst();
   if (!target) throw new AppError('ACCOUNT_NOT_FOUND');
   if (target.kind === 'business') throw new AppError('E2E_NOT_FOR_BUSINESS');
+  const caller = await ctx.db.selectFrom('accounts').select('kind').where('id', '=', actor.accountId).executeTakeFirst();
+  if (caller?.kind === 'business') throw new AppError('E2E_NOT_FOR_BUSINESS');
   return ctx.writes.run(async (tx) => {
     const devices = await activeDevices(tx, [accountId]);
     const out: ClaimedKeyPackage[] = [];
@@ -182,9 +184,11 @@ export async function activeDevices(db: Kysely<DB>, accountIds: string[]): Promi
 
 /**
  * Tell the members of every end-to-end chat of `accountId` (chats whose MLS group exists) that
- * one of its devices was added or revoked. Call inside a write op.
+ * one of its devices was added or revoked; a revoked device's unused key packages are deleted.
+ * Call inside a write op.
  */
 export async function announceDevice(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, deviceId: string, change: 'added' | 'revoked', now: number): Promise<void> {
+  if (change === 'revoked') await tx.deleteFrom('e2e_key_packages').where('device_id', '=', deviceId).execute();
   const chats = await tx.selectFrom('chat_members as m').innerJoin('e2e_groups as g', 'g.chat_id', 'm.chat_id').select('m.chat_id').where('m.account_id', '=', accountId).execute();
   for (const { chat_id: chatId } of chats) {
     const members = (await tx.selectFrom('chat_members').select('account_id').where('chat_id', '=', chatId).execute()).map((m) => m.account_id);
