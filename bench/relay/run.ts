@@ -637,6 +637,8 @@ const started = Date.now();
 const el = () => `[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s]`;
 
 async function main(): Promise<number> {
+  // `npm run bench:relay -- --e2e`: the end-to-end encryption mode (bench/relay/e2e.ts).
+  if (process.argv.includes('--e2e')) return (await import('./e2e.js')).runE2eBench();
   const watchdog = setTimeout(() => {
     console.error(`\nThe benchmark exceeded BENCH_TIMEOUT_SECONDS=${cfg.timeoutS}; aborting.`);
     cleanupSync();

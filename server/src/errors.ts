@@ -112,6 +112,13 @@ export const errorCatalog = {
   ADMIN_UNAUTHENTICATED: { status: 401, message: 'A valid administrator token is required.' },
   ADMIN_LOGIN_FAILED: { status: 401, message: 'The username or password is wrong.' },
   ADMIN_USERNAME_TAKEN: { status: 409, message: 'An administrator with this username already exists.' },
+  // end-to-end encryption
+  E2E_NO_CREDENTIAL: { status: 409, message: 'This device has no end-to-end credential yet; request one first.' },
+  E2E_KEY_PACKAGE_INVALID: { status: 400, message: "A key package is not valid, or it is not this device's." },
+  E2E_KEY_PACKAGES_FULL: { status: 409, message: 'A device may hold at most 100 unused key packages.' },
+  E2E_COMMIT_INVALID: { status: 400, message: "This is not a commit for this chat's group." },
+  E2E_EPOCH_CONFLICT: { status: 409, message: "The commit is not for the chat's current epoch; apply the newer commits and try again." },
+  E2E_NOT_FOR_BUSINESS: { status: 409, message: 'Chats with a business are not end-to-end encrypted.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -436,6 +436,12 @@ export interface DB {
   api_feedback: ApiFeedbackTable;
   api_quality: ApiQualityTable;
   api_quality_history: ApiQualityHistoryTable;
+  e2e_server_keys: E2eServerKeysTable;
+  e2e_devices: E2eDevicesTable;
+  e2e_key_packages: E2eKeyPackagesTable;
+  e2e_groups: E2eGroupsTable;
+  e2e_commits: E2eCommitsTable;
+  e2e_resends: E2eResendsTable;
 }
 
 /** Business API tier (migration 0007). */
@@ -602,4 +608,52 @@ export interface ApiQualityHistoryTable {
   /** 'UPGRADE' | 'DOWNGRADE' | 'FLAGGED' | 'UNFLAGGED' */
   event: string;
   detail: string;
+}
+
+/** End-to-end encryption (migration 0017). */
+export interface E2eServerKeysTable {
+  /** 'credentials' */
+  id: string;
+  /** Ed25519 private key, PKCS#8 DER, base64. */
+  private_key: string;
+  /** Ed25519 public key, raw 32 bytes, base64. */
+  public_key: string;
+  created_at: number;
+}
+export interface E2eDevicesTable {
+  device_id: string;
+  account_id: string;
+  /** The device's signature public key, base64. */
+  signature_key: string;
+  /** The credential's identity bytes, base64. */
+  credential: string;
+  /** 1 once the device's first key packages arrived and its chats were told. */
+  announced: number;
+  created_at: number;
+}
+export interface E2eKeyPackagesTable {
+  id: string;
+  device_id: string;
+  account_id: string;
+  /** The encoded MLS key package message, base64. */
+  data: string;
+  created_at: number;
+}
+export interface E2eGroupsTable {
+  chat_id: string;
+  epoch: number;
+  updated_at: number;
+}
+export interface E2eCommitsTable {
+  chat_id: string;
+  /** The epoch the commit leads to. */
+  epoch: number;
+  sender_device_id: string;
+  data: string;
+  created_at: number;
+}
+export interface E2eResendsTable {
+  message_id: string;
+  requester_device_id: string;
+  created_at: number;
 }

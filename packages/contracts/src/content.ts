@@ -327,6 +327,27 @@ export type TemplateContent = Static<typeof TemplateContent>;
 export type InteractiveReplyContent = Static<typeof InteractiveReplyContent>;
 export type ProductItem = Static<typeof ProductItem>;
 
+/**
+ * End-to-end encrypted content (docs/adr/0007-mls-end-to-end-encryption.md): in a chat between
+ * people it replaces the content of any kind a person sends. `ct` is the MLS private message
+ * (base64) whose plaintext is `{"kind","content","media"?}`; `epoch` is the MLS epoch it was made in.
+ */
+export const E2eEnvelope = Type.Object(
+  {
+    e2e: Type.Object(
+      { v: Type.Literal(1), epoch: Type.Integer({ minimum: 0 }), ct: Type.String({ minLength: 4, pattern: '^[A-Za-z0-9+/]+={0,2}$' }) },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type E2eEnvelope = Static<typeof E2eEnvelope>;
+
+/** Whether a content object is (meant to be) an end-to-end envelope: it has an `e2e` member. */
+export function isE2eEnvelope(content: unknown): boolean {
+  return typeof content === 'object' && content !== null && 'e2e' in content;
+}
+
 /** Kinds whose content the author may edit (within 15 minutes). */
 export const EDITABLE_KINDS: readonly MessageKind[] = ['text', 'image', 'video', 'document'];
 

@@ -110,7 +110,42 @@ export const ChatUpdatedUpdate = Type.Object({
  * settings, catalog, …): devices re-fetch that area. `area` names it, e.g. 'labels'.
  */
 export const BusinessChangedUpdate = Type.Object({ type: Type.Literal('business.changed'), chatId: Type.Null(), area: Type.String() });
-export const Update = Type.Union([MessageCreatedUpdate, MessageUpdatedUpdate, ChatReceiptsUpdate, ChatUpdatedUpdate, BusinessChangedUpdate]);
+/**
+ * End-to-end encryption (docs/adr/0007): a commit the server accepted for a chat's MLS group, in
+ * epoch order. `epoch` is the group's epoch after the commit; `commit` is the MLS message, base64.
+ */
+export const E2eCommitUpdate = Type.Object({
+  type: Type.Literal('e2e.commit'),
+  chatId: Type.String(),
+  epoch: Type.Integer({ minimum: 1 }),
+  senderDeviceId: Type.String(),
+  commit: Type.String(),
+});
+/** A welcome into a chat's MLS group for one device (`deviceId`; other devices of the account ignore it). */
+export const E2eWelcomeUpdate = Type.Object({
+  type: Type.Literal('e2e.welcome'),
+  chatId: Type.String(),
+  epoch: Type.Integer({ minimum: 1 }),
+  deviceId: Type.String(),
+  welcome: Type.String(),
+});
+/** A device of `accountId` became ready for end-to-end chats (`added`) or was revoked: member devices add or remove its leaf. */
+export const E2eDevicesUpdate = Type.Object({
+  type: Type.Literal('e2e.devices'),
+  chatId: Type.String(),
+  accountId: Type.String(),
+  deviceId: Type.String(),
+  change: Type.Union([Type.Literal('added'), Type.Literal('revoked')]),
+});
+/** Another device could not decrypt `messageId`: its sender device (`deviceId`) re-encrypts it at the current epoch. */
+export const E2eResendUpdate = Type.Object({
+  type: Type.Literal('e2e.resend'),
+  chatId: Type.String(),
+  messageId: Type.String(),
+  deviceId: Type.String(),
+  requestedBy: Type.String(),
+});
+export const Update = Type.Union([MessageCreatedUpdate, MessageUpdatedUpdate, ChatReceiptsUpdate, ChatUpdatedUpdate, BusinessChangedUpdate, E2eCommitUpdate, E2eWelcomeUpdate, E2eDevicesUpdate, E2eResendUpdate]);
 export type Update = Static<typeof Update>;
 
 export interface HelloFrame {

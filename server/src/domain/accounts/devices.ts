@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js';
 import { sha256Hex } from '../../platform/ids.js';
 import { accountTopic, type Actor, type Ctx } from '../../context.js';
 import type { Device } from '#contracts/models.js';
+import { announceDevice } from '../e2e/directory.js';
 
 const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
 
@@ -56,6 +57,8 @@ export async function revokeDevice(ctx: Ctx, actor: Actor, deviceId: string): Pr
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw new AppError('DEVICE_NOT_FOUND');
+    // End-to-end chats: the remaining devices must remove its leaf.
+    await announceDevice(tx, emit, actor.accountId, deviceId, 'revoked', ctx.clock.now());
     emit({ topic: accountTopic(actor.accountId), event: { kind: 'device.revoked', deviceId } });
   });
 }

@@ -49,7 +49,12 @@ export interface UploadInput {
   declaredSize?: number | undefined;
   /** The file's bytes. On failure it may be left paused and part-read. */
   body: Readable;
+  /** End-to-end encrypted medium (docs/adr/0007): ciphertext, declared as application/octet-stream, not sniffed. */
+  encrypted?: boolean | undefined;
 }
+
+/** The stored type of an end-to-end encrypted medium. */
+export const ENCRYPTED_MEDIA_TYPE = 'application/octet-stream';
 
 /**
  * Store an upload for `actor` and return its Media. Leaves nothing behind on failure: no temp
@@ -58,13 +63,16 @@ export interface UploadInput {
 export async function uploadMedia(ctx: Ctx, actor: Actor, input: UploadInput): Promise<Media> {
   if (!isMediaKind(input.kind)) throw new AppError('VALIDATION_FAILED', `Unknown media kind "${String(input.kind)}".`, { path: 'kind' });
   const limit = MEDIA_LIMITS[input.kind];
-  checkDeclaredType(input.kind, input.declaredType);
+  if (!input.encrypted) checkDeclaredType(input.kind, input.declaredType);
+  else if (input.declaredType?.split(';')[0]?.trim().toLowerCase() !== ENCRYPTED_MEDIA_TYPE) {
+    throw new AppError('MEDIA_TYPE_UNSUPPORTED', `An encrypted ${input.kind} is uploaded as ${ENCRYPTED_MEDIA_TYPE}.`, { kind: input.kind });
+  }
   if (input.declaredSize !== undefined && input.declaredSize > limit) {
     throw new AppError('MEDIA_TOO_LARGE', `A ${input.kind} may be at most ${limit} bytes.`, { limit });
   }
   const temp = await receiveToTemp(ctx.mediaDir, input.body, limit);
   try {
-    return await storeReceived(ctx, actor, { kind: input.kind, declaredType: input.declaredType, fileName: input.fileName, temp });
+    return await storeReceived(ctx, actor, { kind: input.kind, declaredType: input.declaredType, fileName: input.fileName, temp, encrypted: input.encrypted });
   } finally {
     await discardTemp(temp);
   }
@@ -104,6 +112,8 @@ export async function storeReceived(
     declaredType?: string | undefined;
     fileName?: string | undefined;
     temp: ReceivedFile;
+    /** End-to-end encrypted ciphertext: stored as application/octet-stream, not sniffed. */
+    encrypted?: boolean | undefined;
     /** Runs in the transaction that inserts the media row (e.g. to record an id for it); if it throws, nothing is stored. */
     inWrite?: ((tx: Transaction<DB>, media: Media) => Promise<void>) | undefined;
   },
@@ -112,7 +122,7 @@ export async function storeReceived(
   const limit = MEDIA_LIMITS[input.kind];
   if (temp.size > limit) throw new AppError('MEDIA_TOO_LARGE', `A ${input.kind} may be at most ${limit} bytes.`, { limit });
   if (temp.size === 0) throw new AppError('VALIDATION_FAILED', 'The file is empty.', { path: 'body' });
-  const mimeType = resolveMediaType(input.kind, input.declaredType, await detectType(temp.path));
+  const mimeType = input.encrypted ? ENCRYPTED_MEDIA_TYPE : resolveMediaType(input.kind, input.declaredType, await detectType(temp.path));
   const created = await commitBlob(ctx.mediaDir, temp);
   const row: MediaTable = {
     id: newId('med'),

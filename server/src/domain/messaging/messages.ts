@@ -9,7 +9,8 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import type { Kysely, Transaction } from 'kysely';
-import { contentSchemas, EDITABLE_KINDS, headerMediaKind, MAX_CONTENT_BYTES } from '#contracts/content.js';
+import { contentSchemas, E2eEnvelope, EDITABLE_KINDS, headerMediaKind, isE2eEnvelope, MAX_CONTENT_BYTES } from '#contracts/content.js';
+import { checkEncryptable } from '../e2e/policy.js';
 import { MEDIA_KIND_OF_MESSAGE, SERVER_COMPOSED_KINDS, type Message, type MessageKind } from '#contracts/models.js';
 import { AppError } from '../../errors.js';
 import { randomFillSync } from 'node:crypto';
@@ -66,14 +67,19 @@ export const DELETE_WINDOW_MS = 48 * 3600 * 1000;
 const contentCheckers = Object.fromEntries(
   Object.entries(contentSchemas).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema)]),
 ) as Record<MessageKind, TypeCheck<TSchema>>;
+const envelopeChecker = TypeCompiler.Compile(E2eEnvelope);
 
-/** Validate a message's content for its kind; returns the serialized content. */
+/** Validate a message's content for its kind (or, end-to-end encrypted, its envelope); returns the serialized content. */
 export function checkContent(kind: MessageKind, content: unknown): string {
   const checker = contentCheckers[kind];
   if (!checker) throw new AppError('VALIDATION_FAILED', `Unknown message kind "${String(kind)}".`);
   const serialized = JSON.stringify(content);
   if (Buffer.byteLength(serialized) > MAX_CONTENT_BYTES) {
     throw new AppError('MESSAGE_TOO_LARGE', `Message content may be at most ${MAX_CONTENT_BYTES} bytes.`);
+  }
+  if (isE2eEnvelope(content)) {
+    if (!envelopeChecker.Check(content)) throw new AppError('VALIDATION_FAILED', 'content: not a valid end-to-end envelope', { path: 'content/e2e' });
+    return serialized;
   }
   if (!checker.Check(content)) {
     const first = checker.Errors(content).First();
@@ -219,6 +225,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
 
     const chatId = input.chatId ?? (await ensureDirectChat(tx, actor.accountId, peerId!, now));
     const members = await accessChat(tx, actor, chatId);
+    if (isE2eEnvelope(input.content)) await checkEncryptable(tx, members);
     const others = members.filter((m) => m !== actor.accountId);
 
     const blocks =
@@ -359,10 +366,30 @@ export async function editMessage(ctx: Ctx, actor: Actor, messageId: string, new
     if (!EDITABLE_KINDS.includes(row.kind as MessageKind)) throw new AppError('MESSAGE_NOT_EDITABLE', `A ${row.kind} message cannot be edited.`);
     if (now - row.created_at > EDIT_WINDOW_MS) throw new AppError('EDIT_WINDOW_EXPIRED');
     const content = checkContent(row.kind as MessageKind, newContent);
+    if (isE2eEnvelope(newContent)) await checkEncryptable(tx, members);
     await tx.updateTable('messages').set({ content, edited_at: now }).where('id', '=', row.id).execute();
     const message = await announceChange(tx, emit, { ...row, content, edited_at: now }, members, now);
     await ctx.hooks.messageChanged(tx, emit, { change: 'edited', chatId: row.chat_id, memberIds: members, actorId: actor.accountId, message, at: now });
     return message;
+  });
+}
+
+/**
+ * End-to-end encryption: the device that sent an encrypted message replaces its envelope with one
+ * made at the group's current epoch, for a device that could not decrypt it (an `e2e.resend`
+ * request). Not an edit: `editedAt` does not change. Only the sending device, only envelopes.
+ */
+export async function reencryptMessage(ctx: Ctx, actor: Actor, messageId: string, newContent: Record<string, unknown>): Promise<Message> {
+  if (!isE2eEnvelope(newContent)) throw new AppError('VALIDATION_FAILED', 'content: give an end-to-end envelope.', { path: 'content' });
+  return ctx.writes.run(async (tx, emit) => {
+    const now = ctx.clock.now();
+    const { row, members } = await accessMessage(tx, actor, messageId);
+    if (row.sender_id !== actor.accountId || row.sender_device_id !== actor.deviceId) throw new AppError('NOT_MESSAGE_AUTHOR', 'Only the device that sent this message can encrypt it again.');
+    if (row.deleted_at) throw new AppError('MESSAGE_DELETED');
+    if (!row.content || !isE2eEnvelope(JSON.parse(row.content))) throw new AppError('VALIDATION_FAILED', 'This message is not end-to-end encrypted.', { path: 'content' });
+    const content = checkContent(row.kind as MessageKind, newContent);
+    await tx.updateTable('messages').set({ content }).where('id', '=', row.id).execute();
+    return announceChange(tx, emit, { ...row, content }, members, now);
   });
 }
 

@@ -17,6 +17,7 @@ import { mediaDownloadRoutes } from '../graph/media.js';
 import { apiAssetRoutes } from '../graph/manage.js';
 import { businessPreferenceRoutes } from './business-preferences.js';
 import { businessApiHealthRoutes } from './business-api-health.js';
+import { e2eRoutes } from './e2e.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -34,5 +35,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(apiAssetRoutes(ctx));
     await app.register(businessPreferenceRoutes(ctx));
     await app.register(businessApiHealthRoutes(ctx));
+    await app.register(e2eRoutes(ctx));
   };
 }

@@ -76,6 +76,7 @@ export function mediaRoutes(ctx: Ctx): FastifyPluginAsync {
           querystring: Type.Object({
             kind: Type.Union(MEDIA_KINDS.map((k) => Type.Literal(k))),
             fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+            encrypted: Type.Optional(Type.Boolean({ description: 'End-to-end encrypted ciphertext, sent as application/octet-stream' })),
           }),
         },
       },
@@ -87,6 +88,7 @@ export function mediaRoutes(ctx: Ctx): FastifyPluginAsync {
           fileName: req.query.fileName,
           declaredSize: contentLength(req),
           body: req.body,
+          encrypted: req.query.encrypted,
         });
         return reply.status(201).send(media);
       },

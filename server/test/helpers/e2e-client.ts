@@ -1,0 +1,160 @@
+/**
+ * Test helper: one end-to-end device driving the real server with the real library
+ * (packages/e2e): credential, key packages, group set-up, commits and welcomes from the update
+ * log, encrypt on send and decrypt on receipt.
+ */
+import { E2eDevice, MemoryStore, fromBase64, toBase64, type DeviceToAdd, type ListedDevice, type PlainPayload } from '../../../packages/e2e/src/index.js';
+import { api, WsClient, type Person } from './clients.js';
+import type { TestServer } from './server.js';
+
+type UpdateFrame = Awaited<ReturnType<WsClient['nextUpdate']>>;
+
+export class E2eClient {
+  private processed = 0;
+  /** Messages this device decrypted, by message id. */
+  readonly plain = new Map<string, PlainPayload>();
+  /** Messages this device could not decrypt, by message id (error code). */
+  readonly failed = new Map<string, string>();
+  /** Device changes seen (`e2e.devices` records). */
+  readonly deviceChanges: Record<string, unknown>[] = [];
+  /** "Security code changed" notices this device would show (a contact's device key changed). */
+  readonly keyNotices: { chatId: string; accountId: string; deviceId: string }[] = [];
+  /** Messages this device sent (MLS senders cannot decrypt their own messages). */
+  readonly sent = new Set<string>();
+
+  private constructor(
+    readonly server: TestServer,
+    readonly person: Person,
+    public device: E2eDevice,
+    readonly ws: WsClient,
+  ) {}
+
+  static async start(server: TestServer, person: Person, keyPackages = 3): Promise<E2eClient> {
+    const device = await E2eClient.newDevice(server, person);
+    const ws = await WsClient.connect(server, person.token);
+    const client = new E2eClient(server, person, device, ws);
+    await client.uploadKeyPackages(keyPackages);
+    return client;
+  }
+
+  /** A fresh device identity: signature key, and the credential the server issues for it. */
+  private static async newDevice(server: TestServer, person: Person): Promise<E2eDevice> {
+    const key = await api<{ publicKey: string }>(server, 'GET', '/v1/e2e/server-key', { token: person.token });
+    const device = await E2eDevice.open(new MemoryStore(), fromBase64(key.body.publicKey));
+    const cred = await api<{ credential: string }>(server, 'POST', '/v1/e2e/credential', { token: person.token, body: { signatureKey: toBase64(device.signaturePublicKey) } });
+    if (cred.status !== 200) throw new Error(`credential: ${JSON.stringify(cred.body)}`);
+    await device.setCredential(fromBase64(cred.body.credential));
+    return device;
+  }
+
+  /** Lose the device's end-to-end state but keep its token (as a reinstall would): new key, credential and key packages. */
+  async resetKeys(keyPackages = 3): Promise<void> {
+    this.device = await E2eClient.newDevice(this.server, this.person);
+    await this.uploadKeyPackages(keyPackages);
+  }
+
+  async uploadKeyPackages(n: number): Promise<void> {
+    const kps = await this.device.generateKeyPackages(n);
+    const res = await api(this.server, 'POST', '/v1/e2e/key-packages', { token: this.person.token, body: { keyPackages: kps.map(toBase64) } });
+    if (res.status !== 200) throw new Error(`key packages: ${JSON.stringify(res.body)}`);
+  }
+
+  private call<T>(method: string, path: string, body?: unknown) {
+    return api<T>(this.server, method, path, { token: this.person.token, body });
+  }
+
+  /** Apply every update received so far, in order: welcomes, commits, messages. */
+  async pump(): Promise<void> {
+    const frames = this.ws.updates().filter((f) => f.seq > this.processed).sort((a, b) => a.seq - b.seq);
+    for (const f of frames) {
+      this.processed = f.seq;
+      await this.apply(f);
+    }
+  }
+
+  private async apply(f: UpdateFrame): Promise<void> {
+    const u = f.update as Record<string, string> & { message?: Record<string, unknown> };
+    if (u.type === 'e2e.welcome' && u.deviceId === this.person.deviceId) {
+      if (!(await this.device.hasGroup(u.chatId!))) await this.device.joinFromWelcome(u.chatId!, fromBase64(u.welcome!));
+    } else if (u.type === 'e2e.commit' && u.senderDeviceId !== this.person.deviceId) {
+      await this.device.processCommit(u.chatId!, fromBase64(u.commit!));
+    } else if (u.type === 'e2e.devices') {
+      this.deviceChanges.push(u);
+    } else if (u.type === 'message.created' && u.message) {
+      const m = u.message as { id: string; chatId: string; kind: string; content: unknown };
+      if (this.plain.has(m.id) || this.failed.has(m.id) || this.sent.has(m.id)) return;
+      try {
+        this.plain.set(m.id, await this.device.decrypt(m.chatId, m.kind, m.content));
+      } catch (err) {
+        this.failed.set(m.id, (err as { code?: string }).code ?? String(err));
+      }
+    }
+  }
+
+  /** Wait until an update matching `pred` arrived, then apply everything up to it. */
+  async waitFor(type: string, pred: (u: Record<string, unknown>) => boolean = () => true): Promise<void> {
+    await this.ws.next((f) => f.type === 'update' && (f.update as { type: string }).type === type && pred(f.update as Record<string, unknown>), 5000);
+    await this.pump();
+  }
+
+  /**
+   * Bring the chat's group in line with the server's device list: create it if needed, add
+   * missing devices (claiming their key packages), remove revoked ones. Retries after an epoch
+   * conflict. Returns the status of the last commit (200, or 409 when it gave up).
+   */
+  async reconcile(chatId: string): Promise<number> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.pump();
+      const chat = await this.call<{ encrypted: boolean; epoch: number; devices: ListedDevice[] }>('GET', `/v1/e2e/chats/${chatId}`);
+      const inGroup = await this.device.hasGroup(chatId);
+      if (!inGroup && chat.body.epoch > 0) return 200; // wait for a welcome
+      const diff = await this.device.diffGroup(chatId, chat.body.devices);
+      for (const d of diff.keyChanged) this.keyNotices.push({ chatId, accountId: d.accountId, deviceId: d.deviceId });
+      if (diff.missing.length === 0 && diff.removed.length === 0 && inGroup) return 200;
+      const add: DeviceToAdd[] = [];
+      for (const accountId of new Set(diff.missing.map((d) => d.accountId))) {
+        const claim = await this.call<{ devices: { accountId: string; deviceId: string; keyPackage: string | null }[] }>('POST', '/v1/e2e/key-packages/claim', { accountId });
+        for (const d of claim.body.devices) {
+          if (d.keyPackage && diff.missing.some((m) => m.deviceId === d.deviceId)) add.push({ accountId: d.accountId, deviceId: d.deviceId, keyPackage: fromBase64(d.keyPackage) });
+        }
+      }
+      const removed = diff.removed;
+      const pending = await this.device.prepareCommit(chatId, { add, removeDeviceIds: removed });
+      const res = await this.submit(pending);
+      if (res.status === 200) return 200;
+      this.device.commitRejected(chatId);
+      await this.ws.silentFor(100);
+    }
+    return 409;
+  }
+
+  /** Submit a pending commit; on success it becomes the group's state. */
+  async submit(pending: Awaited<ReturnType<E2eDevice['prepareCommit']>>) {
+    const res = await this.call<{ epoch: number; error?: { code: string } }>('POST', `/v1/e2e/chats/${pending.chatId}/commits`, {
+      commit: toBase64(pending.commit),
+      ...(pending.welcome && pending.addedDeviceIds.length ? { welcome: { deviceIds: pending.addedDeviceIds, data: toBase64(pending.welcome) } } : {}),
+    });
+    if (res.status === 200) await this.device.commitAccepted(pending.chatId);
+    return res;
+  }
+
+  /** Encrypt and send; returns the stored message id. */
+  async send(chatId: string, payload: PlainPayload, extra: { mediaId?: string } = {}): Promise<string> {
+    const content = await this.device.encrypt(chatId, payload);
+    const reply = await this.ws.request({ type: 'send', chatId, clientId: `c${Math.random().toString(36).slice(2)}`, kind: payload.kind, content, ...extra });
+    if (reply.type !== 'reply') throw new Error(`send: ${JSON.stringify(reply)}`);
+    const id = (reply.result as { messageId: string }).messageId;
+    this.sent.add(id);
+    return id;
+  }
+
+  /** Wait for a message and return what this device made of it. */
+  async receive(messageId: string): Promise<PlainPayload | { failed: string }> {
+    await this.waitFor('message.created', (u) => (u.message as { id: string }).id === messageId);
+    return this.plain.get(messageId) ?? { failed: this.failed.get(messageId) ?? 'not seen' };
+  }
+
+  async close(): Promise<void> {
+    await this.ws.close();
+  }
+}
