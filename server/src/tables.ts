@@ -433,6 +433,8 @@ export interface DB {
   api_qr_codes: ApiQrCodesTable;
   api_commerce_settings: ApiCommerceSettingsTable;
   customer_policy: CustomerPolicyTable;
+  two_step: TwoStepTable;
+  two_step_tickets: TwoStepTicketsTable;
 }
 
 /** Business API tier (migration 0007). */
@@ -566,4 +568,33 @@ export interface CustomerPolicyTable {
   /** 'quick_reply' | 'customer_control' */
   marketing_opt_out_source: string | null;
   marketing_resumed_at: number | null;
+}
+
+/** Two-step verification of accounts (migration 0016). */
+export interface TwoStepTable {
+  account_id: string;
+  /** scrypt$N$r$p$salt$hash (base64). */
+  pin_hash: string;
+  email: string | null;
+  enabled_at: number;
+  confirmed_at: number;
+  reminder_step: number;
+  next_reminder_at: number;
+  reminder_misses: number;
+  failures: number;
+  locked_until: number | null;
+  reset_code_hash: string | null;
+  reset_expires_at: number | null;
+  reset_attempts: number;
+  reset_requested_at: number | null;
+  updated_at: number;
+}
+
+export interface TwoStepTicketsTable {
+  ticket_hash: string;
+  account_id: string;
+  device_name: string;
+  platform: string;
+  expires_at: number;
+  created_at: number;
 }
