@@ -24,6 +24,20 @@ export interface SignInResult {
   account: Me;
 }
 
+/** GET /v1/me/two-step (docs/api/two-step.md). */
+export interface TwoStepState {
+  enabled: boolean;
+  email: string | null;
+  emailAvailable: boolean;
+  enabledAt: number | null;
+  confirmedAt: number | null;
+  nextReminderAt: number | null;
+  reminderDue: boolean;
+  resetRequestedAt: number | null;
+}
+
+export type ForgotPinResult = { method: 'email'; emailHint: string; expiresInSeconds: number } | { method: 'wait'; resetAvailableAt: number };
+
 export class Api {
   constructor(
     private readonly token: TokenSource,
@@ -72,6 +86,34 @@ export class Api {
   }
   signOut() {
     return this.request<void>('POST', '/v1/auth/sign-out');
+  }
+  /** Finish signing in with the ticket of PIN_REQUIRED and the two-step PIN. */
+  verifyPin(ticket: string, pin: string) {
+    return this.request<SignInResult>('POST', '/v1/auth/pin', { ticket, pin });
+  }
+  forgotPin(ticket: string) {
+    return this.request<ForgotPinResult>('POST', '/v1/auth/pin/forgot', { ticket });
+  }
+  /** With the emailed reset code, or without one once the 7-day wait is over. */
+  resetPin(ticket: string, resetCode?: string) {
+    return this.request<SignInResult>('POST', '/v1/auth/pin/reset', { ticket, ...(resetCode ? { resetCode } : {}) });
+  }
+
+  // two-step verification settings
+  twoStep() {
+    return this.request<TwoStepState>('GET', '/v1/me/two-step');
+  }
+  enableTwoStep(pin: string, email?: string) {
+    return this.request<TwoStepState>('POST', '/v1/me/two-step', { pin, ...(email ? { email } : {}) });
+  }
+  changeTwoStep(change: { currentPin: string; pin?: string; email?: string | null }) {
+    return this.request<TwoStepState>('PATCH', '/v1/me/two-step', change);
+  }
+  disableTwoStep(pin: string) {
+    return this.request<TwoStepState>('POST', '/v1/me/two-step/disable', { pin });
+  }
+  confirmPin(pin: string) {
+    return this.request<TwoStepState>('POST', '/v1/me/two-step/confirm', { pin });
   }
   devices() {
     return this.request<{ devices: Device[] }>('GET', '/v1/devices');
