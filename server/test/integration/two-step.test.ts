@@ -9,18 +9,10 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { api, nextPhone, signIn, WsClient, type Person } from '../helpers/clients.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { ManualClock } from '../../src/platform/clock.js';
+import type { TwoStepState } from '#contracts/two-step.js';
 
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
-type State = {
-  enabled: boolean;
-  email: string | null;
-  emailAvailable: boolean;
-  enabledAt: number | null;
-  confirmedAt: number | null;
-  nextReminderAt: number | null;
-  reminderDue: boolean;
-  resetRequestedAt: number | null;
-};
+type State = TwoStepState;
 type Verified = { token: string; deviceId: string; account: { id: string } };
 
 const SEC = 1000;

@@ -2,6 +2,9 @@
  * Typed HTTP client for the Parley API. Throws ApiError (stable `code`) on any non-2xx answer.
  */
 import type { Chat, Contact, Device, Me, Media, Message, Privacy, PublicProfile } from '#contracts/models.js';
+import type { ForgotPin, TwoStepState } from '#contracts/two-step.js';
+
+export type { ForgotPin, TwoStepState };
 
 export class ApiError extends Error {
   constructor(
@@ -23,20 +26,6 @@ export interface SignInResult {
   created: boolean;
   account: Me;
 }
-
-/** GET /v1/me/two-step (docs/api/two-step.md). */
-export interface TwoStepState {
-  enabled: boolean;
-  email: string | null;
-  emailAvailable: boolean;
-  enabledAt: number | null;
-  confirmedAt: number | null;
-  nextReminderAt: number | null;
-  reminderDue: boolean;
-  resetRequestedAt: number | null;
-}
-
-export type ForgotPinResult = { method: 'email'; emailHint: string; expiresInSeconds: number } | { method: 'wait'; resetAvailableAt: number };
 
 export class Api {
   constructor(
@@ -92,7 +81,7 @@ export class Api {
     return this.request<SignInResult>('POST', '/v1/auth/pin', { ticket, pin });
   }
   forgotPin(ticket: string) {
-    return this.request<ForgotPinResult>('POST', '/v1/auth/pin/forgot', { ticket });
+    return this.request<ForgotPin>('POST', '/v1/auth/pin/forgot', { ticket });
   }
   /** With the emailed reset code, or without one once the 7-day wait is over. */
   resetPin(ticket: string, resetCode?: string) {

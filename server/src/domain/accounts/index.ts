@@ -28,6 +28,4 @@ export {
   PIN_FREE_TRIES,
   REMINDER_INTERVALS_MS,
   RESET_WAIT_MS,
-  type TwoStepState,
-  type ForgotPin,
 } from './two-step.js';

@@ -23,6 +23,7 @@ import { accountTopic, type Actor, type Ctx, type Envelope } from '../../context
 import { newSecret, sha256Hex } from '../../platform/ids.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { DB, TwoStepTable } from '../../tables.js';
+import type { ForgotPin, TwoStepState } from '#contracts/two-step.js';
 import { hashPassword, verifyPassword } from '../admin/index.js';
 import { EMAIL_PATTERN } from '../business/index.js';
 import { sameHash, signInDevice, verifyCode, type SignInInput, type SignedIn } from './registration.js';
@@ -50,21 +51,6 @@ export function pinWaitMs(failures: number): number {
 
 function reminderAfter(confirmedAt: number, step: number): number {
   return confirmedAt + REMINDER_INTERVALS_MS[Math.min(step, REMINDER_INTERVALS_MS.length - 1)]!;
-}
-
-export interface TwoStepState {
-  enabled: boolean;
-  /** The recovery email (the owner's own), or null. */
-  email: string | null;
-  /** Whether this server can send emails (a recovery email can be set). */
-  emailAvailable: boolean;
-  enabledAt: number | null;
-  /** When the PIN was last set or entered correctly. */
-  confirmedAt: number | null;
-  nextReminderAt: number | null;
-  reminderDue: boolean;
-  /** "Forgot PIN" without email was asked at this time (a reset is possible 7 days later), or null. */
-  resetRequestedAt: number | null;
 }
 
 function toState(ctx: Ctx, row: TwoStepTable | undefined, now: number): TwoStepState {
@@ -360,8 +346,6 @@ export async function verifyCodeAndPin(ctx: Ctx, input: SignInInput & { pin?: st
 }
 
 // ---- forgot PIN ----------------------------------------------------------------------------
-
-export type ForgotPin = { method: 'email'; emailHint: string; expiresInSeconds: number } | { method: 'wait'; resetAvailableAt: number };
 
 function hashResetCode(accountId: string, code: string): string {
   return sha256Hex(`${accountId}:reset:${code}`);

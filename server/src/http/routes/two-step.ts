@@ -11,22 +11,12 @@ import type { Ctx } from '../../context.js';
 import { requireActor } from '../auth.js';
 import { changeTwoStep, confirmPin, disableTwoStep, enableTwoStep, forgotPin, getTwoStep, resetPin, signInWithPin, type SignedIn } from '../../domain/accounts/index.js';
 import { toMe } from '../../domain/accounts/views.js';
+import { TwoStepState } from '#contracts/two-step.js';
 
 /** Exactly 6 digits. */
 export const PinSchema = Type.String({ pattern: '^[0-9]{6}$', description: 'Exactly 6 digits.' });
 const Email = Type.Union([Type.String({ maxLength: 320 }), Type.Null()]);
 const Ticket = Type.String({ minLength: 1, maxLength: 128 });
-
-const TwoStepState = Type.Object({
-  enabled: Type.Boolean(),
-  email: Type.Union([Type.String(), Type.Null()]),
-  emailAvailable: Type.Boolean(),
-  enabledAt: Type.Union([Type.Number(), Type.Null()]),
-  confirmedAt: Type.Union([Type.Number(), Type.Null()]),
-  nextReminderAt: Type.Union([Type.Number(), Type.Null()]),
-  reminderDue: Type.Boolean(),
-  resetRequestedAt: Type.Union([Type.Number(), Type.Null()]),
-});
 
 export function signedInBody(r: SignedIn) {
   return { token: r.token, deviceId: r.device.id, created: r.created, account: toMe(r.account) };

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useI18n } from '../../i18n/index.js';
-import { ApiError, type ForgotPinResult } from '../../lib/api.js';
+import { ApiError, type ForgotPin } from '../../lib/api.js';
 import { store } from '../../lib/store.js';
 import { errorMessage } from './auth-screen.js';
 import { formatWait, PIN_LENGTH, PinInput, pinErrorText, pinWaitOf } from './pin-input.js';
@@ -38,7 +38,7 @@ export function PinStep({ challenge, onStartOver }: { challenge: PinChallenge; o
   const [busy, setBusy] = useState(false);
   const [lockedUntil, setLockedUntil] = useState(() => (challenge.retryAfterSeconds ? Date.now() + challenge.retryAfterSeconds * 1000 : 0));
   const [now, setNow] = useState(Date.now());
-  const [forgot, setForgot] = useState<ForgotPinResult | null>(null);
+  const [forgot, setForgot] = useState<ForgotPin | null>(null);
   const [resetCode, setResetCode] = useState('');
   const pinRef = useRef<HTMLInputElement>(null);
   const resetRef = useRef<HTMLInputElement>(null);

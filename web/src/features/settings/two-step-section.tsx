@@ -9,7 +9,7 @@ import { store, useStore } from '../../lib/store.js';
 import type { TwoStepState } from '../../lib/api.js';
 import { errorMessage } from '../auth/auth-screen.js';
 import { PIN_LENGTH, PinInput, pinErrorText } from '../auth/pin-input.js';
-import { IDLE, InlineStatus, PanelSection, type Status } from '../contacts/side-panel.js';
+import { IDLE, InlineStatus, PanelLoadError, PanelSection, type Status } from '../contacts/side-panel.js';
 
 type Mode = 'view' | 'enable' | 'changePin' | 'changeEmail' | 'disable';
 
@@ -116,14 +116,7 @@ export function TwoStepSection() {
   return (
     <PanelSection id="settings-two-step" title={t('twoStep.title')}>
       {loadError ? (
-        <div className="panel-load-error">
-          <p className="error-text" role="alert">
-            {t('settings.loadFailed')} {loadError}
-          </p>
-          <button type="button" className="btn btn-ghost" onClick={() => void load()}>
-            {t('common.retry')}
-          </button>
-        </div>
+        <PanelLoadError message={loadError} loadFailed={t('settings.loadFailed')} retryLabel={t('common.retry')} onRetry={() => void load()} />
       ) : !state ? (
         <p className="panel-hint">{t('common.loading')}</p>
       ) : (
