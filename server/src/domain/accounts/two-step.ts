@@ -28,7 +28,7 @@ import { hashPassword, verifyPassword } from '../admin/index.js';
 import { EMAIL_PATTERN } from '../business/index.js';
 import { sameHash, signInDevice, verifyCode, type SignInInput, type SignedIn } from './registration.js';
 
-/** Wrong PINs in a row allowed before waits start. */
+/** The wrong PIN in a row that starts the first wait (the ones before it cost nothing). */
 export const PIN_FREE_TRIES = 5;
 export const PIN_FIRST_WAIT_MS = 30_000;
 export const PIN_MAX_WAIT_MS = 12 * 3600_000;
@@ -175,7 +175,11 @@ async function withPin<T>(
     }
     return { ok: true, value: await onMatch(tx, emit, row, now) };
   });
-  if (!result.ok) throw result.error;
+  if (!result.ok) {
+    const wait = result.error.code === 'PIN_INVALID' ? result.error.details?.retryAfterSeconds : undefined;
+    if (wait !== undefined) ctx.log.warn({ msg: 'two_step.pin_wait', accountId, waitSeconds: wait });
+    throw result.error;
+  }
   return result.value;
 }
 
