@@ -48,7 +48,7 @@ test('turn on two-step verification, then a new browser needs the code and the P
   await audit(other, 'sign-in PIN step');
   await pin.fill('135790');
   await pin.press('Enter');
-  await expect(other.getByRole('alert')).toHaveText('Wrong PIN. 4 more tries before you have to wait.');
+  await expect(other.getByRole('alert')).toHaveText('Wrong PIN. Tries left before a wait: 4.');
   await expect(other.locator('.sidebar')).toHaveCount(0);
   await audit(other, 'sign-in PIN step with an error');
 

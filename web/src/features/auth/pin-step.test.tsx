@@ -88,7 +88,7 @@ describe('sign-in: two-step PIN', () => {
 
     fireEvent.change(pin, { target: { value: '111111' } });
     fireEvent.click(verify);
-    expect((await screen.findByRole('alert')).textContent).toBe('Wrong PIN. 4 more tries before you have to wait.');
+    expect((await screen.findByRole('alert')).textContent).toBe('Wrong PIN. Tries left before a wait: 4.');
     expect(pin.value).toBe('');
     expect(pin.getAttribute('aria-invalid')).toBe('true');
 

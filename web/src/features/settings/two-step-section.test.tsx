@@ -100,7 +100,7 @@ describe('settings: two-step verification', () => {
     typeInto('New 6-digit PIN', '222222');
     typeInto('Enter the PIN again', '222222');
     click('Save');
-    expect((await screen.findByRole('alert')).textContent).toBe('Wrong PIN. 4 more tries before you have to wait.');
+    expect((await screen.findByRole('alert')).textContent).toBe('Wrong PIN. Tries left before a wait: 4.');
     expect((screen.getByLabelText('Current PIN') as HTMLInputElement).value).toBe('');
 
     typeInto('Current PIN', '111111');
