@@ -172,7 +172,9 @@ describe('two-step verification', () => {
     await server.restart();
     // A new ticket (new SMS code) does not help either: the wait is the account's.
     clock.advance(60 * SEC);
-    const t2 = await ticket();
+    const again = await verifyNewDevice();
+    expect(again.body.error).toMatchObject({ code: 'PIN_REQUIRED', details: { retryAfterSeconds: 60 } });
+    const t2 = again.body.error.details!.ticket as string;
     const stillLocked = await withPin(t2, PIN);
     expect(stillLocked.body.error.code).toBe('PIN_LOCKED');
     expect(Number(stillLocked.headers.get('retry-after'))).toBeGreaterThan(0);
