@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { I18nProvider } from '../../i18n/index.js';
 import type { TwoStepState } from '../../lib/api.js';
 import { Reply, stubFetch, type RecordedCall } from '../contacts/test-fetch.js';
 import { TwoStepSection } from './two-step-section.js';
 import { TwoStepReminder } from './two-step-reminder.js';
+import { store } from '../../lib/store.js';
+import type { Me } from '#contracts/models.js';
 
 const realFetch = globalThis.fetch;
 
@@ -58,6 +60,10 @@ function renderIn(node: React.ReactNode) {
 
 const typeInto = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
 const click = (name: string) => fireEvent.click(screen.getByRole('button', { name }));
+
+beforeEach(() => {
+  store.setMe({ id: 'acc_alice0001', kind: 'person', phone: '+33612345678', displayName: 'Alice', about: '', photoMediaId: null, privacy: { lastSeen: 'everyone', online: 'everyone', photo: 'everyone', about: 'everyone', readReceipts: true }, createdAt: 1 } as Me);
+});
 
 afterEach(() => {
   cleanup();
@@ -138,6 +144,20 @@ describe('settings: two-step verification', () => {
       ['POST', '/v1/me/two-step/disable', { pin: '000000' }],
       ['POST', '/v1/me/two-step/disable', { pin: '111111' }],
     ]);
+  });
+
+  it('warns of a pending reset, and fetches the state again when another device changed the account', async () => {
+    let state: TwoStepState = { ...OFF, enabled: true, enabledAt: 1, confirmedAt: 1, nextReminderAt: 2, resetRequestedAt: Date.UTC(2030, 0, 1, 12) };
+    const calls = stubFetch({ 'GET /v1/me/two-step': () => state });
+    renderIn(<TwoStepSection />);
+    expect((await screen.findByText(/Someone asked to reset your PIN on/)).textContent).toContain('2030');
+
+    // Another device turned it off: the refresh frame bumps the account version.
+    state = OFF;
+    store.accountVersion++;
+    store.setMe(store.get().me!);
+    expect(await screen.findByText('Two-step verification is off.')).toBeTruthy();
+    expect(calls.filter((c) => c.path === '/v1/me/two-step')).toHaveLength(2);
   });
 
   it('does not offer an email when the server cannot send any', async () => {
