@@ -17,6 +17,7 @@ import { migrateToLatest } from './migrations/index.js';
 import type { DB } from './tables.js';
 import type { BusEvent, Ctx, Envelope } from './context.js';
 import { HttpCodeSender, LogCodeSender, type CodeSender } from './domain/accounts/index.js';
+import { emailSenderFor, type EmailSender } from './domain/accounts/index.js';
 import { installErrorHandling } from './http/errors.js';
 import { cachedSerializerCompiler, cachedValidatorCompiler } from './http/schema-cache.js';
 import { authRoutes } from './http/routes/auth.js';
@@ -35,6 +36,7 @@ import { Hooks } from './platform/hooks/hooks.js';
 export interface AppDeps {
   clock?: Clock;
   codeSender?: CodeSender;
+  emailSender?: EmailSender;
   logger?: Logger;
 }
 
@@ -53,7 +55,7 @@ export function createLogger(config: Config): Logger {
   return pino({
     level: config.PARLEY_LOG_LEVEL,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'token', 'code_hash', 'req.query.token', 'req.query.access_token', '*.token'],
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'token', 'code_hash', 'pin', 'currentPin', 'pin_hash', 'req.query.token', 'req.query.access_token', '*.token'],
       censor: '[redacted]',
     },
   });
@@ -89,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
     log,
     mediaDir,
     codeSender,
+    emailSender: deps.emailSender ?? emailSenderFor(config, log),
     metrics,
     hooks: new Hooks(log),
   };

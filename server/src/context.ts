@@ -14,6 +14,7 @@ import type { Bus } from './platform/bus/bus.js';
 import type { Clock } from './platform/clock.js';
 import type { DB } from './tables.js';
 import type { CodeSender } from './domain/accounts/code-sender.js';
+import type { EmailSender } from './domain/accounts/email-sender.js';
 import type { Metrics } from './platform/metrics/metrics.js';
 import type { Hooks } from './platform/hooks/hooks.js';
 
@@ -47,6 +48,8 @@ export interface Ctx {
   log: Logger;
   mediaDir: string;
   codeSender: CodeSender;
+  /** Two-step verification emails (PIN reset codes). */
+  emailSender: EmailSender;
   metrics: Metrics;
   /** In-process domain hooks (after-commit reactions of one module to another's writes). */
   hooks: Hooks;

@@ -23,6 +23,18 @@ export const errorCatalog = {
   CODE_ATTEMPTS_EXCEEDED: { status: 429, message: 'Too many wrong codes; request a new one.' },
   CODE_RESEND_TOO_SOON: { status: 429, message: 'A code was sent recently; wait before asking again.' },
   CODE_SEND_FAILED: { status: 502, message: 'The verification code could not be sent.' },
+  // two-step verification (PIN)
+  PIN_REQUIRED: { status: 403, message: 'This number is protected by two-step verification: enter its 6-digit PIN.' },
+  PIN_INVALID: { status: 400, message: 'The two-step verification PIN is wrong.' },
+  PIN_LOCKED: { status: 429, message: 'Too many wrong PINs; wait before trying again.' },
+  PIN_TICKET_INVALID: { status: 400, message: 'This sign-in step has expired or was already used; request a new code.' },
+  TWO_STEP_ALREADY_ON: { status: 409, message: 'Two-step verification is already on; change the PIN instead.' },
+  TWO_STEP_OFF: { status: 409, message: 'Two-step verification is not on for this account.' },
+  TWO_STEP_EMAIL_UNAVAILABLE: { status: 409, message: 'This server cannot send emails, so a recovery email cannot be set.' },
+  PIN_RESET_NOT_REQUESTED: { status: 400, message: 'No PIN reset was asked for; use "Forgot PIN" first.' },
+  PIN_RESET_CODE_INVALID: { status: 400, message: 'The reset code is wrong or has expired.' },
+  PIN_RESET_NOT_READY: { status: 409, message: 'Without a recovery email, the PIN can be reset 7 days after it was asked for.' },
+  PIN_RESET_SEND_FAILED: { status: 502, message: 'The reset email could not be sent.' },
   // accounts and devices
   ACCOUNT_NOT_FOUND: { status: 404, message: 'No Parley account has this number or id.' },
   DEVICE_NOT_FOUND: { status: 404, message: 'No such device on this account.' },

@@ -442,6 +442,8 @@ export interface DB {
   e2e_groups: E2eGroupsTable;
   e2e_commits: E2eCommitsTable;
   e2e_resends: E2eResendsTable;
+  two_step: TwoStepTable;
+  two_step_tickets: TwoStepTicketsTable;
 }
 
 /** Business API tier (migration 0007). */
@@ -655,5 +657,34 @@ export interface E2eCommitsTable {
 export interface E2eResendsTable {
   message_id: string;
   requester_device_id: string;
+  created_at: number;
+}
+
+/** Two-step verification of accounts (migration 0016). */
+export interface TwoStepTable {
+  account_id: string;
+  /** scrypt$N$r$p$salt$hash (base64). */
+  pin_hash: string;
+  email: string | null;
+  enabled_at: number;
+  confirmed_at: number;
+  reminder_step: number;
+  next_reminder_at: number;
+  reminder_misses: number;
+  failures: number;
+  locked_until: number | null;
+  reset_code_hash: string | null;
+  reset_expires_at: number | null;
+  reset_attempts: number;
+  reset_requested_at: number | null;
+  updated_at: number;
+}
+
+export interface TwoStepTicketsTable {
+  ticket_hash: string;
+  account_id: string;
+  device_name: string;
+  platform: string;
+  expires_at: number;
   created_at: number;
 }

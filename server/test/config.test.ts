@@ -17,5 +17,9 @@ describe.skipIf(process.env.PARLEY_TEST_DB === 'postgres')('configuration', () =
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ PARLEY_CODE_SENDER: 'http' })).toThrow(/PARLEY_CODE_HTTP_URL/);
     expect(() => loadConfig({ PARLEY_ENV: 'production' })).toThrow(/PARLEY_CODE_SENDER=http/);
+    expect(() => loadConfig({ PARLEY_EMAIL_SENDER: 'http' })).toThrow(/PARLEY_EMAIL_HTTP_URL/);
+    const prodSms = { PARLEY_ENV: 'production', PARLEY_CODE_SENDER: 'http', PARLEY_CODE_HTTP_URL: 'https://sms.example.com' };
+    expect(() => loadConfig(prodSms)).toThrow(/PARLEY_EMAIL_SENDER=http or none/);
+    expect(loadConfig({ ...prodSms, PARLEY_EMAIL_SENDER: 'none' }).PARLEY_EMAIL_SENDER).toBe('none');
   });
 });

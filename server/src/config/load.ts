@@ -32,6 +32,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.PARLEY_ENV === 'production' && config.PARLEY_CODE_SENDER === 'log') {
     throw new ConfigError('Invalid configuration: PARLEY_ENV=production needs PARLEY_CODE_SENDER=http (codes must not go to the log).');
   }
+  if (config.PARLEY_EMAIL_SENDER === 'http' && !/^https?:\/\//.test(config.PARLEY_EMAIL_HTTP_URL)) {
+    throw new ConfigError('Invalid configuration: PARLEY_EMAIL_SENDER=http needs PARLEY_EMAIL_HTTP_URL (an http(s) URL).');
+  }
+  if (config.PARLEY_ENV === 'production' && config.PARLEY_EMAIL_SENDER === 'log') {
+    throw new ConfigError('Invalid configuration: PARLEY_ENV=production needs PARLEY_EMAIL_SENDER=http or none (reset codes must not go to the log).');
+  }
   if (config.DATABASE_URL && !/^(postgres(ql)?:\/\/|sqlite:)/.test(config.DATABASE_URL)) {
     throw new ConfigError('Invalid configuration: DATABASE_URL must start with postgres:// or sqlite:.');
   }

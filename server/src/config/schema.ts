@@ -32,6 +32,12 @@ export const configVars = {
   },
   PARLEY_CODE_HTTP_URL: { schema: Type.String({ default: '' }), doc: 'SMS provider endpoint for the `http` code sender.' },
   PARLEY_CODE_HTTP_TOKEN: { schema: Type.String({ default: '' }), doc: 'Bearer token sent to the SMS provider (never logged).' },
+  PARLEY_EMAIL_SENDER: {
+    schema: Type.Union([Type.Literal('log'), Type.Literal('http'), Type.Literal('none')], { default: 'log' }),
+    doc: '`log`: two-step PIN reset emails are written to the server log. `http`: POSTed to PARLEY_EMAIL_HTTP_URL. `none`: no emails (recovery emails cannot be set).',
+  },
+  PARLEY_EMAIL_HTTP_URL: { schema: Type.String({ default: '' }), doc: 'Email provider endpoint for the `http` email sender.' },
+  PARLEY_EMAIL_HTTP_TOKEN: { schema: Type.String({ default: '' }), doc: 'Bearer token sent to the email provider (never logged).' },
   PARLEY_SQLITE_SYNCHRONOUS: {
     schema: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL')], { default: 'FULL' }),
     doc: 'SQLite `synchronous` pragma. FULL fsyncs every commit (survives power loss); NORMAL survives process crashes.',

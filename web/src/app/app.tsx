@@ -10,6 +10,7 @@ import { PanelHost } from '../features/contacts/panel-host.js';
 import { openPanel } from '../lib/ui-state.js';
 import { LinkScreen } from '../features/reach/link-screen.js';
 import { AdminScreen } from '../features/admin/admin-screen.js';
+import { TwoStepReminder } from '../features/settings/two-step-reminder.js';
 
 export function App() {
   const { t } = useI18n();
@@ -46,6 +47,7 @@ export function App() {
         </main>
         <PanelHost />
       </div>
+      <TwoStepReminder />
     </div>
   );
 }

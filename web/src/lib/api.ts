@@ -2,6 +2,9 @@
  * Typed HTTP client for the Parley API. Throws ApiError (stable `code`) on any non-2xx answer.
  */
 import type { Chat, Contact, Device, Me, Media, Message, Privacy, PublicProfile } from '#contracts/models.js';
+import type { ForgotPin, TwoStepState } from '#contracts/two-step.js';
+
+export type { ForgotPin, TwoStepState };
 
 export class ApiError extends Error {
   constructor(
@@ -72,6 +75,34 @@ export class Api {
   }
   signOut() {
     return this.request<void>('POST', '/v1/auth/sign-out');
+  }
+  /** Finish signing in with the ticket of PIN_REQUIRED and the two-step PIN. */
+  verifyPin(ticket: string, pin: string) {
+    return this.request<SignInResult>('POST', '/v1/auth/pin', { ticket, pin });
+  }
+  forgotPin(ticket: string) {
+    return this.request<ForgotPin>('POST', '/v1/auth/pin/forgot', { ticket });
+  }
+  /** With the emailed reset code, or without one once the 7-day wait is over. */
+  resetPin(ticket: string, resetCode?: string) {
+    return this.request<SignInResult>('POST', '/v1/auth/pin/reset', { ticket, ...(resetCode ? { resetCode } : {}) });
+  }
+
+  // two-step verification settings
+  twoStep() {
+    return this.request<TwoStepState>('GET', '/v1/me/two-step');
+  }
+  enableTwoStep(pin: string, email?: string) {
+    return this.request<TwoStepState>('POST', '/v1/me/two-step', { pin, ...(email ? { email } : {}) });
+  }
+  changeTwoStep(change: { currentPin: string; pin?: string; email?: string | null }) {
+    return this.request<TwoStepState>('PATCH', '/v1/me/two-step', change);
+  }
+  disableTwoStep(pin: string) {
+    return this.request<TwoStepState>('POST', '/v1/me/two-step/disable', { pin });
+  }
+  confirmPin(pin: string) {
+    return this.request<TwoStepState>('POST', '/v1/me/two-step/confirm', { pin });
   }
   devices() {
     return this.request<{ devices: Device[] }>('GET', '/v1/devices');

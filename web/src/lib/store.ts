@@ -7,7 +7,7 @@
 import { useSyncExternalStore } from 'react';
 import type { Chat, Me, Message, MessageKind } from '#contracts/models.js';
 import type { PresenceFrame, TypingEventFrame, Update } from '#contracts/protocol.js';
-import { Api, ApiError } from './api.js';
+import { Api, ApiError, type SignInResult } from './api.js';
 import { RealtimeClient, type ConnectionStatus } from './realtime.js';
 import * as persist from './persist.js';
 
@@ -161,7 +161,19 @@ export class Store {
 
   /** `business`: register a new number as a business with this name and category. */
   async signIn(phone: string, code: string, deviceName: string, business?: { name: string; category: string }): Promise<void> {
-    const r = await this.api.verify(phone, code, deviceName, business);
+    await this.signedIn(await this.api.verify(phone, code, deviceName, business));
+  }
+
+  /** Finish a sign-in that answered PIN_REQUIRED: with the PIN, or with a reset of the PIN. */
+  async signInWithPin(ticket: string, pin: string): Promise<void> {
+    await this.signedIn(await this.api.verifyPin(ticket, pin));
+  }
+
+  async signInWithPinReset(ticket: string, resetCode?: string): Promise<void> {
+    await this.signedIn(await this.api.resetPin(ticket, resetCode));
+  }
+
+  private async signedIn(r: SignInResult): Promise<void> {
     const session: Session = { token: r.token, accountId: r.account.id, deviceId: r.deviceId };
     localStorage.setItem(SESSION_KEY, JSON.stringify(session));
     await persist.clearAll().catch(() => undefined);

@@ -18,6 +18,23 @@ export class LogCodeSender implements CodeSender {
   }
 }
 
+/**
+ * POST `body` as JSON to a provider's URL, with a bearer token when one is set; resolves when the
+ * provider answered 2xx, throws otherwise (`what` names the provider in the error).
+ */
+export async function postToProvider(url: string, token: string, body: unknown, what: string, timeoutMs = 10_000): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!res.ok) throw new Error(`${what} answered HTTP ${res.status}`);
+}
+
 /** Production: POST {"to","code","message"} as JSON to the provider's URL, with a bearer token. */
 export class HttpCodeSender implements CodeSender {
   constructor(
@@ -26,15 +43,6 @@ export class HttpCodeSender implements CodeSender {
     private readonly timeoutMs = 10_000,
   ) {}
   async send(phone: string, code: string): Promise<void> {
-    const res = await fetch(this.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-      },
-      body: JSON.stringify({ to: phone, code, message: `Your Parley code: ${code}` }),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    if (!res.ok) throw new Error(`SMS provider answered HTTP ${res.status}`);
+    await postToProvider(this.url, this.token, { to: phone, code, message: `Your Parley code: ${code}` }, 'SMS provider', this.timeoutMs);
   }
 }

@@ -13,3 +13,19 @@ export { getMe, updateProfile, updatePrivacy, getProfile, lookupByPhone, DISPLAY
 export { listContacts, saveContact, deleteContact, MAX_CONTACTS, CONTACT_NAME_MAX, type ContactInput } from './contacts.js';
 export { listBlocked, blockAccount, unblockAccount, doBlock, doUnblock, reportAccount, REPORT_REASON_MAX, type ReportInput } from './blocks.js';
 export { accountKindOf, forgetAccountKind, type AccountKindValue } from './kinds.js';
+export { LogEmailSender, HttpEmailSender, NoEmailSender, emailSenderFor, type EmailSender, type Email } from './email-sender.js';
+export {
+  getTwoStep,
+  enableTwoStep,
+  changeTwoStep,
+  disableTwoStep,
+  confirmPin,
+  signInWithPin,
+  verifyCodeAndPin,
+  forgotPin,
+  resetPin,
+  pinWaitMs,
+  PIN_FREE_TRIES,
+  REMINDER_INTERVALS_MS,
+  RESET_WAIT_MS,
+} from './two-step.js';

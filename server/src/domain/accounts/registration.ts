@@ -17,6 +17,7 @@ import type { AccountsTable, DB, DevicesTable } from '../../tables.js';
 import { normalizePhone } from './phone.js';
 import { checkNewBusiness, doCreateBusiness, type NewBusiness } from '../business/index.js';
 import { BUSINESS_LIMITS } from '#contracts/business-profile.js';
+import { twoStepGate } from './two-step.js';
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const MAX_CODE_ATTEMPTS = 5;
@@ -154,6 +155,10 @@ export async function verifyCode(ctx: Ctx, input: SignInInput): Promise<SignedIn
       .returning('phone')
       .executeTakeFirst();
     if (!used) return fail(new AppError('CODE_NOT_REQUESTED'));
+    // A number with two-step verification needs its PIN too: the code is used up either way, and
+    // PIN_REQUIRED carries a ticket to continue with (domain/accounts/two-step.ts).
+    const pinRequired = await twoStepGate(tx, phone, input, now);
+    if (pinRequired) return fail(pinRequired);
     // The device limit is checked inside signInDevice; its refusal rolls the write back, so the
     // code stays usable once a device was signed out.
     return { ok: true, signedIn: await signInDevice(tx, phone, token, { ...input, business }, now) };
@@ -162,14 +167,15 @@ export async function verifyCode(ctx: Ctx, input: SignInInput): Promise<SignedIn
   return result.signedIn;
 }
 
-function sameHash(a: string, b: string): boolean {
+/** Constant-time equality of two hex hashes. */
+export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Find or create the account of `phone` and add a device with `token`. Call inside a write op. */
-async function signInDevice(tx: Transaction<DB>, phone: string, token: string, input: SignInInput, now: number): Promise<SignedIn> {
+export async function signInDevice(tx: Transaction<DB>, phone: string, token: string, input: SignInInput, now: number): Promise<SignedIn> {
   let account = await tx.selectFrom('accounts').selectAll().where('phone', '=', phone).executeTakeFirst();
   const created = !account;
   if (!account) {

@@ -21,6 +21,7 @@ export {
   checkText,
   type NewBusiness,
   type BusinessProfilePatch,
+  EMAIL_PATTERN,
 } from './profile.js';
 export { checkHours, canonicalTimeZone, localTime, isOpenAt } from './hours.js';
 export { submitVerification, getVerificationState, toVerificationRequest, type VerificationInput } from './verification.js';

@@ -17,7 +17,8 @@ import { canonicalTimeZone, checkHours, isOpenAt } from './hours.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/** What the business profile and the two-step recovery email accept as an email address. */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 export function toBusinessProfile(row: BusinessProfilesTable): BusinessProfile {
   return {
@@ -195,7 +196,7 @@ export function checkProfilePatch(patch: BusinessProfilePatch): Partial<Business
   if (patch.hours !== undefined) set.hours = JSON.stringify(checkHours(patch.hours));
   if (patch.email !== undefined) {
     const email = checkText(patch.email, 'email', BUSINESS_LIMITS.email, { singleLine: true });
-    if (email !== '' && !EMAIL.test(email)) throw new AppError('EMAIL_INVALID', `"${email}" is not an email address.`, { field: 'email' });
+    if (email !== '' && !EMAIL_PATTERN.test(email)) throw new AppError('EMAIL_INVALID', `"${email}" is not an email address.`, { field: 'email' });
     set.email = email;
   }
   if (patch.websites !== undefined) {

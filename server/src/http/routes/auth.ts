@@ -6,10 +6,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Device } from '#contracts/models.js';
-import { listDevices, requestCode, revokeDevice, verifyCode } from '../../domain/accounts/index.js';
+import { listDevices, requestCode, revokeDevice, verifyCodeAndPin } from '../../domain/accounts/index.js';
 import type { Ctx } from '../../context.js';
 import { requireActor } from '../auth.js';
-import { toMe } from '../../domain/accounts/views.js';
+import { PinSchema, signedInBody } from './two-step.js';
 
 export function authRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (fastify) => {
@@ -44,15 +44,14 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsync {
               platform: Type.Optional(Type.String({ maxLength: 32 })),
               /** Register a new number as a business (ignored when the account exists). */
               business: Type.Optional(Type.Object({ name: Type.String({ maxLength: 4096 }), category: Type.String({ maxLength: 64 }) }, { additionalProperties: false })),
+              /** The two-step verification PIN, when the number has one (else PIN_REQUIRED; see docs/api/two-step.md). */
+              pin: Type.Optional(PinSchema),
             },
             { additionalProperties: false },
           ),
         },
       },
-      async (req) => {
-        const r = await verifyCode(ctx, req.body);
-        return { token: r.token, deviceId: r.device.id, created: r.created, account: toMe(r.account) };
-      },
+      async (req) => signedInBody(await verifyCodeAndPin(ctx, req.body)),
     );
 
     app.get('/v1/devices', { onRequest: auth, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(Device) }) } } }, async (req) => ({

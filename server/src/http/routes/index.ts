@@ -18,6 +18,7 @@ import { apiAssetRoutes } from '../graph/manage.js';
 import { businessPreferenceRoutes } from './business-preferences.js';
 import { businessApiHealthRoutes } from './business-api-health.js';
 import { e2eRoutes } from './e2e.js';
+import { twoStepRoutes } from './two-step.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -36,5 +37,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(businessPreferenceRoutes(ctx));
     await app.register(businessApiHealthRoutes(ctx));
     await app.register(e2eRoutes(ctx));
+    await app.register(twoStepRoutes(ctx));
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Registration / sign-in: phone number with a country picker and as-you-type formatting, then
- * the 6-digit code, with clear messages for wrong or expired codes, throttling and lockout.
+ * the 6-digit code, with clear messages for wrong or expired codes, throttling and lockout; then,
+ * for a number with two-step verification, the PIN (./pin-step.tsx).
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { AsYouType, getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
@@ -9,6 +10,7 @@ import { ApiError } from '../../lib/api.js';
 import { store } from '../../lib/store.js';
 import { BUSINESS_LIMITS } from '#contracts/business-profile.js';
 import { categoryOptions } from '../business/verified-badge.js';
+import { PinStep, pinChallengeOf, type PinChallenge } from './pin-step.js';
 
 export function errorMessage(t: Translate, err: unknown): string {
   if (err instanceof ApiError) {
@@ -27,7 +29,8 @@ function defaultCountry(): CountryCode {
 
 export function AuthScreen() {
   const { t, locale } = useI18n();
-  const [step, setStep] = useState<'phone' | 'code'>('phone');
+  const [step, setStep] = useState<'phone' | 'code' | 'pin'>('phone');
+  const [challenge, setChallenge] = useState<PinChallenge | null>(null);
   const [country, setCountry] = useState<CountryCode>(defaultCountry);
   const [national, setNational] = useState('');
   const [e164, setE164] = useState('');
@@ -89,6 +92,13 @@ export function AuthScreen() {
     try {
       await store.signIn(e164, code.replace(/\D/g, ''), t('auth.deviceName'), asBusiness ? { name: businessName.trim(), category } : undefined);
     } catch (err) {
+      const pinNeeded = pinChallengeOf(err);
+      if (pinNeeded) {
+        setChallenge(pinNeeded);
+        setStep('pin');
+        setCode('');
+        return;
+      }
       setError(errorMessage(t, err));
       setCode('');
     } finally {
@@ -107,7 +117,16 @@ export function AuthScreen() {
           </svg>
           {t('app.name')}
         </div>
-        {step === 'phone' ? (
+        {step === 'pin' && challenge ? (
+          <PinStep
+            challenge={challenge}
+            onStartOver={(message) => {
+              setChallenge(null);
+              setStep('phone');
+              setError(message ?? null);
+            }}
+          />
+        ) : step === 'phone' ? (
           <form onSubmit={onPhone} className="field" style={{ gap: 16 }} noValidate>
             <h1>{t('auth.title')}</h1>
             <p>{t('auth.subtitle')}</p>

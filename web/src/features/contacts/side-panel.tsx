@@ -71,6 +71,20 @@ export function PanelSection({ id, title, children }: { id: string; title: strin
   );
 }
 
+/** A list or section that could not be loaded: the reason (announced) and a Retry button. */
+export function PanelLoadError({ message, loadFailed, retryLabel, onRetry }: { message: string; loadFailed: string; retryLabel: string; onRetry(): void }) {
+  return (
+    <div className="panel-load-error">
+      <p className="error-text" role="alert">
+        {loadFailed} {message}
+      </p>
+      <button type="button" className="btn btn-ghost" onClick={onRetry}>
+        {retryLabel}
+      </button>
+    </div>
+  );
+}
+
 export type Status = { kind: 'idle' } | { kind: 'busy' | 'ok'; text: string } | { kind: 'error'; text: string };
 export const IDLE: Status = { kind: 'idle' };
 

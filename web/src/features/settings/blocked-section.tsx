@@ -6,7 +6,7 @@ import { store } from '../../lib/store.js';
 import { Avatar } from '../../ui/avatar.js';
 import { errorMessage } from '../auth/auth-screen.js';
 import { formatPhone, peerName, refreshChatWith } from '../contacts/peer.js';
-import { IDLE, InlineStatus, PanelSection, type Status } from '../contacts/side-panel.js';
+import { IDLE, InlineStatus, PanelLoadError, PanelSection, type Status } from '../contacts/side-panel.js';
 
 export function BlockedSection() {
   const { t } = useI18n();
@@ -49,14 +49,7 @@ export function BlockedSection() {
       <p className="panel-hint">{t('settings.blockedHelp')}</p>
       <div ref={listRef} tabIndex={-1} className="focus-target">
         {loadError ? (
-          <div className="panel-load-error">
-            <p className="error-text" role="alert">
-              {t('settings.loadFailed')} {loadError}
-            </p>
-            <button type="button" className="btn btn-ghost" onClick={() => void load()}>
-              {t('common.retry')}
-            </button>
-          </div>
+          <PanelLoadError message={loadError} loadFailed={t('settings.loadFailed')} retryLabel={t('common.retry')} onRetry={() => void load()} />
         ) : !blocked ? (
           <p className="panel-hint">{t('common.loading')}</p>
         ) : blocked.length === 0 ? (

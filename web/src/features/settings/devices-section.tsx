@@ -6,7 +6,7 @@ import { ApiError } from '../../lib/api.js';
 import { store } from '../../lib/store.js';
 import { errorMessage } from '../auth/auth-screen.js';
 import { ConfirmDialog } from '../contacts/confirm-dialog.js';
-import { IDLE, InlineStatus, PanelSection, type Status } from '../contacts/side-panel.js';
+import { IDLE, InlineStatus, PanelLoadError, PanelSection, type Status } from '../contacts/side-panel.js';
 
 function DeviceGlyph({ platform }: { platform: string }) {
   const phone = /android|ios|iphone|phone/i.test(platform);
@@ -60,14 +60,7 @@ export function DevicesSection() {
     <PanelSection id="settings-devices" title={t('settings.devices')}>
       <p className="panel-hint">{t('settings.devicesHelp')}</p>
       {loadError ? (
-        <div className="panel-load-error">
-          <p className="error-text" role="alert">
-            {t('settings.loadFailed')} {loadError}
-          </p>
-          <button type="button" className="btn btn-ghost" onClick={() => void load()}>
-            {t('common.retry')}
-          </button>
-        </div>
+        <PanelLoadError message={loadError} loadFailed={t('settings.loadFailed')} retryLabel={t('common.retry')} onRetry={() => void load()} />
       ) : !devices ? (
         <p className="panel-hint">{t('common.loading')}</p>
       ) : (

@@ -35,6 +35,7 @@ function server(opts: { failPrivacy?: boolean; me?: Me } = {}): RecordedCall[] {
   return stubFetch({
     'GET /v1/me': () => me,
     'GET /v1/devices': () => ({ devices: list }),
+    'GET /v1/me/two-step': () => ({ enabled: false, email: null, emailAvailable: true, enabledAt: null, confirmedAt: null, nextReminderAt: null, reminderDue: false, resetRequestedAt: null }),
     'GET /v1/blocks': () => ({
       blocked: [{ id: 'acc_mallory01', phone: '+33698765432', displayName: 'Mallory', about: null, photoMediaId: null, contactName: null, blocked: true }],
     }),

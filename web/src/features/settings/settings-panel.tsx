@@ -1,4 +1,4 @@
-/** Settings: profile, privacy, linked devices, blocked contacts, language, theme, sign out. */
+/** Settings: profile, privacy, two-step verification, linked devices, blocked contacts, language, theme, sign out. */
 import { useCallback, useState } from 'react';
 import { useI18n, LOCALES, type Locale } from '../../i18n/index.js';
 import { store, useStore } from '../../lib/store.js';
@@ -9,6 +9,7 @@ import { BlockedSection } from './blocked-section.js';
 import { DevicesSection } from './devices-section.js';
 import { PrivacySection } from './privacy-section.js';
 import { ProfileSection } from './profile-section.js';
+import { TwoStepSection } from './two-step-section.js';
 import { openPanel } from '../../lib/ui-state.js';
 import { ConvertToBusiness } from '../business/convert-to-business.js';
 import { applyTheme, savedTheme, THEMES, type Theme } from './theme.js';
@@ -83,6 +84,7 @@ export function SettingsPanel({ onClose }: { onClose(): void }) {
       ) : (
         <p className="panel-hint">{t('common.loading')}</p>
       )}
+      <TwoStepSection />
       <DevicesSection />
       <BlockedSection />
       <AppearanceSections />
