@@ -20,7 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // Correct reminder answers since the PIN was set (picks the next interval).
     .addColumn('reminder_step', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_reminder_at', 'bigint', (c) => c.notNull())
-    // Wrong reminder answers since the PIN was set (counted only; they lock nothing).
+    // Wrong reminder answers since the PIN was set (they also count towards the wrong-PIN wait).
     .addColumn('reminder_misses', 'integer', (c) => c.notNull().defaultTo(0))
     // Wrong PINs in a row (sign-in, change, turn off); from the 5th on, a growing wait.
     .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))

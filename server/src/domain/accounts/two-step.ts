@@ -11,7 +11,7 @@
  * - A correct SMS code for a protected number opens a short-lived sign-in ticket (PIN_REQUIRED):
  *   the PIN, or a reset, is then given with the ticket, so no new SMS code is needed.
  * - Reminders: due 12 h after the PIN was set, then 1, 3 and 7 days after each correct answer,
- *   then every 7 days. Wrong reminder answers are counted but lock nothing.
+ *   then every 7 days. Wrong reminder answers count towards the same wait.
  * - Forgot PIN: with a recovery email, a reset code is emailed (valid 1 h, 5 tries); without one,
  *   the PIN can be reset 7 days after the request. A reset turns two-step verification off.
  * Every change is announced to the account's devices as `account.changed`.
@@ -234,28 +234,34 @@ export async function disableTwoStep(ctx: Ctx, actor: Actor, pin: string): Promi
 
 /**
  * The periodic reminder: a correct PIN moves the schedule on; a wrong one is counted
- * (`reminder_misses`) and answered PIN_INVALID with `missedReminders`, but locks nothing.
+ * (`reminder_misses`, answered PIN_INVALID with `missedReminders`) and, like any wrong PIN, towards
+ * the growing wait — so a signed-in device cannot be used to guess the PIN faster than sign-in can.
  */
 export async function confirmPin(ctx: Ctx, actor: Actor, pin: string): Promise<TwoStepState> {
   const before = await rowOf(ctx.db, actor.accountId);
   if (!before) throw new AppError('TWO_STEP_OFF');
+  const now0 = ctx.clock.now();
+  if (before.locked_until != null && Number(before.locked_until) > now0) throw pinLocked(Number(before.locked_until), now0);
   const matches = await verifyPassword(pin, before.pin_hash);
   const result = await ctx.writes.run(async (tx, emit): Promise<PinCheck<TwoStepState>> => {
     const now = ctx.clock.now();
     const row = await rowOf(tx, actor.accountId);
     if (!row) return { ok: false, error: new AppError('TWO_STEP_OFF') };
+    if (row.locked_until != null && Number(row.locked_until) > now) return { ok: false, error: pinLocked(Number(row.locked_until), now) };
     if (!matches || row.pin_hash !== before.pin_hash) {
-      const missed = await tx
+      const failures = row.failures + 1;
+      const wait = pinWaitMs(failures);
+      const missed = row.reminder_misses + 1;
+      await tx
         .updateTable('two_step')
-        .set((eb) => ({ reminder_misses: eb('reminder_misses', '+', 1), updated_at: now }))
+        .set({ reminder_misses: missed, failures, locked_until: wait > 0 ? now + wait : null, updated_at: now })
         .where('account_id', '=', row.account_id)
-        .returning('reminder_misses')
-        .executeTakeFirstOrThrow();
-      return { ok: false, error: new AppError('PIN_INVALID', undefined, { missedReminders: missed.reminder_misses }) };
+        .execute();
+      const details: Record<string, unknown> = { missedReminders: missed, triesBeforeWait: Math.max(0, PIN_FREE_TRIES - failures) };
+      if (wait > 0) details.retryAfterSeconds = Math.ceil(wait / 1000);
+      return { ok: false, error: new AppError('PIN_INVALID', wait > 0 ? `The PIN is wrong; try again in ${Math.ceil(wait / 1000)} s.` : undefined, details) };
     }
-    // Failures from sign-in attempts elsewhere are left as they are: the reminder proves nothing about those.
-    const { failures: _f, locked_until: _l, ...patch } = confirmed(row, now);
-    const updated = await tx.updateTable('two_step').set(patch).where('account_id', '=', row.account_id).returningAll().executeTakeFirstOrThrow();
+    const updated = await tx.updateTable('two_step').set(confirmed(row, now)).where('account_id', '=', row.account_id).returningAll().executeTakeFirstOrThrow();
     changed(emit, row.account_id);
     return { ok: true, value: toState(ctx, updated, now) };
   });
