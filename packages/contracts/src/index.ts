@@ -11,3 +11,4 @@ export * from './commerce.js';
 export * from './labels.js';
 export * from './automation.js';
 export * from './business-profile.js';
+export * from './api-analytics.js';

@@ -16,6 +16,7 @@ import { businessApiRoutes } from './business-api.js';
 import { mediaDownloadRoutes } from '../graph/media.js';
 import { apiAssetRoutes } from '../graph/manage.js';
 import { businessPreferenceRoutes } from './business-preferences.js';
+import { businessApiAnalyticsRoutes } from './business-api-analytics.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -32,5 +33,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(mediaDownloadRoutes(ctx));
     await app.register(apiAssetRoutes(ctx));
     await app.register(businessPreferenceRoutes(ctx));
+    await app.register(businessApiAnalyticsRoutes(ctx));
   };
 }
