@@ -10,6 +10,7 @@ import { useStore } from '../../lib/store.js';
 import { errorMessage } from '../auth/auth-screen.js';
 import { PanelSection } from '../contacts/side-panel.js';
 import { reachApi } from './reach-api.js';
+import { BarChart } from './bar-chart.js';
 import '../../styles/reach.css';
 
 type Preset = '7' | '30' | '90' | 'custom';
@@ -114,7 +115,14 @@ export function StatsSection() {
             </dl>
           </PanelSection>
           <PanelSection id="reach-stats-chart" title={t('reach.stats.perDay')}>
-            <Chart stats={stats} label={(iso) => fmtDay.format(dateOf(iso))} />
+            <BarChart
+              days={stats.days.map((d) => ({ date: d.date, values: { sent: d.sent, received: d.received } }))}
+              series={[
+                { key: 'sent', label: t('reach.stats.sent'), className: 'reach-bar-sent' },
+                { key: 'received', label: t('reach.stats.received'), className: 'reach-bar-received' },
+              ]}
+              label={(iso) => fmtDay.format(dateOf(iso))}
+            />
             <button type="button" className="btn btn-ghost" aria-expanded={showTable} aria-controls="reach-stats-table" onClick={() => setShowTable((v) => !v)}>
               {showTable ? t('reach.stats.hideTable') : t('reach.stats.showTable')}
             </button>
@@ -147,54 +155,5 @@ export function StatsSection() {
         </>
       )}
     </>
-  );
-}
-
-/** Bars of sent and received messages per day; hidden from assistive technology (the table says the same). */
-function Chart({ stats, label }: { stats: BusinessStats; label(iso: string): string }) {
-  const { t } = useI18n();
-  const width = 320;
-  const height = 160;
-  const pad = { top: 8, bottom: 22, left: 4, right: 4 };
-  const max = Math.max(1, ...stats.days.map((d) => Math.max(d.sent, d.received)));
-  const n = stats.days.length;
-  const slot = (width - pad.left - pad.right) / n;
-  const bar = Math.max(1, Math.min(12, slot / 2 - 1));
-  const plotH = height - pad.top - pad.bottom;
-  const labelEvery = Math.ceil(n / 6);
-  return (
-    <figure className="reach-chart">
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="presentation" aria-hidden="true" focusable="false">
-        <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} className="reach-axis" />
-        {stats.days.map((d, i) => {
-          const x = pad.left + i * slot + slot / 2;
-          const hs = (d.sent / max) * plotH;
-          const hr = (d.received / max) * plotH;
-          return (
-            <g key={d.date}>
-              <rect className="reach-bar-sent" x={x - bar} y={height - pad.bottom - hs} width={bar} height={hs}>
-                <title>{`${label(d.date)}: ${t('reach.stats.sent')} ${d.sent}`}</title>
-              </rect>
-              <rect className="reach-bar-received" x={x} y={height - pad.bottom - hr} width={bar} height={hr}>
-                <title>{`${label(d.date)}: ${t('reach.stats.received')} ${d.received}`}</title>
-              </rect>
-              {i % labelEvery === 0 && (
-                <text x={x} y={height - 6} textAnchor="middle" className="reach-tick">
-                  {label(d.date)}
-                </text>
-              )}
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="reach-legend" aria-hidden="true">
-        <span>
-          <span className="reach-swatch reach-bar-sent" /> {t('reach.stats.sent')}
-        </span>
-        <span>
-          <span className="reach-swatch reach-bar-received" /> {t('reach.stats.received')}
-        </span>
-      </figcaption>
-    </figure>
   );
 }
