@@ -98,7 +98,8 @@ export function ApiAnalyticsSection() {
             <p className="panel-hint">
               {t('api.analytics.range', { from: fmtLong.format(dateOf(data.days[0]!.date)), to: fmtLong.format(dateOf(data.days[data.days.length - 1]!.date)), timezone: data.timeZone })}
             </p>
-            <div className="reach-table-wrap">
+            {/* Focusable so that keyboard users can scroll it when the panel is narrow. */}
+            <div className="reach-table-wrap" tabIndex={0} role="region" aria-label={t('api.analytics.totalsCaption')}>
               <table className="reach-table api-analytics-totals">
                 <caption>{t('api.analytics.totalsCaption')}</caption>
                 <thead>
@@ -144,7 +145,7 @@ export function ApiAnalyticsSection() {
             <button type="button" className="btn btn-ghost" aria-expanded={showTable} aria-controls="api-analytics-table" onClick={() => setShowTable((v) => !v)}>
               {showTable ? t('api.analytics.hideTable') : t('api.analytics.showTable')}
             </button>
-            <div id="api-analytics-table" className={showTable ? 'reach-table-wrap' : 'sr-only'}>
+            <div id="api-analytics-table" className={showTable ? 'reach-table-wrap' : 'sr-only'} {...(showTable ? { tabIndex: 0, role: 'region', 'aria-label': t('api.analytics.tableCaption') } : {})}>
               <table className="reach-table">
                 <caption>{t('api.analytics.tableCaption')}</caption>
                 <thead>

@@ -1,6 +1,6 @@
 /** Strings of the Business API analytics screen (same keys in both languages; a test checks). */
 export const en = {
-  'api.analytics.section': 'Business API analytics',
+  'api.analytics.section': 'API analytics',
   'api.analytics.intro': 'Conversations opened and messages sent through the Business API, per day and category, counted as the status webhooks report them.',
   'api.analytics.period': 'Period',
   'api.analytics.last': 'Last {days} days',
@@ -27,7 +27,7 @@ export const en = {
 };
 
 export const fr: Record<keyof typeof en, string> = {
-  'api.analytics.section': 'Statistiques de l’API Business',
+  'api.analytics.section': 'Analyses de l’API',
   'api.analytics.intro': 'Conversations ouvertes et messages envoyés par l’API Business, par jour et par catégorie, comptés comme les webhooks de statut les annoncent.',
   'api.analytics.period': 'Période',
   'api.analytics.last': '{days} derniers jours',
