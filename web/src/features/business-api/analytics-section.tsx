@@ -5,14 +5,14 @@
  * table for screen readers (and for anyone, with "Show as table"), as on the Statistics screen.
  * Days are the business's time zone's (GET /v1/business/api/analytics).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ANALYTICS_CATEGORIES, type AnalyticsCategory, type ApiAnalytics } from '#contracts/api-analytics.js';
 import { useI18n } from '../../i18n/index.js';
 import { ApiError, type Api } from '../../lib/api.js';
 import { store } from '../../lib/store.js';
 import { errorMessage } from '../auth/auth-screen.js';
 import { PanelSection } from '../contacts/side-panel.js';
-import { BarChart } from '../reach/bar-chart.js';
+import { DailyChart, useDayFormats } from '../reach/bar-chart.js';
 import '../../styles/api-analytics.css';
 
 const DAY = 86_400_000;
@@ -34,11 +34,10 @@ export function lastDaysRange(days: number, now = Date.now()): { from: number; t
 const categoryClass = (c: AnalyticsCategory) => `api-cat-${c.toLowerCase()}`;
 
 export function ApiAnalyticsSection() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [period, setPeriod] = useState<Period>('7');
   const [data, setData] = useState<ApiAnalytics | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [showTable, setShowTable] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -59,10 +58,7 @@ export function ApiAnalyticsSection() {
     };
   }, [period, t]);
 
-  const fmtDay = useMemo(() => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }), [locale]);
-  const fmtLong = useMemo(() => new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }), [locale]);
-  const fmtNum = useMemo(() => new Intl.NumberFormat(locale), [locale]);
-  const dateOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+  const fmt = useDayFormats();
   const catLabel = (c: AnalyticsCategory) => t(`api.analytics.cat.${c}`);
   const columns = [
     { key: 'conversations', label: t('api.analytics.conversations'), value: (a: ApiAnalytics, c: AnalyticsCategory) => a.totals.conversations[c] },
@@ -96,7 +92,7 @@ export function ApiAnalyticsSection() {
         <>
           <PanelSection id="api-analytics-totals" title={t('api.analytics.totals')}>
             <p className="panel-hint">
-              {t('api.analytics.range', { from: fmtLong.format(dateOf(data.days[0]!.date)), to: fmtLong.format(dateOf(data.days[data.days.length - 1]!.date)), timezone: data.timeZone })}
+              {t('api.analytics.range', { from: fmt.long(data.days[0]!.date), to: fmt.long(data.days[data.days.length - 1]!.date), timezone: data.timeZone })}
             </p>
             {/* Focusable so that keyboard users can scroll it when the panel is narrow. */}
             <div className="reach-table-wrap" tabIndex={0} role="region" aria-label={t('api.analytics.totalsCaption')}>
@@ -119,7 +115,7 @@ export function ApiAnalyticsSection() {
                         <span className={`reach-swatch ${categoryClass(c)}`} aria-hidden="true" /> {catLabel(c)}
                       </th>
                       {columns.map((col) => (
-                        <td key={col.key}>{fmtNum.format(col.value(data, c))}</td>
+                        <td key={col.key}>{fmt.num(col.value(data, c))}</td>
                       ))}
                     </tr>
                   ))}
@@ -128,7 +124,7 @@ export function ApiAnalyticsSection() {
                   <tr>
                     <th scope="row">{t('api.analytics.total')}</th>
                     {columns.map((col) => (
-                      <td key={col.key}>{fmtNum.format(ANALYTICS_CATEGORIES.reduce((n, c) => n + col.value(data, c), 0))}</td>
+                      <td key={col.key}>{fmt.num(ANALYTICS_CATEGORIES.reduce((n, c) => n + col.value(data, c), 0))}</td>
                     ))}
                   </tr>
                 </tfoot>
@@ -136,40 +132,13 @@ export function ApiAnalyticsSection() {
             </div>
           </PanelSection>
           <PanelSection id="api-analytics-chart" title={t('api.analytics.perDay')}>
-            <BarChart
+            <DailyChart
               stacked
+              tableId="api-analytics-table"
+              caption={t('api.analytics.tableCaption')}
               days={data.days.map((d) => ({ date: d.date, values: d.conversations }))}
               series={ANALYTICS_CATEGORIES.map((c) => ({ key: c, label: catLabel(c), className: categoryClass(c) }))}
-              label={(iso) => fmtDay.format(dateOf(iso))}
             />
-            <button type="button" className="btn btn-ghost" aria-expanded={showTable} aria-controls="api-analytics-table" onClick={() => setShowTable((v) => !v)}>
-              {showTable ? t('api.analytics.hideTable') : t('api.analytics.showTable')}
-            </button>
-            <div id="api-analytics-table" className={showTable ? 'reach-table-wrap' : 'sr-only'} {...(showTable ? { tabIndex: 0, role: 'region', 'aria-label': t('api.analytics.tableCaption') } : {})}>
-              <table className="reach-table">
-                <caption>{t('api.analytics.tableCaption')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('api.analytics.date')}</th>
-                    {ANALYTICS_CATEGORIES.map((c) => (
-                      <th key={c} scope="col">
-                        {catLabel(c)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.days.map((d) => (
-                    <tr key={d.date}>
-                      <th scope="row">{fmtLong.format(dateOf(d.date))}</th>
-                      {ANALYTICS_CATEGORIES.map((c) => (
-                        <td key={c}>{fmtNum.format(d.conversations[c])}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
           </PanelSection>
         </>
       )}

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, render } from '@testing-library/react';
-import { BarChart, type ChartSeries } from './bar-chart.js';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { I18nProvider } from '../../i18n/index.js';
+import { BarChart, DailyChart, type ChartSeries } from './bar-chart.js';
 
 const series: ChartSeries[] = [
   { key: 'a', label: 'Sent', className: 'bar-a' },
@@ -33,5 +34,25 @@ describe('BarChart', () => {
     expect(a!.x).toBe(b!.x);
     expect(b!.y + b!.h).toBeCloseTo(a!.y); // b sits on a
     expect(a!.h).toBeCloseTo(2 * b!.h);
+  });
+
+  it('DailyChart gives the numbers of its columns per day in a table, shown on demand and keyboard-scrollable', () => {
+    render(
+      <I18nProvider initial="en">
+        <DailyChart tableId="t" caption="Per day" days={[{ date: '2026-03-01', values: { a: 4, b: 2, c: 1200 } }]} series={series} columns={[...series, { key: 'c', label: 'Read', className: '' }]} />
+      </I18nProvider>,
+    );
+    const table = screen.getByRole('table', { name: 'Per day' });
+    expect([...table.querySelectorAll('tr')].map((r) => [...r.children].map((c) => c.textContent))).toEqual([
+      ['Date', 'Sent', 'Received', 'Read'],
+      ['Sun, March 1, 2026', '4', '2', '1,200'],
+    ]);
+    expect(document.getElementById('t')!.className).toBe('sr-only');
+    expect(document.getElementById('t')!.hasAttribute('tabindex')).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Show as table' }));
+    const shown = screen.getByRole('region', { name: 'Per day' });
+    expect([shown.className, shown.getAttribute('tabindex')]).toEqual(['reach-table-wrap', '0']);
+    expect(within(shown).getByRole('table')).toBe(table);
+    expect(screen.getByRole('button', { name: 'Hide table' }).getAttribute('aria-expanded')).toBe('true');
   });
 });

@@ -1,10 +1,24 @@
 /**
- * Bars per day for the statistics screens (Business tools → Statistics, Business API → Analytics):
- * one bar per series side by side (grouped) or one bar of stacked segments per day, with a legend.
- * The SVG is for the eye and hidden from assistive technology: each screen gives the same numbers in
- * a table for screen readers.
+ * Bars per day for the statistics screens (Business tools → Statistics, API analytics): one bar per
+ * series side by side (grouped) or one bar of stacked segments per day, with a legend. The SVG is
+ * for the eye and hidden from assistive technology; DailyChart adds the same numbers in a table for
+ * screen readers (and for anyone, with "Show as table").
  */
+import { useMemo, useState } from 'react';
+import { useI18n } from '../../i18n/index.js';
 import '../../styles/reach.css';
+
+/** Formats of YYYY-MM-DD days (short for axis ticks, long for table rows) and of counts, in the UI's locale. */
+export function useDayFormats() {
+  const { locale } = useI18n();
+  return useMemo(() => {
+    const short = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    const long = new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    const num = new Intl.NumberFormat(locale);
+    const at = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+    return { short: (iso: string) => short.format(at(iso)), long: (iso: string) => long.format(at(iso)), num: (n: number) => num.format(n) };
+  }, [locale]);
+}
 
 export interface ChartSeries {
   key: string;
@@ -68,5 +82,49 @@ export function BarChart({ days, series, label, stacked = false }: { days: Chart
         ))}
       </figcaption>
     </figure>
+  );
+}
+
+/**
+ * The chart of `series` and, under a "Show as table" toggle, a table of `columns` (default: the
+ * series) per day — always there for screen readers, shown to everyone when toggled.
+ */
+export function DailyChart({ tableId, caption, days, series, columns = series, stacked = false }: { tableId: string; caption: string; days: ChartDay[]; series: ChartSeries[]; columns?: ChartSeries[]; stacked?: boolean }) {
+  const { t } = useI18n();
+  const fmt = useDayFormats();
+  const [showTable, setShowTable] = useState(false);
+  return (
+    <>
+      <BarChart days={days} series={series} label={fmt.short} stacked={stacked} />
+      <button type="button" className="btn btn-ghost" aria-expanded={showTable} aria-controls={tableId} onClick={() => setShowTable((v) => !v)}>
+        {showTable ? t('reach.stats.hideTable') : t('reach.stats.showTable')}
+      </button>
+      {/* Focusable when shown, so that keyboard users can scroll it in a narrow panel. */}
+      <div id={tableId} className={showTable ? 'reach-table-wrap' : 'sr-only'} {...(showTable ? { tabIndex: 0, role: 'region', 'aria-label': caption } : {})}>
+        <table className="reach-table">
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('reach.stats.date')}</th>
+              {columns.map((c) => (
+                <th key={c.key} scope="col">
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.date}>
+                <th scope="row">{fmt.long(d.date)}</th>
+                {columns.map((c) => (
+                  <td key={c.key}>{fmt.num(d.values[c.key] ?? 0)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }

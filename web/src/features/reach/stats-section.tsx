@@ -1,16 +1,15 @@
 /**
  * Business tools → Statistics: a period (last 7, 30 or 90 days, or custom dates), the totals, and
- * a bar chart of messages sent and received per day. The chart is an SVG for the eye; the same
- * numbers are in a table for screen readers (and for anyone, with "Show as table").
+ * a bar chart of messages sent and received per day (with its table, see DailyChart).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { STATS_MAX_DAYS, type BusinessStats, type StatsCounts } from '#contracts/reach.js';
 import { useI18n } from '../../i18n/index.js';
 import { useStore } from '../../lib/store.js';
 import { errorMessage } from '../auth/auth-screen.js';
 import { PanelSection } from '../contacts/side-panel.js';
 import { reachApi } from './reach-api.js';
-import { BarChart } from './bar-chart.js';
+import { DailyChart, useDayFormats } from './bar-chart.js';
 import '../../styles/reach.css';
 
 type Preset = '7' | '30' | '90' | 'custom';
@@ -30,7 +29,7 @@ export function lastDays(days: number, today = new Date()): { from: string; to: 
 const dayCount = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
 
 export function StatsSection() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const version = useStore((s) => s.businessVersions['stats'] ?? 0);
   const [preset, setPreset] = useState<Preset>('7');
   const initial = lastDays(7);
@@ -38,7 +37,6 @@ export function StatsSection() {
   const [customTo, setCustomTo] = useState(initial.to);
   const [stats, setStats] = useState<BusinessStats | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [showTable, setShowTable] = useState(false);
 
   const period = preset === 'custom' ? { from: customFrom, to: customTo } : lastDays(Number(preset));
   const days = period.from && period.to ? dayCount(period.from, period.to) : NaN;
@@ -57,10 +55,7 @@ export function StatsSection() {
     };
   }, [period.from, period.to, periodError, version, t]);
 
-  const fmtDay = useMemo(() => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }), [locale]);
-  const fmtLong = useMemo(() => new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }), [locale]);
-  const fmtNum = useMemo(() => new Intl.NumberFormat(locale), [locale]);
-  const dateOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+  const fmt = useDayFormats();
 
   const metrics: (keyof StatsCounts)[] = ['sent', 'delivered', 'read', 'received'];
 
@@ -103,54 +98,28 @@ export function StatsSection() {
         <>
           <PanelSection id="reach-stats-totals" title={t('reach.stats.totals')}>
             <p className="panel-hint">
-              {t('reach.stats.range', { from: fmtLong.format(dateOf(stats.from)), to: fmtLong.format(dateOf(stats.to)), timezone: stats.timezone })}
+              {t('reach.stats.range', { from: fmt.long(stats.from), to: fmt.long(stats.to), timezone: stats.timezone })}
             </p>
             <dl className="reach-totals">
               {metrics.map((m) => (
                 <div key={m} className={`reach-total reach-total-${m}`}>
                   <dt>{t(`reach.stats.${m}`)}</dt>
-                  <dd>{fmtNum.format(stats.totals[m])}</dd>
+                  <dd>{fmt.num(stats.totals[m])}</dd>
                 </div>
               ))}
             </dl>
           </PanelSection>
           <PanelSection id="reach-stats-chart" title={t('reach.stats.perDay')}>
-            <BarChart
-              days={stats.days.map((d) => ({ date: d.date, values: { sent: d.sent, received: d.received } }))}
+            <DailyChart
+              tableId="reach-stats-table"
+              caption={t('reach.stats.tableCaption')}
+              days={stats.days.map(({ date, ...values }) => ({ date, values }))}
               series={[
                 { key: 'sent', label: t('reach.stats.sent'), className: 'reach-bar-sent' },
                 { key: 'received', label: t('reach.stats.received'), className: 'reach-bar-received' },
               ]}
-              label={(iso) => fmtDay.format(dateOf(iso))}
+              columns={metrics.map((m) => ({ key: m, label: t(`reach.stats.${m}`), className: '' }))}
             />
-            <button type="button" className="btn btn-ghost" aria-expanded={showTable} aria-controls="reach-stats-table" onClick={() => setShowTable((v) => !v)}>
-              {showTable ? t('reach.stats.hideTable') : t('reach.stats.showTable')}
-            </button>
-            <div id="reach-stats-table" className={showTable ? 'reach-table-wrap' : 'sr-only'}>
-              <table className="reach-table">
-                <caption>{t('reach.stats.tableCaption')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('reach.stats.date')}</th>
-                    {metrics.map((m) => (
-                      <th key={m} scope="col">
-                        {t(`reach.stats.${m}`)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {stats.days.map((d) => (
-                    <tr key={d.date}>
-                      <th scope="row">{fmtLong.format(dateOf(d.date))}</th>
-                      {metrics.map((m) => (
-                        <td key={m}>{fmtNum.format(d[m])}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
           </PanelSection>
         </>
       )}
