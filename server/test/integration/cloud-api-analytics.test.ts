@@ -252,10 +252,17 @@ describe('Business API: conversation and message analytics by category', () => {
     const own = await owner(intruder.token, now - HOUR, now);
     expect(own.status).toBe(200);
     expect(own.body.totals.messages.sent).toEqual(counts(0, 0, 0, 0));
+    expect(own.body.totals.conversations).toEqual(counts(0, 0, 0, 0));
     expect((await owner(biz.token, now - HOUR, now)).body.totals.messages.sent).toEqual(counts(0, 1, 0, 0));
     const fields = `analytics.start(${Math.floor(now / 1000) - DAY_S}).end(${Math.floor(now / 1000) + 60}).granularity(DAY)`;
     expectGraphError(await wabaFields(intruder.apiToken, fields), 400, 100, { error_subcode: 33 });
     expect((await wabaFields(biz.apiToken, fields)).status).toBe(200);
+
+    // Conversations are recorded without any app subscribed to webhooks (the intruder has none).
+    const res0 = await graph(server, intruder.apiToken, 'POST', `/v23.0/${intruder.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
+    expect(res0.status).toBe(200);
+    expect((await owner(intruder.token, now - HOUR, now)).body.totals).toMatchObject({ conversations: counts(0, 1, 0, 0), messages: { sent: counts(0, 1, 0, 0) } });
+    expect((await owner(biz.token, now - HOUR, now)).body.totals.conversations).toEqual(counts(0, 1, 0, 0));
 
     // A person's account, and a business that never turned API access on.
     const person = await signIn(server);
