@@ -19,7 +19,7 @@
  * (wabaAnalyticsFields), which answer in Meta's shapes.
  */
 import { sql } from 'kysely';
-import { ANALYTICS_CATEGORIES, API_ANALYTICS_MAX_DAYS, type AnalyticsCategory, type AnalyticsDay, type AnalyticsMessages, type ApiAnalytics, type CategoryCounts } from '#contracts/api-analytics.js';
+import { ANALYTICS_CATEGORIES, API_ANALYTICS_MAX_DAYS, startOfLocalDay, validZone, type AnalyticsCategory, type AnalyticsDay, type AnalyticsMessages, type ApiAnalytics, type CategoryCounts } from '#contracts/api-analytics.js';
 import { AppError } from '../../errors.js';
 import type { Actor, Ctx } from '../../context.js';
 import { accessOwnBusiness } from '../business/index.js';
@@ -47,30 +47,6 @@ function periodProblem(from: number, to: number, timeZone: string): { problem: s
   const last = dayNumber(localDate(to))!;
   if (last - first + 1 > API_ANALYTICS_MAX_DAYS) return { problem: `A period may cover at most ${API_ANALYTICS_MAX_DAYS} days.` };
   return { first, last };
-}
-
-/** The offset of `timeZone` from UTC at instant `t`, in ms (local time − UTC). */
-function offsetAt(t: number, timeZone: string): number {
-  const fmt = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  const p = Object.fromEntries(fmt.formatToParts(t).map((x) => [x.type, Number(x.value)]));
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(t / 1000) * 1000;
-}
-
-/** The instant (ms) local day `n` starts at in `timeZone`. */
-export function startOfLocalDay(n: number, timeZone: string): number {
-  const zone = validZone(timeZone);
-  const wall = n * DAY_MS;
-  const guess = wall - offsetAt(wall, zone);
-  return wall - offsetAt(guess, zone);
-}
-
-function validZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
 }
 
 // ---- counting -----------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ function show(locale: Locale = 'en') {
 
 beforeEach(() => {
   vi.spyOn(Date, 'now').mockReturnValue(NOW);
-  answer = (url) => analytics(Math.round((Number(url.searchParams.get('to')) - Number(url.searchParams.get('from'))) / DAY) + 1);
+  answer = (url) => analytics(Math.ceil((Number(url.searchParams.get('to')) - Number(url.searchParams.get('from'))) / DAY));
   calls = stubFetch({ 'GET /v1/business/api/analytics': (_body, url) => answer(url) });
 });
 
@@ -50,10 +50,11 @@ afterEach(() => {
 });
 
 describe('the Business API analytics screen', () => {
-  it('asks for the last 7 days and shows the totals per category and the conversations per day', async () => {
+  it('asks for the last 7 days of the business time zone and shows the totals per category and the conversations per day', async () => {
     show();
     const totals = await screen.findByRole('table', { name: 'Conversations and messages by category over the period' });
-    expect(calls[0]!.path).toBe(`/v1/business/api/analytics?from=${NOW - 6 * DAY}&to=${NOW}`);
+    // Paris days (UTC+1 in winter): 25 February 00:00 in Paris is 24 February 23:00 UTC.
+    expect(calls.at(-1)!.path).toBe(`/v1/business/api/analytics?from=${Date.UTC(2026, 1, 24, 23)}&to=${NOW}`);
 
     const rows = within(totals)
       .getAllByRole('row')
@@ -90,9 +91,9 @@ describe('the Business API analytics screen', () => {
     await screen.findByRole('table', { name: 'Conversations opened per day and category' });
     fireEvent.change(screen.getByRole('combobox', { name: 'Period' }), { target: { value: '90' } });
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Conversations opened per day and category' })).getAllByRole('row')).toHaveLength(1 + 90));
-    expect(calls.at(-1)!.path).toBe(`/v1/business/api/analytics?from=${NOW - 89 * DAY}&to=${NOW}`);
+    expect(calls.at(-1)!.path).toBe(`/v1/business/api/analytics?from=${Date.UTC(2025, 11, 3, 23)}&to=${NOW}`);
     fireEvent.change(screen.getByRole('combobox', { name: 'Period' }), { target: { value: '30' } });
-    await waitFor(() => expect(calls.at(-1)!.path).toBe(`/v1/business/api/analytics?from=${NOW - 29 * DAY}&to=${NOW}`));
+    await waitFor(() => expect(calls.at(-1)!.path).toBe(`/v1/business/api/analytics?from=${Date.UTC(2026, 1, 1, 23)}&to=${NOW}`));
   });
 
   it('says to turn API access on when it is off, in French too', async () => {

@@ -6,7 +6,7 @@
  * Days are the business's time zone's (GET /v1/business/api/analytics).
  */
 import { useEffect, useState } from 'react';
-import { ANALYTICS_CATEGORIES, type AnalyticsCategory, type ApiAnalytics } from '#contracts/api-analytics.js';
+import { ANALYTICS_CATEGORIES, localDayNumber, startOfLocalDay, type AnalyticsCategory, type ApiAnalytics } from '#contracts/api-analytics.js';
 import { useI18n } from '../../i18n/index.js';
 import { ApiError, type Api } from '../../lib/api.js';
 import { store } from '../../lib/store.js';
@@ -15,7 +15,6 @@ import { PanelSection } from '../contacts/side-panel.js';
 import { DailyChart, useDayFormats } from '../reach/bar-chart.js';
 import '../../styles/api-analytics.css';
 
-const DAY = 86_400_000;
 const PERIODS = ['7', '30', '90'] as const;
 type Period = (typeof PERIODS)[number];
 
@@ -26,9 +25,9 @@ export function analyticsApi(api: Api = store.api) {
   };
 }
 
-/** The last `days` days up to `now`: the instants that touch exactly that many calendar days. */
-export function lastDaysRange(days: number, now = Date.now()): { from: number; to: number } {
-  return { from: now - (days - 1) * DAY, to: now };
+/** The last `days` calendar days of `timeZone` up to `now`: from the first one's midnight to now. */
+export function lastDaysRange(days: number, timeZone: string, now = Date.now()): { from: number; to: number } {
+  return { from: startOfLocalDay(localDayNumber(now, timeZone) - (days - 1), timeZone), to: now };
 }
 
 const categoryClass = (c: AnalyticsCategory) => `api-cat-${c.toLowerCase()}`;
@@ -37,16 +36,23 @@ export function ApiAnalyticsSection() {
   const { t } = useI18n();
   const [period, setPeriod] = useState<Period>('7');
   const [data, setData] = useState<ApiAnalytics | null>(null);
+  // Days are the business's: the browser's zone until the server says which it is.
+  const [timeZone, setTimeZone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
     setError(null);
-    const { from, to } = lastDaysRange(Number(period));
+    const { from, to } = lastDaysRange(Number(period), timeZone);
     analyticsApi()
       .get(from, to)
       .then(
-        (a) => live && setData(a),
+        (a) => {
+          if (!live) return;
+          // Asked in another zone than the business's: ask again for its own days.
+          if (a.timeZone !== timeZone) setTimeZone(a.timeZone);
+          else setData(a);
+        },
         (err: unknown) => {
           if (!live) return;
           setData(null);
@@ -56,7 +62,7 @@ export function ApiAnalyticsSection() {
     return () => {
       live = false;
     };
-  }, [period, t]);
+  }, [period, timeZone, t]);
 
   const fmt = useDayFormats();
   const catLabel = (c: AnalyticsCategory) => t(`api.analytics.cat.${c}`);
