@@ -38,7 +38,7 @@ export interface LocalPeriod {
   last: number;
 }
 
-/** Why a period is refused, in words a person understands; null when it is fine. */
+/** The local days of a period, or why it is refused (in words a person understands). */
 function periodProblem(from: number, to: number, timeZone: string): { problem: string } | LocalPeriod {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < 0) return { problem: 'from and to must be instants (milliseconds since 1970).' };
   if (to < from) return { problem: 'to must not be before from.' };
@@ -251,7 +251,8 @@ export async function wabaAnalyticsFields(ctx: Ctx, principal: ApiPrincipal, wab
   if (!waba) throw new GraphError(100, `Object with ID '${wabaId}' does not exist.`, { subcode: 33, type: 'GraphMethodException' });
   const timeZone = validZone(waba.timezone);
   const parsed = fields.map((f) => parseField(f, timeZone));
-  const numbers = await ctx.db.selectFrom('api_numbers').select('display_phone_number').where('waba_id', '=', wabaId).where('registered', '=', 1).execute();
+  // A deregistered number keeps its history.
+  const numbers = await ctx.db.selectFrom('api_numbers').select('display_phone_number').where('waba_id', '=', wabaId).execute();
   const display = numbers[0]?.display_phone_number ?? null;
 
   const out: Json = {};
