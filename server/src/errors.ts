@@ -73,6 +73,7 @@ export const errorCatalog = {
   API_SCOPES_INVALID: { status: 400, message: 'Give one or more scopes: messaging, management.' },
   WEBHOOK_URL_INVALID: { status: 400, message: 'The callback URL must be an http:// or https:// URL.' },
   WEBHOOK_VERIFICATION_FAILED: { status: 400, message: 'The callback URL did not answer the verification request with the challenge.' },
+  ANALYTICS_RANGE_INVALID: { status: 400, message: 'The period is not valid: give from and to in milliseconds since 1970, to not before from, at most 90 days.' },
   NOT_A_BUSINESS: { status: 403, message: 'Only a business account can do this.' },
   LINK_NOT_FOUND: { status: 404, message: 'This link does not exist or was reset by the business.' },
   PREFILLED_TEXT_TOO_LONG: { status: 400, message: 'The prefilled text may be at most 140 characters.' },

@@ -12,3 +12,4 @@ export * from './labels.js';
 export * from './automation.js';
 export * from './business-profile.js';
 export * from './two-step.js';
+export * from './api-analytics.js';

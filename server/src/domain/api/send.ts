@@ -20,7 +20,7 @@ import { normalizeLanguage } from './templates/model.js';
 import { MESSAGE_BUILDERS, MESSAGE_TYPES, isObject, objectParam, onlyKeys, requiredString, type ApiMessageType, type ApiNumber, type BuiltMessage, type Json } from './message-types/index.js';
 import { fromWamid, toWamid, waDigits } from './ids.js';
 import type { ApiPrincipal } from './setup.js';
-import { enqueueWebhook, statusPayload, webhooksEnqueued } from './webhooks.js';
+import { enqueueWebhook, statusPayload, webhooksEnqueued, type PricingCategory } from './webhooks.js';
 
 const ENVELOPE_KEYS = new Set<string>(['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data', ...MESSAGE_TYPES]);
 const READ_KEYS = new Set(['messaging_product', 'status', 'message_id', 'typing_indicator']);
@@ -201,6 +201,7 @@ export async function sendAsBusiness(
   callbackData: string | undefined,
 ): Promise<string> {
   const actor: Actor = { accountId: num.accountId, deviceId: 'api' };
+  const category: PricingCategory = built.kind === 'template' ? (built.content as { category: PricingCategory }).category : 'service';
   let enqueued = 0;
   const { message } = await sendMessage(
     ctx,
@@ -213,7 +214,7 @@ export async function sendAsBusiness(
         const blocked = await isBlockedBy(tx, customerId, num.accountId);
         const s = blocked
           ? statusPayload(num, { wamid: toWamid(waId, m.id), status: 'failed', at: m.createdAt, recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient cannot receive messages from this business.' } })
-          : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData });
+          : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category });
         enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt);
       },
     },

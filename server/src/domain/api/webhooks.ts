@@ -73,6 +73,22 @@ export interface StatusInput {
   messageAt?: number;
   bizOpaqueCallbackData?: string | undefined;
   error?: { code: GraphErrorCode; details: string };
+  /** The message's pricing category (a template's category; free-form messages are `service`, the default). */
+  category?: PricingCategory | undefined;
+}
+
+/** Pricing categories of statuses (`pricing.category`, `conversation.origin.type`), lower case as on the wire. */
+export type PricingCategory = 'marketing' | 'utility' | 'authentication' | 'service';
+
+/** The pricing category of a stored message: a template's own category, `service` for anything else. */
+export function messageCategory(kind: string, content: string): PricingCategory {
+  if (kind !== 'template') return 'service';
+  try {
+    const c = (JSON.parse(content) as { category?: unknown }).category;
+    return c === 'marketing' || c === 'utility' || c === 'authentication' ? c : 'service';
+  } catch {
+    return 'service';
+  }
 }
 
 /** Set on a status payload whose conversation block is filled in by enqueueWebhook (it needs the transaction). */
@@ -80,6 +96,8 @@ const PENDING_CONVERSATION = Symbol('pendingConversation');
 interface PendingConversation {
   chatId: string;
   messageAt: number;
+  /** The origin of the conversation if this status opens one. */
+  category: PricingCategory;
   block: Record<string, unknown>;
 }
 
@@ -96,12 +114,14 @@ export function statusPayload(num: ApiNumberRef, s: StatusInput): Record<string,
     const title = graphTitle(s.error.code);
     status.errors = [{ code: s.error.code, title, message: title, error_data: { details: s.error.details }, href: ERROR_HREF }];
   } else if (s.chatId) {
-    // Business-initiated categories are the policy's work; until then every conversation is a
-    // customer-initiated service one (free under per-message pricing).
-    const block: Record<string, unknown> = { id: '', origin: { type: 'service' } };
+    // Per-message pricing: a template is charged by its category; free-form (service) messages are
+    // free. The conversation's origin is the category of the message that opened it.
+    const category = s.category ?? 'service';
+    const block: Record<string, unknown> = { id: '', origin: { type: category } };
     status.conversation = block;
-    status.pricing = { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' };
-    pending = { chatId: s.chatId, messageAt: s.messageAt ?? s.at, block };
+    status.pricing =
+      category === 'service' ? { billable: false, pricing_model: 'PMP', category, type: 'free_customer_service' } : { billable: true, pricing_model: 'PMP', category, type: 'regular' };
+    pending = { chatId: s.chatId, messageAt: s.messageAt ?? s.at, category, block };
   }
   const payload = messagesEnvelope(num, { statuses: [status] });
   if (pending) Object.defineProperty(payload, PENDING_CONVERSATION, { value: pending, enumerable: false });
@@ -150,13 +170,13 @@ const insertEvent = prepared((db: Kysely<DB>, p) =>
   }),
 );
 
-export async function conversationAt(tx: Transaction<DB>, chatId: string, at: number, seen: Conversation[] = []): Promise<Conversation & { opened: boolean }> {
+export async function conversationAt(tx: Transaction<DB>, chatId: string, at: number, seen: Conversation[] = [], origin: PricingCategory = 'service'): Promise<Conversation & { opened: boolean }> {
   const known = seen.find((c) => c.openedAt <= at && at < c.expiresAt);
   if (known) return { ...known, opened: false };
   const [row] = await conversationRow(tx, { chatId, at });
   const conv = row
     ? { id: row.id, origin: row.origin, openedAt: Number(row.opened_at), expiresAt: Number(row.expires_at), opened: false }
-    : { id: randomBytes(16).toString('hex'), origin: 'service', openedAt: at, expiresAt: at + DAY_MS, opened: true };
+    : { id: randomBytes(16).toString('hex'), origin, openedAt: at, expiresAt: at + DAY_MS, opened: true };
   if (conv.opened) await tx.insertInto('api_conversations').values({ id: conv.id, chat_id: chatId, origin: conv.origin, opened_at: conv.openedAt, expires_at: conv.expiresAt }).execute();
   seen.push({ id: conv.id, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
   return conv;
@@ -165,7 +185,7 @@ export async function conversationAt(tx: Transaction<DB>, chatId: string, at: nu
 async function resolveConversation(tx: Transaction<DB>, payload: Record<string, unknown>, seen?: Conversation[]): Promise<void> {
   const pending = (payload as { [PENDING_CONVERSATION]?: PendingConversation })[PENDING_CONVERSATION];
   if (!pending) return;
-  const conv = await conversationAt(tx, pending.chatId, pending.messageAt, seen);
+  const conv = await conversationAt(tx, pending.chatId, pending.messageAt, seen, pending.category);
   // Rebuilt in the reference's key order: id, expiration_timestamp, origin.
   for (const k of Object.keys(pending.block)) delete pending.block[k];
   pending.block.id = conv.id;
@@ -307,7 +327,11 @@ export async function enqueueWebhook(tx: Transaction<DB>, wabaId: string, field:
 export async function enqueueWebhooks(tx: Transaction<DB>, wabaId: string, field: string, payloads: Record<string, unknown>[], now: number): Promise<number> {
   if (payloads.length === 0) return 0;
   const apps = await subscribedApps(tx, wabaId);
-  if (apps.length === 0) return 0;
+  if (apps.length === 0) {
+    // No one to tell, but the conversation a status opens is still recorded (analytics count them).
+    for (const p of payloads) await resolveConversation(tx, p);
+    return 0;
+  }
   for (const p of payloads) await insertEvents(tx, apps, field, p, now);
   return apps.length;
 }
@@ -405,7 +429,7 @@ async function enqueueReceiptStatuses(tx: Transaction<DB>, num: ApiNumberRef & {
   if (apps.length === 0) return 0;
   const messages = await tx
     .selectFrom('messages')
-    .select(['id', 'seq', 'created_at'])
+    .select(['id', 'seq', 'created_at', 'kind', 'content'])
     .where('chat_id', '=', e.chatId)
     .where('sender_id', '=', businessId)
     .where('seq', '>', Math.min(fromDelivered, fromRead))
@@ -420,7 +444,7 @@ async function enqueueReceiptStatuses(tx: Transaction<DB>, num: ApiNumberRef & {
   const seen: Conversation[] = [];
   for (const m of messages) {
     const seq = Number(m.seq);
-    const base = { wamid: toWamid(customer.waId, m.id), at: e.at, recipientWaId: customer.waId, chatId: e.chatId, messageAt: Number(m.created_at) };
+    const base = { wamid: toWamid(customer.waId, m.id), at: e.at, recipientWaId: customer.waId, chatId: e.chatId, messageAt: Number(m.created_at), category: messageCategory(m.kind, m.content) };
     if (seq > fromDelivered) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'delivered' }), e.at, seen);
     if (seq > fromRead && seq <= toRead) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'read' }), e.at, seen);
   }

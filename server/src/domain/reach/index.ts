@@ -3,7 +3,7 @@
  * The Business app tier's reach area: short link and QR code, statistics, broadcast lists.
  */
 export { getShortLink, updateShortLinkText, resetShortLink, resolveShortLink, shortLinkQr, checkPrefilledText, SHORT_LINK_AREA, type QrFormat } from './short-link.js';
-export { getStats, checkPeriod } from './stats.js';
+export { getStats, checkPeriod, localDateFormatter, dayNumber, dateOfDayNumber, BUCKET_MS, DAY_MS } from './stats.js';
 export {
   listBroadcastLists,
   getBroadcastList,

@@ -16,11 +16,11 @@ import { AppError } from '../../errors.js';
 import type { Actor, Ctx } from '../../context.js';
 import { accessBusinessAccount } from '../business/index.js';
 
-const BUCKET_MS = 15 * 60 * 1000;
-const DAY_MS = 86_400_000;
+export const BUCKET_MS = 15 * 60 * 1000;
+export const DAY_MS = 86_400_000;
 
 /** Days since the epoch of a YYYY-MM-DD calendar date, or null when it is not a real date. */
-function dayNumber(date: string): number | null {
+export function dayNumber(date: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -30,7 +30,7 @@ function dayNumber(date: string): number | null {
   return t / DAY_MS;
 }
 
-function dateOfDayNumber(n: number): string {
+export function dateOfDayNumber(n: number): string {
   return new Date(n * DAY_MS).toISOString().slice(0, 10);
 }
 
@@ -45,7 +45,7 @@ export function checkPeriod(from: string, to: string): { first: number; last: nu
 }
 
 /** A formatter of instants to the local calendar date (YYYY-MM-DD) in `timeZone`. */
-function localDateFormatter(timeZone: string): (t: number) => string {
+export function localDateFormatter(timeZone: string): (t: number) => string {
   let fmt: Intl.DateTimeFormat;
   try {
     fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });

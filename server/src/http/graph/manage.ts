@@ -13,6 +13,7 @@ import {
   blockUsers,
   deleteQrCode,
   deregisterNumber,
+  formatFields,
   getApiBusinessProfile,
   getCommerceSettings,
   getPhoneNumber,
@@ -21,6 +22,7 @@ import {
   listPhoneNumbers,
   listQrCodes,
   listSubscribedApps,
+  parseFields,
   profilePicture,
   qrImage,
   registerNumber,
@@ -34,6 +36,7 @@ import {
   type BlockAnswer,
 } from '../../domain/api/manage/index.js';
 import type { GraphNodeKind } from '../../domain/api/ids.js';
+import { isAnalyticsField, wabaAnalyticsFields } from '../../domain/api/analytics.js';
 import { graphEnvelope } from './errors.js';
 import type { GraphMethod, Mount, NodeHandler } from './routes.js';
 
@@ -56,7 +59,16 @@ function sendBlockAnswer(reply: FastifyReply, a: BlockAnswer) {
 /** `GET|POST /{id}` of the WABA and phone number nodes. */
 export const MANAGE_NODE_HANDLERS: Partial<Record<GraphNodeKind, Partial<Record<GraphMethod, NodeHandler>>>> = {
   waba: {
-    GET: (ctx, principal, node, req) => getWaba(ctx, principal, node.id, query(req)),
+    // The analytics fields (`analytics.start(…)…`) are answered by domain/api/analytics, the rest by the WABA object.
+    GET: async (ctx, principal, node, req) => {
+      const q = query(req);
+      const fields = parseFields(q.fields);
+      const analytics = fields?.filter((f) => isAnalyticsField(f.name)) ?? [];
+      if (analytics.length === 0) return getWaba(ctx, principal, node.id, q);
+      const rest = fields!.filter((f) => !isAnalyticsField(f.name));
+      const waba = await getWaba(ctx, principal, node.id, { ...q, fields: rest.length > 0 ? formatFields(rest) : 'id' });
+      return { ...waba, ...(await wabaAnalyticsFields(ctx, principal, node.id, analytics)) };
+    },
   },
   phone_number: {
     GET: (ctx, principal, node, req) => getPhoneNumber(ctx, principal, node.id, query(req)),

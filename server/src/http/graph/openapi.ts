@@ -168,7 +168,11 @@ export const GRAPH_OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'd
     get: {
       summary: 'Read a node: a medium (url, mime_type, sha256, file_size), a phone number (fields), a WhatsApp Business Account, a template, a catalog',
       scope: 'messaging',
-      query: { fields: 'Comma-separated fields to return.', phone_number_id: 'Media only: the number asking.' },
+      query: {
+        fields:
+          'Comma-separated fields to return. On a WhatsApp Business Account also the analytics fields: analytics.start(<unix s>).end(<unix s>).granularity(DAY), conversation_analytics.start(…).end(…).granularity(DAILY).dimensions(["CONVERSATION_CATEGORY"]), pricing_analytics.start(…).end(…).granularity(DAILY).dimensions(["PRICING_CATEGORY"]) (days of the business time zone, at most 90).',
+        phone_number_id: 'Media only: the number asking.',
+      },
       response: { oneOf: [ref('Media'), ref('PhoneNumber'), ref('Template'), { type: 'object' }] },
     },
     post: { summary: 'Update a node: a phone number’s two-step PIN ({"pin":"123456"}), a template (components, category)', scope: 'management', body: { type: 'object' }, response: ref('Success') },

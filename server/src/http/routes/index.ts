@@ -19,6 +19,7 @@ import { businessPreferenceRoutes } from './business-preferences.js';
 import { businessApiHealthRoutes } from './business-api-health.js';
 import { e2eRoutes } from './e2e.js';
 import { twoStepRoutes } from './two-step.js';
+import { businessApiAnalyticsRoutes } from './business-api-analytics.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -38,5 +39,6 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(businessApiHealthRoutes(ctx));
     await app.register(e2eRoutes(ctx));
     await app.register(twoStepRoutes(ctx));
+    await app.register(businessApiAnalyticsRoutes(ctx));
   };
 }

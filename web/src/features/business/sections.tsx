@@ -13,6 +13,7 @@ import { StatsSection } from '../reach/stats-section.js';
 import { BroadcastsSection } from '../reach/broadcasts-section.js';
 import { toolsSections } from '../business-tools/sections.js';
 import { ApiSettingsSection } from '../business-api/api-settings-section.js';
+import { ApiAnalyticsSection } from '../business-api/analytics-section.js';
 
 export interface BusinessSection {
   id: string;
@@ -30,4 +31,5 @@ export const businessSections: BusinessSection[] = [
   // quick replies, greeting message, away message, labels
   ...toolsSections,
   { id: 'api', titleKey: 'api.section', Component: ApiSettingsSection },
+  { id: 'api-analytics', titleKey: 'api.analytics.section', Component: ApiAnalyticsSection },
 ];

@@ -1,15 +1,15 @@
 /**
  * Business tools → Statistics: a period (last 7, 30 or 90 days, or custom dates), the totals, and
- * a bar chart of messages sent and received per day. The chart is an SVG for the eye; the same
- * numbers are in a table for screen readers (and for anyone, with "Show as table").
+ * a bar chart of messages sent and received per day (with its table, see DailyChart).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { STATS_MAX_DAYS, type BusinessStats, type StatsCounts } from '#contracts/reach.js';
 import { useI18n } from '../../i18n/index.js';
 import { useStore } from '../../lib/store.js';
 import { errorMessage } from '../auth/auth-screen.js';
 import { PanelSection } from '../contacts/side-panel.js';
 import { reachApi } from './reach-api.js';
+import { DailyChart, useDayFormats } from './bar-chart.js';
 import '../../styles/reach.css';
 
 type Preset = '7' | '30' | '90' | 'custom';
@@ -29,7 +29,7 @@ export function lastDays(days: number, today = new Date()): { from: string; to: 
 const dayCount = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
 
 export function StatsSection() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const version = useStore((s) => s.businessVersions['stats'] ?? 0);
   const [preset, setPreset] = useState<Preset>('7');
   const initial = lastDays(7);
@@ -37,7 +37,6 @@ export function StatsSection() {
   const [customTo, setCustomTo] = useState(initial.to);
   const [stats, setStats] = useState<BusinessStats | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [showTable, setShowTable] = useState(false);
 
   const period = preset === 'custom' ? { from: customFrom, to: customTo } : lastDays(Number(preset));
   const days = period.from && period.to ? dayCount(period.from, period.to) : NaN;
@@ -56,10 +55,7 @@ export function StatsSection() {
     };
   }, [period.from, period.to, periodError, version, t]);
 
-  const fmtDay = useMemo(() => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }), [locale]);
-  const fmtLong = useMemo(() => new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }), [locale]);
-  const fmtNum = useMemo(() => new Intl.NumberFormat(locale), [locale]);
-  const dateOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+  const fmt = useDayFormats();
 
   const metrics: (keyof StatsCounts)[] = ['sent', 'delivered', 'read', 'received'];
 
@@ -102,99 +98,31 @@ export function StatsSection() {
         <>
           <PanelSection id="reach-stats-totals" title={t('reach.stats.totals')}>
             <p className="panel-hint">
-              {t('reach.stats.range', { from: fmtLong.format(dateOf(stats.from)), to: fmtLong.format(dateOf(stats.to)), timezone: stats.timezone })}
+              {t('reach.stats.range', { from: fmt.long(stats.from), to: fmt.long(stats.to), timezone: stats.timezone })}
             </p>
             <dl className="reach-totals">
               {metrics.map((m) => (
                 <div key={m} className={`reach-total reach-total-${m}`}>
                   <dt>{t(`reach.stats.${m}`)}</dt>
-                  <dd>{fmtNum.format(stats.totals[m])}</dd>
+                  <dd>{fmt.num(stats.totals[m])}</dd>
                 </div>
               ))}
             </dl>
           </PanelSection>
           <PanelSection id="reach-stats-chart" title={t('reach.stats.perDay')}>
-            <Chart stats={stats} label={(iso) => fmtDay.format(dateOf(iso))} />
-            <button type="button" className="btn btn-ghost" aria-expanded={showTable} aria-controls="reach-stats-table" onClick={() => setShowTable((v) => !v)}>
-              {showTable ? t('reach.stats.hideTable') : t('reach.stats.showTable')}
-            </button>
-            <div id="reach-stats-table" className={showTable ? 'reach-table-wrap' : 'sr-only'}>
-              <table className="reach-table">
-                <caption>{t('reach.stats.tableCaption')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('reach.stats.date')}</th>
-                    {metrics.map((m) => (
-                      <th key={m} scope="col">
-                        {t(`reach.stats.${m}`)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {stats.days.map((d) => (
-                    <tr key={d.date}>
-                      <th scope="row">{fmtLong.format(dateOf(d.date))}</th>
-                      {metrics.map((m) => (
-                        <td key={m}>{fmtNum.format(d[m])}</td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DailyChart
+              tableId="reach-stats-table"
+              caption={t('reach.stats.tableCaption')}
+              days={stats.days.map(({ date, ...values }) => ({ date, values }))}
+              series={[
+                { key: 'sent', label: t('reach.stats.sent'), className: 'reach-bar-sent' },
+                { key: 'received', label: t('reach.stats.received'), className: 'reach-bar-received' },
+              ]}
+              columns={metrics.map((m) => ({ key: m, label: t(`reach.stats.${m}`), className: '' }))}
+            />
           </PanelSection>
         </>
       )}
     </>
-  );
-}
-
-/** Bars of sent and received messages per day; hidden from assistive technology (the table says the same). */
-function Chart({ stats, label }: { stats: BusinessStats; label(iso: string): string }) {
-  const { t } = useI18n();
-  const width = 320;
-  const height = 160;
-  const pad = { top: 8, bottom: 22, left: 4, right: 4 };
-  const max = Math.max(1, ...stats.days.map((d) => Math.max(d.sent, d.received)));
-  const n = stats.days.length;
-  const slot = (width - pad.left - pad.right) / n;
-  const bar = Math.max(1, Math.min(12, slot / 2 - 1));
-  const plotH = height - pad.top - pad.bottom;
-  const labelEvery = Math.ceil(n / 6);
-  return (
-    <figure className="reach-chart">
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="presentation" aria-hidden="true" focusable="false">
-        <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} className="reach-axis" />
-        {stats.days.map((d, i) => {
-          const x = pad.left + i * slot + slot / 2;
-          const hs = (d.sent / max) * plotH;
-          const hr = (d.received / max) * plotH;
-          return (
-            <g key={d.date}>
-              <rect className="reach-bar-sent" x={x - bar} y={height - pad.bottom - hs} width={bar} height={hs}>
-                <title>{`${label(d.date)}: ${t('reach.stats.sent')} ${d.sent}`}</title>
-              </rect>
-              <rect className="reach-bar-received" x={x} y={height - pad.bottom - hr} width={bar} height={hr}>
-                <title>{`${label(d.date)}: ${t('reach.stats.received')} ${d.received}`}</title>
-              </rect>
-              {i % labelEvery === 0 && (
-                <text x={x} y={height - 6} textAnchor="middle" className="reach-tick">
-                  {label(d.date)}
-                </text>
-              )}
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="reach-legend" aria-hidden="true">
-        <span>
-          <span className="reach-swatch reach-bar-sent" /> {t('reach.stats.sent')}
-        </span>
-        <span>
-          <span className="reach-swatch reach-bar-received" /> {t('reach.stats.received')}
-        </span>
-      </figcaption>
-    </figure>
   );
 }

@@ -10,4 +10,4 @@ export { listBlockedUsers, blockUsers, unblockUsers, BLOCK_USERS_PER_REQUEST, ty
 export { listQrCodes, saveQrCode, deleteQrCode, qrImage, newQrCode, QR_CODES_PER_NUMBER, type QrView } from './qr.js';
 export { getCommerceSettings, updateCommerceSettings, type CommerceSettingsView } from './commerce.js';
 export { listSubscribedApps, subscribeApp, unsubscribeApp, type SubscribedApp } from './subscriptions.js';
-export { parseFields, selectFields, page, mergedParams, type Paged, type FieldSelection } from './params.js';
+export { parseFields, selectFields, formatFields, page, mergedParams, type Paged, type FieldSelection } from './params.js';

@@ -130,6 +130,13 @@ export function selectFields(all: Json, selection: FieldSelection[] | null, defa
   return out;
 }
 
+/** The inverse of parseFields: a selection written back as a `fields=` value. */
+export function formatFields(selection: FieldSelection[]): string {
+  return selection
+    .map((f) => f.name + Object.entries(f.modifiers).map(([k, v]) => `.${k}(${v})`).join('') + (f.sub ? `{${formatFields(f.sub)}}` : ''))
+    .join(',');
+}
+
 function pick(obj: Json, sub: FieldSelection[]): Json {
   const out: Json = {};
   for (const f of sub) if (obj[f.name] !== undefined) out[f.name] = f.sub && typeof obj[f.name] === 'object' ? pick(obj[f.name] as Json, f.sub) : obj[f.name];
