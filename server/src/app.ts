@@ -26,6 +26,7 @@ import { startMaintenance } from './workers/maintenance.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from './workers/webhooks.js';
 import { graphRoutes } from './http/graph/routes.js';
 import { installInboundWebhooks, installPolicyHooks } from './domain/api/index.js';
+import { installTemplateQualityHooks } from './domain/api/templates/index.js';
 import { webRoutes } from './http/web.js';
 import { Metrics } from './platform/metrics/metrics.js';
 import { AppError } from './errors.js';
@@ -129,6 +130,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   const stopMaintenance = startMaintenance(ctx);
   installInboundWebhooks(ctx);
   installPolicyHooks(ctx);
+  installTemplateQualityHooks(ctx);
   const webhooks = startWebhookDispatcher(ctx);
 
   let closed = false;
