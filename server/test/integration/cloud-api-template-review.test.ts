@@ -5,6 +5,7 @@ import { signInBusiness } from '../helpers/business.js';
 import { WebhookReceiver, type WebhookJson } from '../helpers/webhook-receiver.js';
 import { apiBusiness, digits, expectGraphError, graph, type ApiBusiness } from '../helpers/api-business.js';
 import { ManualClock } from '../../src/platform/clock.js';
+import type { OwnerTemplate } from '../../src/domain/api/templates/owner.js';
 
 type Value = Record<string, unknown>;
 const statusChange = (j: WebhookJson) => {
@@ -24,22 +25,6 @@ function utility(name: string, text: string, samples: string[] = [], extra: Valu
 }
 
 const promoUtility = (name = 'order_offer') => utility(name, 'Hi {{1}}, your order shipped. Use code {{2}} for 20% off your next order!', ['Ana', 'SAVE20']);
-
-interface OwnerTemplate {
-  id: string;
-  name: string;
-  language: string;
-  category: string;
-  status: string;
-  rejectedReason: string;
-  rejectionInfo: { reason: string; recommendation: string } | null;
-  quality: string;
-  pausedUntil: number | null;
-  parameterFormat: string;
-  components: Value[];
-  createdAt: number;
-  updatedAt: number;
-}
 
 describe('Business API: the automatic template review', () => {
   let server: TestServer;
