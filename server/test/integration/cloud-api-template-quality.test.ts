@@ -170,6 +170,7 @@ describe('Business API: template quality and pausing', () => {
     expect(edit.status, JSON.stringify(edit.body)).toBe(200);
     expect(edit.body).toMatchObject({ status: 'APPROVED', quality: 'UNKNOWN', pausedUntil: null });
     await sendOk(c1);
+    await waitHistory(['status:APPROVED', 'quality:UNKNOWN>YELLOW', 'quality:YELLOW>RED', 'status:PAUSED', 'status:APPROVED', 'quality:RED>UNKNOWN']);
   });
 
   it('is reinstated by the hourly maintenance without any read, which also drops sends too old to count', async () => {
