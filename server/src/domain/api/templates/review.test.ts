@@ -8,7 +8,7 @@ const review = (category: string, text: string, extra: Record<string, unknown> =
 
 describe('template review rules', () => {
   it('finds promotional wording in either language, accents and case aside', () => {
-    for (const text of ['Use code SPRING for 15 % off.', 'Flash SALE ends tonight.', 'Buy now and get a free gift.', 'Profitez de -20% ce week-end.', 'Votre RÉDUCTION vous attend.', 'Livraison offerte dès 30 €.', 'Offre spéciale réservée aux membres.']) {
+    for (const text of ['Use code SPRING for 15 % off.', 'Flash SALE ends tonight.', 'Buy now and get a free gift.', 'Profitez de -20% ce week-end.', 'Votre RÉDUCTION vous attend.', 'Livraison offerte dès 30 €.', 'Profitez-en avant dimanche !', 'Profitez de nos offres de la semaine.', 'Offre spéciale réservée aux membres.']) {
       expect(review('UTILITY', text), text).toMatchObject({ status: 'REJECTED', rejectedReason: 'INCORRECT_CATEGORY' });
       expect(review('MARKETING', text).status, text).toBe('APPROVED');
     }
@@ -20,6 +20,7 @@ describe('template review rules', () => {
       'Your sales receipt is attached.',
       'Tap Stop promotions to opt out.',
       'Votre rendez-vous est confirmé, à bientôt.',
+      'Profitez de votre séjour : votre chambre est prête.',
       'Your free-form message was received.',
       'Your reduced-mobility seat is booked.',
     ]) {
