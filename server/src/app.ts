@@ -28,6 +28,7 @@ import { startWebhookDispatcher, type WebhookDispatcher } from './workers/webhoo
 import { graphRoutes } from './http/graph/routes.js';
 import { installInboundWebhooks, installPolicyHooks, installQualityHooks } from './domain/api/index.js';
 import { startQualityTicker } from './workers/quality.js';
+import { installTemplateQualityHooks } from './domain/api/templates/index.js';
 import { webRoutes } from './http/web.js';
 import { Metrics } from './platform/metrics/metrics.js';
 import { AppError } from './errors.js';
@@ -135,6 +136,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   installInboundWebhooks(ctx);
   installPolicyHooks(ctx);
   installQualityHooks(ctx);
+  installTemplateQualityHooks(ctx);
   const stopQualityTicker = startQualityTicker(ctx);
   const webhooks = startWebhookDispatcher(ctx);
 

@@ -427,6 +427,8 @@ export interface DB {
   webhook_events: WebhookEventsTable;
   webhook_attempts: WebhookAttemptsTable;
   api_templates: ApiTemplatesTable;
+  api_template_sends: ApiTemplateSendsTable;
+  api_template_feedback: ApiTemplateFeedbackTable;
   api_conversations: ApiConversationsTable;
   api_status_cursors: ApiStatusCursorsTable;
   api_number_state: ApiNumberStateTable;
@@ -544,6 +546,30 @@ export interface ApiTemplatesTable {
   updated_at: number;
   deleted_at: number | null;
   reusable_at: number | null;
+  /** JSON {reason, recommendation} of a REJECTED template (migration 0013). */
+  rejection_info: string | null;
+  /** A PAUSED template is reinstated then (epoch ms). */
+  paused_until: number | null;
+  pause_count: number;
+  /** Sends and feedback before this time do not count for the quality score (the latest reinstatement). */
+  quality_since: number | null;
+}
+
+/** Template sends and the customer feedback attributed to them (migration 0013, templates/quality.ts). */
+export interface ApiTemplateSendsTable {
+  message_id: string;
+  template_id: string;
+  business_id: string;
+  customer_id: string;
+  at: number;
+}
+export interface ApiTemplateFeedbackTable {
+  id: string;
+  template_id: string;
+  customer_id: string;
+  /** 'block' | 'report' */
+  kind: string;
+  at: number;
 }
 
 /** Generated is re-exported for modules that add tables later. */

@@ -20,6 +20,7 @@ import * as m0014 from './0014_quality_limits.js';
 import * as m0017 from './0017_e2e.js';
 import * as m0016 from './0016_two_step.js';
 import * as m0015 from './0015_api_analytics.js';
+import * as m0013 from './0013_template_review.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0011_api_webhooks': m0011,
   '0010_cloud_api_manage': m0010,
   '0012_api_policy': m0012,
+  '0013_template_review': m0013,
   '0014_quality_limits': m0014,
   '0015_api_analytics': m0015,
   '0016_two_step': m0016,
