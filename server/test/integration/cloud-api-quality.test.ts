@@ -122,8 +122,20 @@ describe('Business API: quality rating and messaging limits', { timeout: 240_000
     const writer = await signIn(server);
     await customerWrites(server, writer, biz, 'Is my order ready?');
     const reached = await manyCustomers(server, 250);
+    const extra = await manyCustomers(server, 3);
     const start = clock.now();
-    await templateToAll(reached);
+    await templateToAll(reached.slice(0, 245));
+    // 8 new customers at once across the limit: exactly 5 fit, 3 fail with 131048.
+    clock.advance(SECOND);
+    const edge = await Promise.all([...reached.slice(245), ...extra].map((p) => template(p)));
+    const edgeStatuses = await Promise.all(edge.map((r) => statusOf(r.body.messages[0]!.id)));
+    expect(edgeStatuses.filter((st) => st.status === 'sent')).toHaveLength(5);
+    expect(edgeStatuses.filter((st) => st.status === 'failed').map((st) => st.errors?.[0]?.code)).toEqual([131048, 131048, 131048]);
+    // Which 5 got through depends on arrival; make `reached` the 250 who did.
+    const all = [...reached.slice(245), ...extra];
+    const through = all.filter((_, i) => edgeStatuses[i]!.status === 'sent');
+    reached.splice(245, 5, ...through);
+    for (const who of all.filter((p) => !through.includes(p))) expect(await inbox(who)).toEqual([]);
     expect((await template(writer)).status).toBe(200);
 
     let h = (await health()).body;
