@@ -6,6 +6,7 @@ import { apiBusiness, customerWrites, digits, graph, manyCustomers, type ApiBusi
 import { signInBusiness } from '../helpers/business.js';
 import { makePng, upload } from '../helpers/media-fixtures.js';
 import { createAdmin } from '../../src/domain/admin/index.js';
+import { refreshAllQuality } from '../../src/domain/api/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 
 const SECOND = 1000;
@@ -115,6 +116,25 @@ describe('Business API: quality rating and messaging limits', { timeout: 240_000
     expect(h.history).toEqual([{ at: clock.now(), event: 'UPGRADE', detail: expect.stringContaining('the business is verified') }]);
     expect((await waitQualityEvents(1))[0]).toMatchObject({ event: 'UPGRADE', current_limit: 'TIER_2K', old_limit: 'TIER_250', max_daily_conversations_per_business: '2000' });
     expect(await numberNode()).toMatchObject({ messaging_limit_tier: 'TIER_2K' });
+  });
+
+  it('with little reach, 5 blocks turn a number RED; the periodic evaluation brings it back when they age out, with nothing read', async () => {
+    const customers = await manyCustomers(server, 5);
+    await block(customers[0]!);
+    expect((await numberNode()).quality_rating).toBe('GREEN');
+    await block(customers[1]!); // 2 of at least 100: 2 %
+    expect((await waitQualityEvents(1))[0]).toMatchObject({ event: 'FLAGGED', current_limit: 'TIER_250' });
+    expect(await numberNode()).toMatchObject({ quality_rating: 'YELLOW', status: 'CONNECTED' });
+    for (const who of customers.slice(2)) await block(who); // 5 %
+    // Already at the lowest tier: flagged, nothing to lower.
+    expect((await waitQualityEvents(2))[1]).toMatchObject({ event: 'FLAGGED', current_limit: 'TIER_250', old_limit: 'TIER_250' });
+    expect(await numberNode()).toMatchObject({ quality_rating: 'RED', status: 'FLAGGED', messaging_limit_tier: 'TIER_250' });
+
+    clock.advance(7 * DAY);
+    expect(await refreshAllQuality(server.parley.ctx)).toBe(1); // what the worker runs every 15 minutes
+    expect((await waitQualityEvents(3))[2]).toMatchObject({ event: 'UNFLAGGED', current_limit: 'TIER_250' });
+    expect(qualityEvents().map((e) => e.event)).toEqual(['FLAGGED', 'FLAGGED', 'UNFLAGGED']);
+    expect((await health()).body).toMatchObject({ status: 'CONNECTED', quality: { rating: 'GREEN', since: clock.now(), blocks7d: 0 } });
   });
 
   it('the 251st new customer in 24 h is refused with 131048 and gets nothing; counted and open-window customers still get templates; volume raises the tier; blocks and reports turn the rating YELLOW then RED and lower the tier; it recovers as feedback ages out', async () => {
