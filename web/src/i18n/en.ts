@@ -4,11 +4,12 @@ import * as commerce from './areas/commerce.js';
 import * as tools from './areas/tools.js';
 import * as reach from './areas/reach.js';
 import * as apiArea from './areas/api.js';
+import * as templatesArea from './areas/templates.js';
 
 /** The business tier's strings live in ./areas, one file per area, each with both languages. */
 export const areaStrings = {
-  en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en, ...apiArea.en },
-  fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr, ...apiArea.fr },
+  en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en, ...apiArea.en, ...templatesArea.en },
+  fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr, ...apiArea.fr, ...templatesArea.fr },
 };
 
 export const en = {
