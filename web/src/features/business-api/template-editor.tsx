@@ -199,6 +199,7 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
 
   return (
     <div className="tpl-editor">
+      <div className="tpl-grid">
       <form className="settings-form tpl-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${ids}-title`}>
         <h3 id={`${ids}-title`} className="tpl-editor-title">
           {editing ? t('tpl.editor.editTitle', { name: draft.name }) : t('tpl.editor.newTitle')}
@@ -492,6 +493,7 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
       <div className="tpl-side">
         <TemplatePreview content={toPreview(draft)} id={`${ids}-preview`} />
       </div>
+      </div>
     </div>
   );
 }
@@ -549,7 +551,7 @@ function ButtonFields({
         <strong>
           {index + 1}. {label}
         </strong>
-        <button type="button" className="btn btn-ghost btn-small danger-text" onClick={onRemove} aria-label={t('tpl.buttons.remove', { n: index + 1, kind: label })}>
+        <button type="button" className="btn btn-ghost btn-small" onClick={onRemove} aria-label={t('tpl.buttons.remove', { n: index + 1, kind: label })}>
           {t('tpl.buttons.removeShort')}
         </button>
       </div>
