@@ -3,12 +3,11 @@
  * colour alone) and what drives it over the last 7 days, its status, its messaging tier with the
  * last 24 hours' usage as a meter, the next tier, the throughput, and the recent changes.
  */
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { useI18n } from '../../i18n/index.js';
 import type { MessageKey } from '../../i18n/en.js';
-import { ApiError } from '../../lib/api.js';
 import { PanelSection } from '../contacts/side-panel.js';
-import { setupErrorMessage } from './api-settings-section.js';
+import { OwnerLoadState, useOwnerData } from './owner-load.js';
 import { ownerApi, type HealthEvent, type NumberHealth } from './owner-client.js';
 import { QualityBadge } from './template-status.js';
 import '../../styles/business-api-templates.css';
@@ -43,41 +42,8 @@ export function tierLimit(tier: string): number | null {
 export function NumberHealthSection() {
   const { t, locale } = useI18n();
   const ids = useId();
-  const [health, setHealth] = useState<NumberHealth | null>(null);
-  const [error, setError] = useState<{ text: string; notEnabled: boolean } | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = useCallback(async () => {
-    setBusy(true);
-    try {
-      setHealth(await ownerApi().health());
-      setError(null);
-    } catch (err) {
-      setError({ text: setupErrorMessage(t, err), notEnabled: err instanceof ApiError && err.code === 'API_NOT_ENABLED' });
-    } finally {
-      setBusy(false);
-    }
-  }, [t]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (error && !health)
-    return (
-      <PanelSection id={`${ids}-off`} title={t('health.section')}>
-        <p className="error-text" role="alert">
-          {error.text}
-        </p>
-        {error.notEnabled && <p className="panel-hint">{t('tpl.notEnabled')}</p>}
-      </PanelSection>
-    );
-  if (!health)
-    return (
-      <p className="panel-hint" role="status">
-        {t('common.loading')}
-      </p>
-    );
+  const { data: health, error, busy, reload: load } = useOwnerData(() => ownerApi().health());
+  if (!health) return <OwnerLoadState id={`${ids}-off`} title={t('health.section')} error={error} />;
 
   const num = new Intl.NumberFormat(locale);
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });

@@ -6,7 +6,7 @@
  * and its problems appear next to the fields they concern; submitting shows the review's result,
  * its reason and what to change.
  */
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode, type Ref } from 'react';
 import { useI18n, type Translate } from '../../i18n/index.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { ApiError } from '../../lib/api.js';
@@ -68,6 +68,53 @@ function Counter({ id, value, max }: { id: string; value: string; max: number })
       </span>
       <span className="sr-only">{t('tpl.counter', { count: n, max })}</span>
     </span>
+  );
+}
+
+interface CountedFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  max: number;
+  onChange(value: string): void;
+  help?: ReactNode;
+  /** The id of the problems shown for this field, when there are some (then the field is marked invalid). */
+  problemsId?: string | false | undefined;
+  multiline?: boolean;
+  inputRef?: Ref<HTMLTextAreaElement>;
+  className?: string;
+  type?: 'text' | 'tel';
+  placeholder?: string;
+}
+
+/** A text field with its limit: a counter beside the label; typing and pasting stop at the limit; its help and problems are read with it. */
+function CountedField({ id, label, value, max, onChange, help, problemsId, multiline = false, inputRef, className = '', type = 'text', placeholder }: CountedFieldProps) {
+  const common = {
+    id,
+    className: `input ${className}`.trim(),
+    value,
+    maxLength: max,
+    placeholder,
+    'aria-invalid': problemsId ? true : undefined,
+    'aria-describedby': [`${id}-count`, help ? `${id}-help` : '', problemsId || ''].filter(Boolean).join(' '),
+  };
+  return (
+    <div className="field">
+      <div className="tpl-label-row">
+        <label htmlFor={id}>{label}</label>
+        <Counter id={`${id}-count`} value={value} max={max} />
+      </div>
+      {multiline ? (
+        <textarea ref={inputRef} rows={5} {...common} onChange={(e) => onChange(clip(e.target.value, max))} />
+      ) : (
+        <input type={type} inputMode={type === 'tel' ? 'tel' : undefined} {...common} onChange={(e) => onChange(clip(e.target.value, max))} autoComplete="off" />
+      )}
+      {help && (
+        <p id={`${id}-help`} className="panel-hint">
+          {help}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -200,299 +247,264 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
   return (
     <div className="tpl-editor">
       <div className="tpl-grid">
-      <form className="settings-form tpl-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${ids}-title`}>
-        <h3 id={`${ids}-title`} className="tpl-editor-title">
-          {editing ? t('tpl.editor.editTitle', { name: draft.name }) : t('tpl.editor.newTitle')}
-        </h3>
-        {editing && saved && <p className="panel-hint">{t('tpl.editor.editHelp')}</p>}
+        <form className="settings-form tpl-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${ids}-title`}>
+          <h3 id={`${ids}-title`} className="tpl-editor-title">
+            {editing ? t('tpl.editor.editTitle', { name: draft.name }) : t('tpl.editor.newTitle')}
+          </h3>
+          {editing && saved && <p className="panel-hint">{t('tpl.editor.editHelp')}</p>}
 
-        <div className="field">
-          <label htmlFor={`${ids}-name`}>{t('tpl.name')}</label>
-          <input
-            id={`${ids}-name`}
-            className="input api-mono"
-            type="text"
-            value={draft.name}
-            maxLength={LIMITS.name}
-            readOnly={editing}
-            aria-invalid={Boolean(nameError || problems.get('name')) || undefined}
-            aria-describedby={describe(`${ids}-name-help`, (nameError || problems.get('name')) && field('name'))}
-            onChange={(e) => {
-              const name = asName(e.target.value);
-              update((d) => ({ ...d, name }));
-              setNameError(null);
-            }}
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <p id={`${ids}-name-help`} className="panel-hint">
-            {editing ? t('tpl.name.fixed') : t('tpl.name.help')}
-          </p>
-          <Problems id={field('name')} list={slot('name', nameError ? [nameError] : [])} />
-        </div>
-
-        <div className="tpl-row">
           <div className="field">
-            <label htmlFor={`${ids}-lang`}>{t('tpl.language')}</label>
-            <select id={`${ids}-lang`} className="input" value={draft.language} disabled={editing} aria-describedby={problems.get('language') ? field('language') : undefined} onChange={(e) => update((d) => ({ ...d, language: e.target.value }))}>
-              {(LANGUAGES as readonly string[]).includes(draft.language) ? null : <option value={draft.language}>{draft.language}</option>}
-              {LANGUAGES.map((l) => (
-                <option key={l} value={l}>
-                  {l}
-                </option>
-              ))}
-            </select>
-            <Problems id={field('language')} list={slot('language')} />
-          </div>
-          <div className="field">
-            <label htmlFor={`${ids}-cat`}>{t('tpl.category')}</label>
-            <select id={`${ids}-cat`} className="input" value={draft.category} aria-describedby={describe(`${ids}-cat-help`, problems.get('category') && field('category'))} onChange={(e) => update((d) => ({ ...d, category: e.target.value as Draft['category'] }))}>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {categoryLabel(t, c)}
-                </option>
-              ))}
-            </select>
-            <p id={`${ids}-cat-help`} className="panel-hint">
-              {t(`tpl.category.help.${draft.category}` as MessageKey)}
+            <label htmlFor={`${ids}-name`}>{t('tpl.name')}</label>
+            <input
+              id={`${ids}-name`}
+              className="input api-mono"
+              type="text"
+              value={draft.name}
+              maxLength={LIMITS.name}
+              readOnly={editing}
+              aria-invalid={Boolean(nameError || problems.get('name')) || undefined}
+              aria-describedby={describe(`${ids}-name-help`, (nameError || problems.get('name')) && field('name'))}
+              onChange={(e) => {
+                const name = asName(e.target.value);
+                update((d) => ({ ...d, name }));
+                setNameError(null);
+              }}
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <p id={`${ids}-name-help`} className="panel-hint">
+              {editing ? t('tpl.name.fixed') : t('tpl.name.help')}
             </p>
-            <Problems id={field('category')} list={slot('category')} />
+            <Problems id={field('name')} list={slot('name', nameError ? [nameError] : [])} />
           </div>
-        </div>
 
-        {!auth && (
-          <fieldset className="tpl-fieldset">
-            <legend className="field-label">{t('tpl.format')}</legend>
-            <div className="tpl-radios">
-              {(['POSITIONAL', 'NAMED'] as const).map((f) => (
-                <label key={f} className="tpl-radio">
-                  <input type="radio" name={`${ids}-format`} value={f} checked={draft.format === f} onChange={() => update((d) => ({ ...d, format: f }))} />
-                  <span>{t(f === 'POSITIONAL' ? 'tpl.format.positional' : 'tpl.format.named')}</span>
-                </label>
-              ))}
-            </div>
-            <Problems id={field('format')} list={slot('format')} />
-          </fieldset>
-        )}
-
-        {auth ? (
-          <AuthFields draft={draft} update={update} ids={ids} problems={problems} />
-        ) : (
-          <>
-            <fieldset className="tpl-fieldset">
-              <legend className="field-label">{t('tpl.header')}</legend>
-              <div className="field">
-                <label htmlFor={`${ids}-hkind`}>{t('tpl.header.kind')}</label>
-                <select id={`${ids}-hkind`} className="input" value={draft.header.kind} onChange={(e) => update((d) => ({ ...d, header: { ...d.header, kind: e.target.value as HeaderKind } }))}>
-                  {HEADER_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {t(HEADER_KEYS[k])}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              {draft.header.kind === 'TEXT' && (
-                <>
-                  <div className="field">
-                    <div className="tpl-label-row">
-                      <label htmlFor={`${ids}-htext`}>{t('tpl.header.text')}</label>
-                      <Counter id={`${ids}-hcount`} value={draft.header.text} max={LIMITS.header} />
-                    </div>
-                    <input
-                      id={`${ids}-htext`}
-                      className="input"
-                      type="text"
-                      value={draft.header.text}
-                      maxLength={LIMITS.header}
-                      aria-invalid={Boolean(slot('header', localHeader)) || undefined}
-                      aria-describedby={describe(`${ids}-hcount`, `${ids}-hhelp`, slot('header', localHeader) && field('header'))}
-                      onChange={(e) => {
-                        const text = clip(e.target.value, LIMITS.header);
-                        update((d) => ({ ...d, header: { ...d.header, text } }));
-                      }}
-                      autoComplete="off"
-                    />
-                    <p id={`${ids}-hhelp`} className="panel-hint">
-                      {t('tpl.header.textHelp')}
-                    </p>
-                  </div>
-                  {headerVars.length >= 1 && (
-                    <div className="field">
-                      <label htmlFor={`${ids}-hsample`}>{t('tpl.header.sampleFor', { variable: `{{${headerVars[0]}}}` })}</label>
-                      <input id={`${ids}-hsample`} className="input" type="text" value={draft.header.sample} maxLength={LIMITS.header} onChange={(e) => update((d) => ({ ...d, header: { ...d.header, sample: e.target.value } }))} autoComplete="off" />
-                    </div>
-                  )}
-                </>
-              )}
-              {(draft.header.kind === 'IMAGE' || draft.header.kind === 'VIDEO' || draft.header.kind === 'DOCUMENT') && (
-                <div className="field">
-                  <label htmlFor={`${ids}-hmedia`}>{t('tpl.header.media')}</label>
-                  <input
-                    id={`${ids}-hmedia`}
-                    className="input api-mono"
-                    type="text"
-                    inputMode="url"
-                    value={draft.header.media}
-                    maxLength={LIMITS.url}
-                    placeholder="https://"
-                    aria-describedby={`${ids}-hmedia-help`}
-                    onChange={(e) => update((d) => ({ ...d, header: { ...d.header, media: e.target.value } }))}
-                    autoComplete="off"
-                    spellCheck={false}
-                  />
-                  <p id={`${ids}-hmedia-help`} className="panel-hint">
-                    {t('tpl.header.mediaHelp')}
-                  </p>
-                </div>
-              )}
-              <Problems id={field('header')} list={slot('header', localHeader)} />
-            </fieldset>
-
-            <fieldset className="tpl-fieldset">
-              <legend className="field-label">{t('tpl.body')}</legend>
-              <div className="field">
-                <div className="tpl-label-row">
-                  <label htmlFor={`${ids}-body`}>{t('tpl.body.text')}</label>
-                  <Counter id={`${ids}-bcount`} value={draft.body} max={LIMITS.body} />
-                </div>
-                <textarea
-                  ref={bodyRef}
-                  id={`${ids}-body`}
-                  className="input tpl-body"
-                  rows={5}
-                  value={draft.body}
-                  maxLength={LIMITS.body}
-                  aria-invalid={Boolean(problems.get('body')) || undefined}
-                  aria-describedby={describe(`${ids}-bcount`, `${ids}-bhelp`, problems.get('body') && field('body'))}
-                  onChange={(e) => {
-                    const body = clip(e.target.value, LIMITS.body);
-                    update((d) => ({ ...d, body }));
-                  }}
-                />
-                <p id={`${ids}-bhelp`} className="panel-hint">
-                  {t(draft.format === 'POSITIONAL' ? 'tpl.body.helpPositional' : 'tpl.body.helpNamed')}
-                </p>
-                <div>
-                  <button type="button" className="btn btn-outline btn-small" onClick={insertVariable} disabled={length(draft.body) + 8 > LIMITS.body}>
-                    {t('tpl.body.addVariable')}
-                  </button>
-                </div>
-              </div>
-              <Problems id={field('body')} list={slot('body')} />
-              {bodyVars.length > 0 && (
-                <div className="tpl-samples" role="group" aria-labelledby={`${ids}-samples`}>
-                  <p id={`${ids}-samples`} className="field-label">
-                    {t('tpl.body.samples', { count: bodyVars.length })}
-                  </p>
-                  <p className="panel-hint">{t('tpl.body.samplesHelp')}</p>
-                  {bodyVars.map((v) => (
-                    <div key={v} className="field tpl-sample">
-                      <label htmlFor={`${ids}-s-${v}`}>{t('tpl.sampleFor', { variable: `{{${v}}}` })}</label>
-                      <input
-                        id={`${ids}-s-${v}`}
-                        className="input"
-                        type="text"
-                        value={draft.samples[v] ?? ''}
-                        maxLength={LIMITS.sample}
-                        onChange={(e) => {
-                          const value = e.target.value;
-                          update((d) => ({ ...d, samples: { ...d.samples, [v]: value } }));
-                        }}
-                        autoComplete="off"
-                      />
-                    </div>
-                  ))}
-                </div>
-              )}
-            </fieldset>
-
+          <div className="tpl-row">
             <div className="field">
-              <div className="tpl-label-row">
-                <label htmlFor={`${ids}-footer`}>{t('tpl.footer')}</label>
-                <Counter id={`${ids}-fcount`} value={draft.footer} max={LIMITS.footer} />
-              </div>
-              <input
-                id={`${ids}-footer`}
-                className="input"
-                type="text"
-                value={draft.footer}
-                maxLength={LIMITS.footer}
-                aria-invalid={Boolean(problems.get('footer')) || undefined}
-                aria-describedby={describe(`${ids}-fcount`, `${ids}-fhelp`, problems.get('footer') && field('footer'))}
-                onChange={(e) => {
-                  const footer = clip(e.target.value, LIMITS.footer);
-                  update((d) => ({ ...d, footer }));
-                }}
-                autoComplete="off"
-              />
-              <p id={`${ids}-fhelp`} className="panel-hint">
-                {t('tpl.footer.help')}
-              </p>
-              <Problems id={field('footer')} list={slot('footer')} />
+              <label htmlFor={`${ids}-lang`}>{t('tpl.language')}</label>
+              <select id={`${ids}-lang`} className="input" value={draft.language} disabled={editing} aria-describedby={problems.get('language') ? field('language') : undefined} onChange={(e) => update((d) => ({ ...d, language: e.target.value }))}>
+                {(LANGUAGES as readonly string[]).includes(draft.language) ? null : <option value={draft.language}>{draft.language}</option>}
+                {LANGUAGES.map((l) => (
+                  <option key={l} value={l}>
+                    {l}
+                  </option>
+                ))}
+              </select>
+              <Problems id={field('language')} list={slot('language')} />
             </div>
+            <div className="field">
+              <label htmlFor={`${ids}-cat`}>{t('tpl.category')}</label>
+              <select id={`${ids}-cat`} className="input" value={draft.category} aria-describedby={describe(`${ids}-cat-help`, problems.get('category') && field('category'))} onChange={(e) => update((d) => ({ ...d, category: e.target.value as Draft['category'] }))}>
+                {CATEGORIES.map((c) => (
+                  <option key={c} value={c}>
+                    {categoryLabel(t, c)}
+                  </option>
+                ))}
+              </select>
+              <p id={`${ids}-cat-help`} className="panel-hint">
+                {t(`tpl.category.help.${draft.category}` as MessageKey)}
+              </p>
+              <Problems id={field('category')} list={slot('category')} />
+            </div>
+          </div>
 
+          {!auth && (
             <fieldset className="tpl-fieldset">
-              <legend className="field-label">
-                {t('tpl.buttons')} <span className="tpl-counter">{t('tpl.buttons.count', { count: draft.buttons.length, max: LIMITS.buttons })}</span>
-              </legend>
-              <p className="panel-hint">{t('tpl.buttons.help')}</p>
-              {draft.buttons.length > 0 && (
-                <ol className="tpl-buttons">
-                  {draft.buttons.map((b, i) => (
-                    <ButtonFields
-                      key={b.key}
-                      b={b}
-                      index={i}
-                      ids={ids}
-                      problemsId={field(`button:${i}`)}
-                      problems={slot(`button:${i}`)}
-                      onChange={(change) => setButton(b.key, change)}
-                      onRemove={() => update((d) => ({ ...d, buttons: d.buttons.filter((x) => x.key !== b.key) }))}
-                    />
-                  ))}
-                </ol>
-              )}
-              <div className="tpl-add-buttons">
-                {BUTTON_KINDS.map((kind) => (
-                  <button key={kind} type="button" className="btn btn-outline btn-small" disabled={!canAddButton(draft, kind)} onClick={() => update((d) => ({ ...d, buttons: addButton(d.buttons, newButton(kind)) }))}>
-                    + {t(BUTTON_KEYS[kind].add)}
-                  </button>
+              <legend className="field-label">{t('tpl.format')}</legend>
+              <div className="tpl-radios">
+                {(['POSITIONAL', 'NAMED'] as const).map((f) => (
+                  <label key={f} className="tpl-radio">
+                    <input type="radio" name={`${ids}-format`} value={f} checked={draft.format === f} onChange={() => update((d) => ({ ...d, format: f }))} />
+                    <span>{t(f === 'POSITIONAL' ? 'tpl.format.positional' : 'tpl.format.named')}</span>
+                  </label>
                 ))}
               </div>
-              <p className="panel-hint">{t('tpl.buttons.limits', { urls: counts.URL, phones: counts.PHONE_NUMBER, codes: counts.COPY_CODE })}</p>
-              <Problems id={field('buttons')} list={slot('buttons')} />
+              <Problems id={field('format')} list={slot('format')} />
             </fieldset>
-          </>
-        )}
+          )}
 
-        <Problems id={field('other')} list={slot('other')} />
-        <ReviewLine review={review} />
+          {auth ? (
+            <AuthFields draft={draft} update={update} ids={ids} problems={problems} />
+          ) : (
+            <>
+              <fieldset className="tpl-fieldset">
+                <legend className="field-label">{t('tpl.header')}</legend>
+                <div className="field">
+                  <label htmlFor={`${ids}-hkind`}>{t('tpl.header.kind')}</label>
+                  <select id={`${ids}-hkind`} className="input" value={draft.header.kind} onChange={(e) => update((d) => ({ ...d, header: { ...d.header, kind: e.target.value as HeaderKind } }))}>
+                    {HEADER_KINDS.map((k) => (
+                      <option key={k} value={k}>
+                        {t(HEADER_KEYS[k])}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                {draft.header.kind === 'TEXT' && (
+                  <>
+                    <CountedField
+                      id={`${ids}-htext`}
+                      label={t('tpl.header.text')}
+                      value={draft.header.text}
+                      max={LIMITS.header}
+                      onChange={(text) => update((d) => ({ ...d, header: { ...d.header, text } }))}
+                      help={t('tpl.header.textHelp')}
+                      problemsId={slot('header', localHeader) && field('header')}
+                    />
+                    {headerVars.length >= 1 && (
+                      <div className="field">
+                        <label htmlFor={`${ids}-hsample`}>{t('tpl.header.sampleFor', { variable: `{{${headerVars[0]}}}` })}</label>
+                        <input id={`${ids}-hsample`} className="input" type="text" value={draft.header.sample} maxLength={LIMITS.header} onChange={(e) => update((d) => ({ ...d, header: { ...d.header, sample: e.target.value } }))} autoComplete="off" />
+                      </div>
+                    )}
+                  </>
+                )}
+                {(draft.header.kind === 'IMAGE' || draft.header.kind === 'VIDEO' || draft.header.kind === 'DOCUMENT') && (
+                  <div className="field">
+                    <label htmlFor={`${ids}-hmedia`}>{t('tpl.header.media')}</label>
+                    <input
+                      id={`${ids}-hmedia`}
+                      className="input api-mono"
+                      type="text"
+                      inputMode="url"
+                      value={draft.header.media}
+                      maxLength={LIMITS.url}
+                      placeholder="https://"
+                      aria-describedby={`${ids}-hmedia-help`}
+                      onChange={(e) => update((d) => ({ ...d, header: { ...d.header, media: e.target.value } }))}
+                      autoComplete="off"
+                      spellCheck={false}
+                    />
+                    <p id={`${ids}-hmedia-help`} className="panel-hint">
+                      {t('tpl.header.mediaHelp')}
+                    </p>
+                  </div>
+                )}
+                <Problems id={field('header')} list={slot('header', localHeader)} />
+              </fieldset>
 
-        {result && (
-          <div ref={resultRef} className={`tpl-result tpl-result-${result.status.toLowerCase()}`} role="region" aria-label={t('tpl.result.title')} tabIndex={-1}>
-            <strong className="tpl-result-title">{t('tpl.result.title')}</strong>
-            <p>
-              <StatusBadge template={result} />
-            </p>
-            {result.status === 'REJECTED' && <ReviewReason template={result} />}
-            {result.status === 'REJECTED' && <p className="panel-hint">{t('tpl.result.fixAndResubmit')}</p>}
-            {result.status === 'APPROVED' && <p className="panel-hint">{t('tpl.result.approvedHelp')}</p>}
+              <fieldset className="tpl-fieldset">
+                <legend className="field-label">{t('tpl.body')}</legend>
+                <div className="field">
+                  <CountedField
+                    id={`${ids}-body`}
+                    label={t('tpl.body.text')}
+                    value={draft.body}
+                    max={LIMITS.body}
+                    onChange={(body) => update((d) => ({ ...d, body }))}
+                    help={t(draft.format === 'POSITIONAL' ? 'tpl.body.helpPositional' : 'tpl.body.helpNamed')}
+                    problemsId={problems.get('body') && field('body')}
+                    multiline
+                    inputRef={bodyRef}
+                    className="tpl-body"
+                  />
+                  <div>
+                    <button type="button" className="btn btn-outline btn-small" onClick={insertVariable} disabled={length(draft.body) + 8 > LIMITS.body}>
+                      {t('tpl.body.addVariable')}
+                    </button>
+                  </div>
+                </div>
+                <Problems id={field('body')} list={slot('body')} />
+                {bodyVars.length > 0 && (
+                  <div className="tpl-samples" role="group" aria-labelledby={`${ids}-samples`}>
+                    <p id={`${ids}-samples`} className="field-label">
+                      {t('tpl.body.samples', { count: bodyVars.length })}
+                    </p>
+                    <p className="panel-hint">{t('tpl.body.samplesHelp')}</p>
+                    {bodyVars.map((v) => (
+                      <div key={v} className="field tpl-sample">
+                        <label htmlFor={`${ids}-s-${v}`}>{t('tpl.sampleFor', { variable: `{{${v}}}` })}</label>
+                        <input
+                          id={`${ids}-s-${v}`}
+                          className="input"
+                          type="text"
+                          value={draft.samples[v] ?? ''}
+                          maxLength={LIMITS.sample}
+                          onChange={(e) => {
+                            const value = e.target.value;
+                            update((d) => ({ ...d, samples: { ...d.samples, [v]: value } }));
+                          }}
+                          autoComplete="off"
+                        />
+                      </div>
+                    ))}
+                  </div>
+                )}
+              </fieldset>
+
+              <div>
+                <CountedField
+                  id={`${ids}-footer`}
+                  label={t('tpl.footer')}
+                  value={draft.footer}
+                  max={LIMITS.footer}
+                  onChange={(footer) => update((d) => ({ ...d, footer }))}
+                  help={t('tpl.footer.help')}
+                  problemsId={problems.get('footer') && field('footer')}
+                />
+                <Problems id={field('footer')} list={slot('footer')} />
+              </div>
+
+              <fieldset className="tpl-fieldset">
+                <legend className="field-label">
+                  {t('tpl.buttons')} <span className="tpl-counter">{t('tpl.buttons.count', { count: draft.buttons.length, max: LIMITS.buttons })}</span>
+                </legend>
+                <p className="panel-hint">{t('tpl.buttons.help')}</p>
+                {draft.buttons.length > 0 && (
+                  <ol className="tpl-buttons">
+                    {draft.buttons.map((b, i) => (
+                      <ButtonFields
+                        key={b.key}
+                        b={b}
+                        index={i}
+                        ids={ids}
+                        problemsId={field(`button:${i}`)}
+                        problems={slot(`button:${i}`)}
+                        onChange={(change) => setButton(b.key, change)}
+                        onRemove={() => update((d) => ({ ...d, buttons: d.buttons.filter((x) => x.key !== b.key) }))}
+                      />
+                    ))}
+                  </ol>
+                )}
+                <div className="tpl-add-buttons">
+                  {BUTTON_KINDS.map((kind) => (
+                    <button key={kind} type="button" className="btn btn-outline btn-small" disabled={!canAddButton(draft, kind)} onClick={() => update((d) => ({ ...d, buttons: addButton(d.buttons, newButton(kind)) }))}>
+                      + {t(BUTTON_KEYS[kind].add)}
+                    </button>
+                  ))}
+                </div>
+                <p className="panel-hint">{t('tpl.buttons.limits', { urls: counts.URL, phones: counts.PHONE_NUMBER, codes: counts.COPY_CODE })}</p>
+                <Problems id={field('buttons')} list={slot('buttons')} />
+              </fieldset>
+            </>
+          )}
+
+          <Problems id={field('other')} list={slot('other')} />
+          <ReviewLine review={review} />
+
+          {result && (
+            <div ref={resultRef} className={`tpl-result tpl-result-${result.status.toLowerCase()}`} role="region" aria-label={t('tpl.result.title')} tabIndex={-1}>
+              <strong className="tpl-result-title">{t('tpl.result.title')}</strong>
+              <p>
+                <StatusBadge template={result} />
+              </p>
+              {result.status === 'REJECTED' && <ReviewReason template={result} />}
+              {result.status === 'REJECTED' && <p className="panel-hint">{t('tpl.result.fixAndResubmit')}</p>}
+              {result.status === 'APPROVED' && <p className="panel-hint">{t('tpl.result.approvedHelp')}</p>}
+            </div>
+          )}
+
+          <div className="form-actions">
+            <InlineStatus state={submitStatus} />
+            <button type="button" className="btn btn-ghost" onClick={onClose}>
+              {result ? t('tpl.editor.done') : t('common.cancel')}
+            </button>
+            <button type="submit" className="btn" disabled={submitStatus.kind === 'busy' || !draft.name.trim() || (!auth && !draft.body.trim())}>
+              {editing ? t('tpl.editor.resubmit') : t('tpl.editor.submit')}
+            </button>
           </div>
-        )}
-
-        <div className="form-actions">
-          <InlineStatus state={submitStatus} />
-          <button type="button" className="btn btn-ghost" onClick={onClose}>
-            {result ? t('tpl.editor.done') : t('common.cancel')}
-          </button>
-          <button type="submit" className="btn" disabled={submitStatus.kind === 'busy' || !draft.name.trim() || (!auth && !draft.body.trim())}>
-            {editing ? t('tpl.editor.resubmit') : t('tpl.editor.submit')}
-          </button>
+        </form>
+        <div className="tpl-side">
+          <TemplatePreview content={toPreview(draft)} id={`${ids}-preview`} />
         </div>
-      </form>
-      <div className="tpl-side">
-        <TemplatePreview content={toPreview(draft)} id={`${ids}-preview`} />
-      </div>
       </div>
     </div>
   );
@@ -544,7 +556,6 @@ function ButtonFields({
   const { t } = useI18n();
   const id = `${ids}-btn-${b.key}`;
   const label = t(BUTTON_KEYS[b.type].label);
-  const invalid = Boolean(problems) || undefined;
   return (
     <li className="tpl-button" aria-label={t('tpl.buttons.item', { n: index + 1, kind: label })}>
       <div className="tpl-button-head">
@@ -556,21 +567,9 @@ function ButtonFields({
         </button>
       </div>
       {b.type === 'COPY_CODE' ? (
-        <div className="field">
-          <div className="tpl-label-row">
-            <label htmlFor={`${id}-code`}>{t('tpl.buttons.code')}</label>
-            <Counter id={`${id}-ccount`} value={b.code} max={LIMITS.copyCode} />
-          </div>
-          <input id={`${id}-code`} className="input api-mono" type="text" value={b.code} maxLength={LIMITS.copyCode} aria-invalid={invalid} aria-describedby={[`${id}-ccount`, problems ? problemsId : ''].join(' ').trim()} onChange={(e) => onChange({ code: clip(e.target.value, LIMITS.copyCode) })} autoComplete="off" />
-        </div>
+        <CountedField id={`${id}-code`} label={t('tpl.buttons.code')} value={b.code} max={LIMITS.copyCode} onChange={(code) => onChange({ code })} problemsId={problems && problemsId} className="api-mono" />
       ) : (
-        <div className="field">
-          <div className="tpl-label-row">
-            <label htmlFor={`${id}-text`}>{t('tpl.buttons.text')}</label>
-            <Counter id={`${id}-tcount`} value={b.text} max={LIMITS.buttonText} />
-          </div>
-          <input id={`${id}-text`} className="input" type="text" value={b.text} maxLength={LIMITS.buttonText} aria-invalid={invalid} aria-describedby={[`${id}-tcount`, problems ? problemsId : ''].join(' ').trim()} onChange={(e) => onChange({ text: clip(e.target.value, LIMITS.buttonText) })} autoComplete="off" />
-        </div>
+        <CountedField id={`${id}-text`} label={t('tpl.buttons.text')} value={b.text} max={LIMITS.buttonText} onChange={(text) => onChange({ text })} problemsId={problems && problemsId} />
       )}
       {b.type === 'URL' && (
         <>
@@ -590,13 +589,7 @@ function ButtonFields({
         </>
       )}
       {b.type === 'PHONE_NUMBER' && (
-        <div className="field">
-          <div className="tpl-label-row">
-            <label htmlFor={`${id}-phone`}>{t('tpl.buttons.phone')}</label>
-            <Counter id={`${id}-pcount`} value={b.phone} max={LIMITS.phone} />
-          </div>
-          <input id={`${id}-phone`} className="input" type="tel" inputMode="tel" placeholder="+33 6 12 34 56 78" value={b.phone} maxLength={LIMITS.phone} aria-describedby={`${id}-pcount`} onChange={(e) => onChange({ phone: clip(e.target.value, LIMITS.phone) })} autoComplete="off" />
-        </div>
+        <CountedField id={`${id}-phone`} label={t('tpl.buttons.phone')} value={b.phone} max={LIMITS.phone} onChange={(phone) => onChange({ phone })} type="tel" placeholder="+33 6 12 34 56 78" />
       )}
       <Problems id={problemsId} list={problems} />
     </li>
@@ -605,35 +598,21 @@ function ButtonFields({
 
 function AuthFields({ draft, update, ids, problems }: { draft: Draft; update(change: (d: Draft) => Draft): void; ids: string; problems: Map<string, string[]> }) {
   const { t } = useI18n();
-  const list = [...(problems.get('body') ?? []), ...(problems.get('footer') ?? []), ...(problems.get('buttons') ?? []), ...(problems.get('button:0') ?? [])];
+  const list = ['body', 'footer', 'buttons', 'button:0'].flatMap((s) => problems.get(s) ?? []);
+  const setAuth = (change: Partial<Draft['auth']>) => update((d) => ({ ...d, auth: { ...d.auth, ...change } }));
   return (
     <fieldset className="tpl-fieldset">
       <legend className="field-label">{t('tpl.auth.title')}</legend>
       <p className="panel-hint">{t('tpl.auth.help')}</p>
       <label className="tpl-radio">
-        <input type="checkbox" checked={draft.auth.securityRecommendation} onChange={(e) => {
-          const on = e.target.checked;
-          update((d) => ({ ...d, auth: { ...d.auth, securityRecommendation: on } }));
-        }} />
+        <input type="checkbox" checked={draft.auth.securityRecommendation} onChange={(e) => setAuth({ securityRecommendation: e.target.checked })} />
         <span>{t('tpl.auth.security')}</span>
       </label>
       <div className="field">
         <label htmlFor={`${ids}-expiry`}>{t('tpl.auth.expiry')}</label>
-        <input id={`${ids}-expiry`} className="input tpl-narrow" type="number" min={1} max={LIMITS.expirationMinutes} value={draft.auth.expirationMinutes} onChange={(e) => {
-          const v = e.target.value;
-          update((d) => ({ ...d, auth: { ...d.auth, expirationMinutes: v } }));
-        }} />
+        <input id={`${ids}-expiry`} className="input tpl-narrow" type="number" min={1} max={LIMITS.expirationMinutes} value={draft.auth.expirationMinutes} onChange={(e) => setAuth({ expirationMinutes: e.target.value })} />
       </div>
-      <div className="field">
-        <div className="tpl-label-row">
-          <label htmlFor={`${ids}-otp`}>{t('tpl.auth.buttonText')}</label>
-          <Counter id={`${ids}-otpcount`} value={draft.auth.buttonText} max={LIMITS.buttonText} />
-        </div>
-        <input id={`${ids}-otp`} className="input" type="text" value={draft.auth.buttonText} maxLength={LIMITS.buttonText} aria-describedby={`${ids}-otpcount`} onChange={(e) => {
-          const v = clip(e.target.value, LIMITS.buttonText);
-          update((d) => ({ ...d, auth: { ...d.auth, buttonText: v } }));
-        }} autoComplete="off" />
-      </div>
+      <CountedField id={`${ids}-otp`} label={t('tpl.auth.buttonText')} value={draft.auth.buttonText} max={LIMITS.buttonText} onChange={(buttonText) => setAuth({ buttonText })} />
       <Problems id={`${ids}-p-auth`} list={list.length ? list : undefined} />
     </fieldset>
   );

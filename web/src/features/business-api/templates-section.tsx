@@ -4,13 +4,12 @@
  * a filter by status; new, edit (rejected and paused ones too, to resubmit them) and delete with a
  * confirmation. The editor (template-editor.tsx) takes the panel's place while it is open.
  */
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/index.js';
 import type { MessageKey } from '../../i18n/en.js';
-import { ApiError } from '../../lib/api.js';
 import { ConfirmDialog } from '../contacts/confirm-dialog.js';
 import { IDLE, InlineStatus, PanelSection, type Status } from '../contacts/side-panel.js';
-import { setupErrorMessage } from './api-settings-section.js';
+import { OwnerLoadState, useOwnerData } from './owner-load.js';
 import { ownerApi, type OwnerTemplate, type TemplateStatus } from './owner-client.js';
 import { categoryLabel, TemplateEditor } from './template-editor.js';
 import { QualityBadge, ReviewReason, StatusBadge } from './template-status.js';
@@ -32,27 +31,13 @@ const EDITABLE: readonly TemplateStatus[] = ['APPROVED', 'REJECTED', 'PAUSED'];
 export function TemplatesSection() {
   const { t } = useI18n();
   const ids = useId();
-  const [list, setList] = useState<OwnerTemplate[] | null>(null);
-  const [loadError, setLoadError] = useState<{ text: string; notEnabled: boolean } | null>(null);
+  const { data: list, error, reload: load } = useOwnerData(async () => (await ownerApi().templates()).templates);
   const [filter, setFilter] = useState<TemplateStatus | 'ALL'>('ALL');
   const [editor, setEditor] = useState<{ template: OwnerTemplate | null } | null>(null);
   const [deleting, setDeleting] = useState<OwnerTemplate | null>(null);
   const [status, setStatus] = useState<Status>(IDLE);
   const newButton = useRef<HTMLButtonElement>(null);
   const cancelDelete = useCallback(() => setDeleting(null), []);
-
-  const load = useCallback(async () => {
-    try {
-      setList((await ownerApi().templates()).templates);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError({ text: setupErrorMessage(t, err), notEnabled: err instanceof ApiError && err.code === 'API_NOT_ENABLED' });
-    }
-  }, [t]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (editor) {
     return (
@@ -68,21 +53,7 @@ export function TemplatesSection() {
     );
   }
 
-  if (loadError && !list)
-    return (
-      <PanelSection id={`${ids}-off`} title={t('tpl.section')}>
-        <p className="error-text" role="alert">
-          {loadError.text}
-        </p>
-        {loadError.notEnabled && <p className="panel-hint">{t('tpl.notEnabled')}</p>}
-      </PanelSection>
-    );
-  if (!list)
-    return (
-      <p className="panel-hint" role="status">
-        {t('common.loading')}
-      </p>
-    );
+  if (!list) return <OwnerLoadState id={`${ids}-off`} title={t('tpl.section')} error={error} />;
 
   const shown = filter === 'ALL' ? list : list.filter((x) => x.status === filter);
   const count = (f: TemplateStatus | 'ALL') => (f === 'ALL' ? list.length : list.filter((x) => x.status === f).length);
