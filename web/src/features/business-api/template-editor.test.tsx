@@ -36,6 +36,7 @@ afterEach(() => {
 describe('the template editor', () => {
   it('adds one sample input per variable as the owner types, and drops it when the variable goes', () => {
     show();
+    expect(document.activeElement).toBe(screen.getByLabelText('Name'));
     expect(screen.queryByLabelText(/^Sample for/)).toBeNull();
     type('Message text', 'Hi {{1}}, your order {{2}} is ready.');
     expect(screen.getByLabelText('Sample for {{1}}')).toBeTruthy();
@@ -164,6 +165,10 @@ describe('the template editor', () => {
     fireEvent.click(screen.getByRole('button', { name: '+ Link' }));
     server.reviewOverride = { status: 'REJECTED', category: 'UTILITY', rejectedReason: 'INVALID_FORMAT', problems: [{ field: 'components[1].buttons[1].url', message: 'The URL must start with https://.' }] };
     type('Message text', 'Your order is ready.');
+    // no review without a name
+    await new Promise((r) => setTimeout(r, 800));
+    expect(reviews()).toHaveLength(0);
+    type('Name', 'order_ready');
     const second = screen.getByRole('listitem', { name: 'Button 2, Link' });
     await waitFor(() => expect(within(second).getByText('The URL must start with https://.')).toBeTruthy(), WAIT);
     expect(within(screen.getByRole('listitem', { name: 'Button 1, Quick reply' })).queryByText('The URL must start with https://.')).toBeNull();
@@ -228,6 +233,7 @@ describe('the template editor', () => {
     });
     show(tpl, 'fr');
     expect(screen.getByRole('heading', { name: 'Modifier fall_promo' })).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByLabelText('Texte du message'));
     expect((screen.getByLabelText('Exemple pour {{2}}') as HTMLInputElement).value).toBe('AUTOMNE25');
     const fr = preview('Ce que voit votre client');
     expect(within(fr).getByText('Bonjour Léa, code AUTOMNE25 pour -25 %.')).toBeTruthy();

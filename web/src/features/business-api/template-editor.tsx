@@ -163,9 +163,14 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
   const input = useMemo(() => toInput(draft), [draft]);
   const inputKey = JSON.stringify(input);
 
-  // The dry-run review, debounced; an older answer never replaces a newer one.
+  // The dry-run review, debounced, once there is a name and a text; an older answer never replaces a newer one.
+  const reviewable = touched && draft.name.trim() !== '' && (draft.category === 'AUTHENTICATION' || draft.body.trim() !== '');
   useEffect(() => {
-    if (!touched) return;
+    if (!reviewable) {
+      seq.current++;
+      setReview({ kind: 'idle' });
+      return;
+    }
     const mine = ++seq.current;
     const timer = setTimeout(() => {
       setReview({ kind: 'checking' });
@@ -178,7 +183,15 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
     return () => clearTimeout(timer);
     // inputKey stands for input
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [inputKey, touched, t]);
+  }, [inputKey, reviewable, t]);
+
+  // Keyboard users start typing at once: in the name of a new template, in the text of a stored one.
+  const nameRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    (template ? bodyRef.current : nameRef.current)?.focus();
+    // on opening only
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   useEffect(() => {
     if (result) resultRef.current?.focus();
@@ -256,6 +269,7 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
           <div className="field">
             <label htmlFor={`${ids}-name`}>{t('tpl.name')}</label>
             <input
+              ref={nameRef}
               id={`${ids}-name`}
               className="input api-mono"
               type="text"
