@@ -128,14 +128,14 @@ export function newButton(type: ButtonKind): DraftButton {
   return { key: `b${++buttonSeq}`, type, text: '', url: '', urlSample: '', phone: '', code: '' };
 }
 
-/** The buttons with one of `type` added, quick replies kept together (after the last quick reply). */
+/** The buttons with `b` added; quick replies stay together, before the other buttons (never between two others). */
 export function addButton(buttons: readonly DraftButton[], b: DraftButton): DraftButton[] {
   if (b.type !== 'QUICK_REPLY') return [...buttons, b];
   let last = -1;
   buttons.forEach((x, i) => {
     if (x.type === 'QUICK_REPLY') last = i;
   });
-  const at = last === -1 ? buttons.length : last + 1;
+  const at = last + 1;
   return [...buttons.slice(0, at), b, ...buttons.slice(at)];
 }
 

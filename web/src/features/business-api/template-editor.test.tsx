@@ -93,10 +93,10 @@ describe('the template editor', () => {
     for (let i = 0; i < 6; i++) fireEvent.click(add('Quick reply'));
     expect(add('Quick reply').disabled).toBe(true);
     expect(screen.getByText('10/10')).toBeTruthy();
-    // quick replies stay together, before the other buttons
+    // quick replies stay together, before the other buttons (never between two others)
     const items = screen.getAllByRole('listitem').filter((li) => /^Button \d+/.test(li.getAttribute('aria-label') ?? ''));
     expect(items.map((li) => li.getAttribute('aria-label')!.split(', ')[1])).toEqual([
-      'Copy code', 'Link', 'Link', 'Phone number', 'Quick reply', 'Quick reply', 'Quick reply', 'Quick reply', 'Quick reply', 'Quick reply',
+      'Quick reply', 'Quick reply', 'Quick reply', 'Quick reply', 'Quick reply', 'Quick reply', 'Copy code', 'Link', 'Link', 'Phone number',
     ]);
     const text = screen.getAllByLabelText('Button text')[0] as HTMLInputElement;
     fireEvent.change(text, { target: { value: 'y'.repeat(40) } });
