@@ -59,6 +59,8 @@ export interface Draft {
   name: string;
   language: string;
   category: TemplateCategory;
+  /** Let the review file the template under the category its content fits instead of rejecting it (creation only). */
+  allowCategoryChange: boolean;
   format: ParameterFormat;
   header: { kind: HeaderKind; text: string; sample: string; media: string };
   body: string;
@@ -74,6 +76,7 @@ export function emptyDraft(): Draft {
     name: '',
     language: 'en_US',
     category: 'UTILITY',
+    allowCategoryChange: false,
     format: 'POSITIONAL',
     header: { kind: 'NONE', text: '', sample: '', media: '' },
     body: '',
@@ -187,7 +190,7 @@ export function toComponents(d: Draft): GraphComponent[] {
 
 /** The creation body of the draft (also what the dry-run review takes). */
 export function toInput(d: Draft): TemplateInput {
-  return { name: d.name.trim(), language: d.language, category: d.category, parameter_format: d.format, components: toComponents(d) };
+  return { name: d.name.trim(), language: d.language, category: d.category, parameter_format: d.format, components: toComponents(d), ...(d.allowCategoryChange ? { allow_category_change: true } : {}) };
 }
 
 // ---- existing template → draft -----------------------------------------------------------------------

@@ -202,6 +202,21 @@ describe('the template editor', () => {
     expect(server.templates[0]!.status).toBe('APPROVED');
   });
 
+  it('lets the review re-file a promotional template as marketing instead of rejecting it', async () => {
+    show();
+    type('Name', 'fall_offer');
+    type('Message text', 'Hi {{1}}, get 20% off everything this week.');
+    type('Sample for {{1}}', 'Ana');
+    await waitFor(() => expect(screen.getByText(/It would be rejected/)).toBeTruthy(), WAIT);
+    fireEvent.click(screen.getByLabelText(/^Let the review change the category/));
+    await waitFor(() => expect(screen.getByText(/Looks good: it would be approved as Marketing/)).toBeTruthy(), WAIT);
+    expect((reviews().at(-1)!.body as TemplateInput).allow_category_change).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Submit for review' }));
+    const result = await screen.findByRole('region', { name: 'Review result' }, WAIT);
+    expect(within(result).getByText('Approved')).toBeTruthy();
+    expect(within(result).getByText('Category: Marketing')).toBeTruthy();
+  });
+
   it('shows the problems of a refused creation next to the fields, and a taken name under the name', async () => {
     show();
     type('Name', 'order_update');

@@ -252,6 +252,7 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
   };
 
   const setButton = (key: string, change: Partial<DraftButton>) => update((d) => ({ ...d, buttons: d.buttons.map((b) => (b.key === key ? { ...b, ...change } : b)) }));
+  const setAllowCategoryChange = (on: boolean) => update((d) => ({ ...d, allowCategoryChange: on }));
   const counts = buttonCounts(draft.buttons);
   const auth = draft.category === 'AUTHENTICATION';
 
@@ -317,6 +318,12 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
               <p id={`${ids}-cat-help`} className="panel-hint">
                 {t(`tpl.category.help.${draft.category}` as MessageKey)}
               </p>
+              {!editing && (
+                <label className="tpl-radio">
+                  <input type="checkbox" checked={draft.allowCategoryChange} onChange={(e) => setAllowCategoryChange(e.target.checked)} />
+                  <span>{t('tpl.category.allowChange')}</span>
+                </label>
+              )}
               <Problems id={field('category')} list={slot('category')} />
             </div>
           </div>
@@ -497,8 +504,9 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
           {result && (
             <div ref={resultRef} className={`tpl-result tpl-result-${result.status.toLowerCase()}`} role="region" aria-label={t('tpl.result.title')} tabIndex={-1}>
               <strong className="tpl-result-title">{t('tpl.result.title')}</strong>
-              <p>
+              <p className="tpl-result-status">
                 <StatusBadge template={result} />
+                <span>{t('tpl.result.category', { category: categoryLabel(t, result.category) })}</span>
               </p>
               {result.status === 'REJECTED' && <ReviewReason template={result} />}
               {result.status === 'REJECTED' && <p className="panel-hint">{t('tpl.result.fixAndResubmit')}</p>}

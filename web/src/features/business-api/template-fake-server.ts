@@ -10,13 +10,14 @@ import type { GraphComponent, NumberHealth, OwnerTemplate, ReviewResult, Templat
 
 export const T0 = Date.UTC(2026, 2, 1, 9, 30);
 
-export function reviewOf(input: Pick<TemplateInput, 'category' | 'components'>): ReviewResult {
+export function reviewOf(input: Pick<TemplateInput, 'category' | 'components' | 'allow_category_change'>): ReviewResult {
   const i = input.components.findIndex((c) => c.type === 'BODY');
   const text = input.components[i]?.text ?? '';
   if (input.category !== 'AUTHENTICATION' && /^\s*\{\{/.test(text)) {
     return { status: 'REJECTED', category: input.category, rejectedReason: 'INVALID_FORMAT', problems: [{ field: `components[${i}].text`, message: 'The body cannot start with a variable.' }] };
   }
   if (input.category !== 'MARKETING' && /% off|\bsale\b|discount/i.test(text)) {
+    if (input.allow_category_change) return { status: 'APPROVED', category: 'MARKETING', rejectedReason: 'NONE', problems: [] };
     return { status: 'REJECTED', category: input.category, rejectedReason: 'PROMOTIONAL', problems: [] };
   }
   return { status: 'APPROVED', category: input.category, rejectedReason: 'NONE', problems: [] };
@@ -48,7 +49,7 @@ function stored(input: TemplateInput | (Pick<TemplateInput, 'components' | 'cate
   const rejected = r.status === 'REJECTED';
   return template({
     ...base,
-    category: input.category,
+    category: r.category as OwnerTemplate['category'],
     parameterFormat: (input.parameter_format as OwnerTemplate['parameterFormat'] | undefined) ?? 'POSITIONAL',
     components: input.components as GraphComponent[],
     status: r.status,
