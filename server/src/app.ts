@@ -25,7 +25,9 @@ import { registerRoutes } from './http/routes/index.js';
 import { startMaintenance } from './workers/maintenance.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from './workers/webhooks.js';
 import { graphRoutes } from './http/graph/routes.js';
-import { installInboundWebhooks, installPolicyHooks } from './domain/api/index.js';
+import { installTemplateQualityHooks } from './domain/api/templates/index.js';
+import { installInboundWebhooks, installPolicyHooks, installQualityHooks } from './domain/api/index.js';
+import { startQualityTicker } from './workers/quality.js';
 import { webRoutes } from './http/web.js';
 import { Metrics } from './platform/metrics/metrics.js';
 import { AppError } from './errors.js';
@@ -129,6 +131,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   const stopMaintenance = startMaintenance(ctx);
   installInboundWebhooks(ctx);
   installPolicyHooks(ctx);
+  installTemplateQualityHooks(ctx);
+  installQualityHooks(ctx);
+  const stopQualityTicker = startQualityTicker(ctx);
   const webhooks = startWebhookDispatcher(ctx);
 
   let closed = false;
@@ -144,6 +149,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
       if (closed) return;
       closed = true;
       stopMaintenance();
+      stopQualityTicker();
       await webhooks.stop();
       await gateway.close();
       await app.close();

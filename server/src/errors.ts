@@ -62,6 +62,11 @@ export const errorCatalog = {
   WEBHOOK_URL_INVALID: { status: 400, message: 'The callback URL must be an http:// or https:// URL.' },
   WEBHOOK_VERIFICATION_FAILED: { status: 400, message: 'The callback URL did not answer the verification request with the challenge.' },
   NOT_A_BUSINESS: { status: 403, message: 'Only a business account can do this.' },
+  // business API tier: the owner's message templates
+  TEMPLATE_INVALID: { status: 400, message: 'The template is not valid; see details.problems for what to fix.' },
+  TEMPLATE_EXISTS: { status: 409, message: 'A template with this name and language already exists (or was deleted less than 30 days ago).' },
+  TEMPLATE_NOT_FOUND: { status: 404, message: 'No such message template on this business.' },
+  TEMPLATE_NOT_EDITABLE: { status: 409, message: 'This template cannot be edited now (its status, its category once approved, or the edit limit of an approved template).' },
   LINK_NOT_FOUND: { status: 404, message: 'This link does not exist or was reset by the business.' },
   PREFILLED_TEXT_TOO_LONG: { status: 400, message: 'The prefilled text may be at most 140 characters.' },
   STATS_RANGE_INVALID: { status: 400, message: 'The period is not valid: give from and to as YYYY-MM-DD, from before to, at most 366 days.' },

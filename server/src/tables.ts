@@ -427,12 +427,17 @@ export interface DB {
   webhook_events: WebhookEventsTable;
   webhook_attempts: WebhookAttemptsTable;
   api_templates: ApiTemplatesTable;
+  api_template_sends: ApiTemplateSendsTable;
+  api_template_feedback: ApiTemplateFeedbackTable;
   api_conversations: ApiConversationsTable;
   api_status_cursors: ApiStatusCursorsTable;
   api_number_state: ApiNumberStateTable;
   api_qr_codes: ApiQrCodesTable;
   api_commerce_settings: ApiCommerceSettingsTable;
   customer_policy: CustomerPolicyTable;
+  api_feedback: ApiFeedbackTable;
+  api_quality: ApiQualityTable;
+  api_quality_history: ApiQualityHistoryTable;
 }
 
 /** Business API tier (migration 0007). */
@@ -533,6 +538,30 @@ export interface ApiTemplatesTable {
   updated_at: number;
   deleted_at: number | null;
   reusable_at: number | null;
+  /** JSON {reason, recommendation} of a REJECTED template (migration 0013). */
+  rejection_info: string | null;
+  /** A PAUSED template is reinstated then (epoch ms). */
+  paused_until: number | null;
+  pause_count: number;
+  /** Sends and feedback before this time do not count for the quality score (the latest reinstatement). */
+  quality_since: number | null;
+}
+
+/** Template sends and the customer feedback attributed to them (migration 0013, templates/quality.ts). */
+export interface ApiTemplateSendsTable {
+  message_id: string;
+  template_id: string;
+  business_id: string;
+  customer_id: string;
+  at: number;
+}
+export interface ApiTemplateFeedbackTable {
+  id: string;
+  template_id: string;
+  customer_id: string;
+  /** 'block' | 'report' */
+  kind: string;
+  at: number;
 }
 
 /** Generated is re-exported for modules that add tables later. */
@@ -566,4 +595,37 @@ export interface CustomerPolicyTable {
   /** 'quick_reply' | 'customer_control' */
   marketing_opt_out_source: string | null;
   marketing_resumed_at: number | null;
+  /** The latest business-initiated message (a template outside the window) to the customer (migration 0014). */
+  last_biz_initiated_at: number | null;
+}
+
+/** Business API quality rating and messaging limits (migration 0014). */
+export interface ApiFeedbackTable {
+  id: string;
+  business_id: string;
+  customer_id: string;
+  /** 'block' | 'report' */
+  kind: string;
+  at: number;
+}
+export interface ApiQualityTable {
+  waba_id: string;
+  business_id: string;
+  /** 'GREEN' | 'YELLOW' | 'RED' */
+  rating: string;
+  rating_since: number;
+  /** 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED' */
+  tier: string;
+  tier_since: number;
+  evaluated_at: number;
+}
+export interface ApiQualityHistoryTable {
+  id: string;
+  waba_id: string;
+  at: number;
+  /** Order of the changes made at one time. */
+  seq: number;
+  /** 'UPGRADE' | 'DOWNGRADE' | 'FLAGGED' | 'UNFLAGGED' */
+  event: string;
+  detail: string;
 }

@@ -89,6 +89,18 @@ export const configVars = {
     schema: Type.Number({ exclusiveMinimum: 0, default: 6 }),
     doc: 'Business API: seconds after which one more message to the same customer is allowed once a burst is spent.',
   },
+  PARLEY_API_QUALITY_YELLOW_PERCENT: {
+    schema: Type.Number({ exclusiveMinimum: 0, maximum: 100, default: 2 }),
+    doc: 'Business API quality rating: share (percent) of customers reached who blocked or reported the business in 7 days from which the rating is YELLOW.',
+  },
+  PARLEY_API_QUALITY_RED_PERCENT: {
+    schema: Type.Number({ exclusiveMinimum: 0, maximum: 100, default: 5 }),
+    doc: 'Business API quality rating: share (percent) of customers reached who blocked or reported the business in 7 days from which the rating is RED (the number is flagged and its messaging limit lowered one tier).',
+  },
+  PARLEY_API_QUALITY_MIN_BASE: {
+    schema: Type.Integer({ minimum: 1, default: 100 }),
+    doc: 'Business API quality rating: the share is taken of at least this many customers, so a handful of blocks cannot flag a business that reached few customers.',
+  },
   PARLEY_TRUST_PROXY: { schema: Type.Boolean({ default: false }), doc: 'Trust X-Forwarded-For (behind a load balancer).' },
 } as const;
 

@@ -16,6 +16,8 @@ import * as m0009 from './0009_templates.js';
 import * as m0011 from './0011_api_webhooks.js';
 import * as m0010 from './0010_cloud_api_manage.js';
 import * as m0012 from './0012_api_policy.js';
+import * as m0013 from './0013_template_review.js';
+import * as m0014 from './0014_quality_limits.js';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -30,6 +32,8 @@ const migrations: Record<string, Migration> = {
   '0011_api_webhooks': m0011,
   '0010_cloud_api_manage': m0010,
   '0012_api_policy': m0012,
+  '0013_template_review': m0013,
+  '0014_quality_limits': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

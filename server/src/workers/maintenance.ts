@@ -1,16 +1,20 @@
 /**
  * @module workers/maintenance
- * Periodic housekeeping: prune the update log past its retention, drop expired verification codes.
+ * Periodic housekeeping: prune the update log past its retention, drop expired verification codes,
+ * reinstate paused message templates whose pause is over.
  */
 import type { Ctx } from '../context.js';
 import { pruneUpdates } from '../domain/messaging/index.js';
+import { endDuePauses } from '../domain/api/templates/index.js';
 
 const HOUR = 3600_000;
 
-export async function runMaintenance(ctx: Ctx): Promise<{ updatesPruned: number; codesPruned: number }> {
+export async function runMaintenance(ctx: Ctx): Promise<{ updatesPruned: number; codesPruned: number; templatesReinstated: number }> {
   const updatesPruned = await pruneUpdates(ctx);
   const res = await ctx.db.deleteFrom('verification_codes').where('expires_at', '<', ctx.clock.now() - 24 * HOUR).executeTakeFirst();
-  return { updatesPruned, codesPruned: Number(res.numDeletedRows) };
+  // Paused templates whose pause is over (also ended when read or sent).
+  const templatesReinstated = await endDuePauses(ctx, null);
+  return { updatesPruned, codesPruned: Number(res.numDeletedRows), templatesReinstated };
 }
 
 /** Run maintenance every hour (first run a minute after start). Returns a stop function. */

@@ -4,7 +4,8 @@
  */
 import { expect } from 'vitest';
 import type { TestServer } from './server.js';
-import { api, type Person } from './clients.js';
+import { api, nextPhone, type Person } from './clients.js';
+import { requestCode, verifyCode } from '../../src/domain/accounts/index.js';
 import { signInBusiness } from './business.js';
 import type { WebhookReceiver } from './webhook-receiver.js';
 
@@ -65,4 +66,22 @@ export async function customerWrites(server: TestServer, customer: Person, busin
   const sent = await api<{ message: { id: string } }>(server, 'POST', `/v1/chats/${chat.body.id}/messages`, { token: customer.token, body: { clientId: `hello-${Math.random().toString(36).slice(2)}`, kind: 'text', content: { text } } });
   expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   return { chatId: chat.body.id, messageId: sent.body.message.id };
+}
+
+/**
+ * `n` customers signed in through the accounts domain (request and verify a code in-process, as
+ * the HTTP routes do), for tests that need hundreds of them; the sends still go through the API.
+ */
+export async function manyCustomers(server: TestServer, n: number): Promise<Person[]> {
+  const ctx = server.parley.ctx;
+  const out: Person[] = [];
+  for (let i = 0; i < n; i++) {
+    const phone = nextPhone();
+    await requestCode(ctx, phone);
+    const code = server.codes.codes.get(phone);
+    if (!code) throw new Error('no code captured');
+    const s = await verifyCode(ctx, { phone, code, deviceName: 'Test device' });
+    out.push({ phone, token: s.token, accountId: s.account.id, deviceId: s.device.id });
+  }
+  return out;
 }

@@ -91,7 +91,7 @@ describe('Cloud API management', { timeout: 60_000 }, () => {
       platform_type: 'CLOUD_API',
       throughput: { level: 'STANDARD' },
       name_status: 'AVAILABLE_WITHOUT_REVIEW',
-      messaging_limit_tier: 'TIER_UNLIMITED',
+      messaging_limit_tier: 'TIER_250',
       status: 'CONNECTED',
       account_mode: 'LIVE',
     });

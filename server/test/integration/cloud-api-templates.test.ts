@@ -317,10 +317,10 @@ describe('Business API: template management', () => {
     // A refused edit changed nothing.
     expect((await graph<{ components: unknown[] }>(server, biz.apiToken, 'GET', `/${id}`)).body.components).toContainEqual(newBody);
 
-    // A rejected template may change category; a pending one cannot be edited.
+    // A rejected template may change category (re-reviewed: its "30% off" body is promotional, so as UTILITY it is rejected); a pending one cannot be edited.
     await server.parley.ctx.db.updateTable('api_templates').set({ status: 'REJECTED', rejected_reason: 'INCORRECT_CATEGORY' }).where('id', '=', id).execute();
     expect((await graph(server, biz.apiToken, 'POST', `/${id}`, { category: 'UTILITY' })).status).toBe(200);
-    expect((await graph(server, biz.apiToken, 'GET', `/${id}?fields=category,previous_category,status,rejected_reason`)).body).toEqual({ category: 'UTILITY', previous_category: 'MARKETING', status: 'APPROVED', rejected_reason: 'NONE', id });
+    expect((await graph(server, biz.apiToken, 'GET', `/${id}?fields=category,previous_category,status,rejected_reason`)).body).toEqual({ category: 'UTILITY', previous_category: 'MARKETING', status: 'REJECTED', rejected_reason: 'INCORRECT_CATEGORY', id });
     await server.parley.ctx.db.updateTable('api_templates').set({ status: 'PENDING' }).where('id', '=', id).execute();
     expectGraphError(await graph(server, biz.apiToken, 'POST', `/${id}`, { components: [newBody] }), 400, 100, { error_subcode: 2388039 });
   });

@@ -6,6 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { DB } from '../../tables.js';
 
 export type GraphNodeKind = 'waba' | 'phone_number' | 'app' | 'media' | 'template' | 'catalog' | 'commerce_settings';
@@ -31,6 +32,12 @@ export async function newGraphNode(tx: Transaction<DB>, kind: GraphNodeKind, ref
 /** The digits of an E.164 number (`+33612345678` → `33612345678`), the form of wa_id. */
 export function waDigits(e164: string): string {
   return e164.replace(/\D/g, '');
+}
+
+/** `+33 6 12 34 56 78`: wa_id digits as Meta shows display_phone_number on the number node. */
+export function displayNumber(digits: string): string {
+  const parsed = parsePhoneNumberFromString('+' + digits);
+  return parsed ? parsed.formatInternational() : '+' + digits;
 }
 
 /** `wamid.` id of a message with a peer (the customer's digits). */

@@ -27,3 +27,4 @@ export { inboundMessage, contactObject } from './inbound.js';
 export { GraphError, graphCodes, unknownNode, type GraphErrorCode } from './graph-error.js';
 export { toWamid, fromWamid, waDigits, apiCatalogId, apiMediaId } from './ids.js';
 export { checkSendPolicy, installPolicyHooks, isStopReply, getBusinessPreferences, setMarketingPreference, SERVICE_WINDOW_MS, type SendPolicyInput, type SendDecision, type PolicyRefusal, type TemplateCategory, type BusinessPreferences } from './policy.js';
+export { installQualityHooks, getNumberHealth, refreshAllQuality, evaluateQuality, numberQuality, ratingFor, TIERS, TIER_LIMITS, type Tier, type QualityRating, type NumberHealth } from './quality.js';

@@ -12,11 +12,19 @@
  * - pair rate: per (number, customer) a bucket of PARLEY_API_PAIR_BURST messages refilled with one
  *   every PARLEY_API_PAIR_INTERVAL_SECONDS, else 131056 (synchronously);
  * - marketing opt-out: a MARKETING template to a customer who stopped marketing messages fails
- *   with 131050 asynchronously (a `failed` status webhook; the reference reports it only so).
+ *   with 131050 asynchronously (a `failed` status webhook; the reference reports it only so);
+ * - messaging limit: a business-initiated message (a template while the customer's window is
+ *   closed) to a customer not yet reached in the last 24 hours, when the business already reached
+ *   its tier's limit of unique customers in 24 hours, fails with 131048 asynchronously; the tier
+ *   comes from quality.ts. A customer already reached in the 24 hours costs nothing, and a customer
+ *   whose window is open never counts. The business-initiated messages are recorded inside the
+ *   write of each stored message (installPolicyHooks), whatever path sent it.
  * The window and the opt-in/opt-out live in `customer_policy` (one row per business and customer),
  * updated in the transaction of the customer's message (installPolicyHooks) or by the customer's
  * own control (setMarketingPreference). The rate limits are in memory per node: a deployment with
- * several nodes serving one number allows up to that many times the configured rates.
+ * several nodes serving one number allows up to that many times the configured rates. The
+ * messaging limit is checked before the message's write: sends to new customers racing at the very
+ * edge of the limit may overshoot it by the number in flight.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { WEBHOOKS_TOPIC, type Actor, type Ctx, type Envelope } from '../../context.js';
@@ -27,6 +35,7 @@ import { AppError } from '../../errors.js';
 import { accountKindOf } from '../accounts/index.js';
 import { waDigits } from './ids.js';
 import { apiNumberOf, enqueueWebhook, userPreferencesPayload } from './webhooks.js';
+import { customersReachedSince, evaluateQualitySometimes, LIMIT_WINDOW_MS, messagingTierOf, TIER_LIMITS } from './quality.js';
 
 export const SERVICE_WINDOW_MS = 24 * 3600_000;
 
@@ -49,7 +58,7 @@ export interface SendPolicyInput {
   template: { category: TemplateCategory | null } | null;
 }
 
-export type PolicyCode = 131047 | 130429 | 131056 | 131050;
+export type PolicyCode = 131047 | 130429 | 131056 | 131050 | 131048;
 
 export interface PolicyRefusal {
   allowed: false;
@@ -178,7 +187,7 @@ export async function customerWindowOpen(db: Kysely<DB>, businessId: string, cus
 export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolicyInput): Promise<SendDecision> {
   const now = ctx.clock.now();
   const row = input.customerId
-    ? await db.selectFrom('customer_policy').select(['last_inbound_at', 'marketing_opt_out_at']).where('business_id', '=', input.businessId).where('customer_id', '=', input.customerId).executeTakeFirst()
+    ? await db.selectFrom('customer_policy').select(['last_inbound_at', 'marketing_opt_out_at', 'last_biz_initiated_at']).where('business_id', '=', input.businessId).where('customer_id', '=', input.customerId).executeTakeFirst()
     : undefined;
 
   if (input.customerId && input.template === null) {
@@ -221,7 +230,32 @@ export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolic
   if (input.template?.category === 'MARKETING' && row?.marketing_opt_out_at != null) {
     return { allowed: false, code: 131050, delivery: 'async', details: 'The recipient has chosen to stop receiving marketing messages from this business.' };
   }
+  // Business-initiated: a known template while the window is closed (an unknown one is refused by the sending path).
+  if (input.customerId && input.template?.category && !windowOpen(row?.last_inbound_at, now)) {
+    const refusal = await checkMessagingLimit(ctx, db, input.businessId, row?.last_biz_initiated_at, now);
+    if (refusal) return refusal;
+  }
   return { allowed: true, release };
+}
+
+/** Whether the customer got a business-initiated message within the last 24 hours (already counted: free). */
+function reachedRecently(lastBizInitiatedAt: number | string | null | undefined, now: number): boolean {
+  return lastBizInitiatedAt != null && Number(lastBizInitiatedAt) > now - LIMIT_WINDOW_MS;
+}
+
+/** 131048 when a new customer would take the business past its tier's unique customers per 24 hours. */
+async function checkMessagingLimit(ctx: Ctx, db: Kysely<DB>, businessId: string, lastBizInitiatedAt: number | string | null | undefined, now: number): Promise<PolicyRefusal | null> {
+  if (reachedRecently(lastBizInitiatedAt, now)) return null;
+  const tier = await messagingTierOf(ctx, db, businessId, now);
+  const limit = tier ? TIER_LIMITS[tier] : null;
+  if (limit === null) return null;
+  if ((await customersReachedSince(db, businessId, now - LIMIT_WINDOW_MS)) < limit) return null;
+  return {
+    allowed: false,
+    code: 131048,
+    delivery: 'async',
+    details: `Message failed to send because this business reached its messaging limit (${tier}): at most ${limit} unique customers in 24 hours may receive business-initiated messages.`,
+  };
 }
 
 // ---- the customer's side: window, opt-in, opt-out ----------------------------------------------
@@ -272,6 +306,8 @@ async function recordPreference(ctx: Ctx, tx: Transaction<DB>, emit: Emit<Envelo
 export function installPolicyHooks(ctx: Ctx): void {
   ctx.hooks.onMessageStoredInTx(async (tx, emit, e: MessageSentEvent) => {
     if (e.withheld || e.memberIds.length !== 2) return;
+    // Only templates can be business-initiated: other messages cost nothing here.
+    if (e.message.kind === 'template') await recordBusinessInitiated(ctx, tx, emit, e);
     const businessId = e.memberIds.find((m) => m !== e.senderId);
     if (!businessId) return;
     // A chat between two people costs no query (the kind is cached).
@@ -294,6 +330,27 @@ export function installPolicyHooks(ctx: Ctx): void {
       await recordPreference(ctx, tx, emit, businessId, e.senderId, 'stop', 'quick_reply', at);
     }
   });
+}
+
+/**
+ * A business's template stored while the customer's window is closed is business-initiated: the
+ * customer counts towards the messaging limit for 24 hours (and the quality rating's base for 7 days).
+ */
+async function recordBusinessInitiated(ctx: Ctx, tx: Transaction<DB>, emit: Emit<Envelope>, e: MessageSentEvent): Promise<void> {
+  const customerId = e.memberIds.find((m) => m !== e.senderId);
+  if (!customerId) return;
+  if ((await accountKindOf(ctx, tx, e.senderId)) !== 'business' || (await accountKindOf(ctx, tx, customerId)) === 'business') return;
+  const at = e.message.createdAt;
+  const row = await tx.selectFrom('customer_policy').select('last_inbound_at').where('business_id', '=', e.senderId).where('customer_id', '=', customerId).executeTakeFirst();
+  if (windowOpen(row?.last_inbound_at, at)) return;
+  if (row) await tx.updateTable('customer_policy').set({ last_biz_initiated_at: at }).where('business_id', '=', e.senderId).where('customer_id', '=', customerId).execute();
+  else
+    await tx
+      .insertInto('customer_policy')
+      .values({ business_id: e.senderId, customer_id: customerId, last_inbound_at: null, opt_in_at: null, opt_in_source: null, marketing_opt_out_at: null, marketing_opt_out_source: null, marketing_resumed_at: null, last_biz_initiated_at: at })
+      .execute();
+  // Volume can raise the tier: re-evaluated now and then from here (and on reads, and by the periodic tick).
+  await evaluateQualitySometimes(ctx, tx, emit, e.senderId, at);
 }
 
 export interface BusinessPreferences {

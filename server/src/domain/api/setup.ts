@@ -32,7 +32,8 @@ async function wabaOf(db: Kysely<DB>, accountId: string): Promise<WabasTable | u
   return db.selectFrom('wabas').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
-async function accessOwnWaba(db: Kysely<DB>, actor: Actor): Promise<WabasTable> {
+/** The actor's own WABA (NOT_A_BUSINESS, API_NOT_ENABLED). */
+export async function accessOwnWaba(db: Kysely<DB>, actor: Actor): Promise<WabasTable> {
   await accessOwnBusiness(db, actor);
   const waba = await wabaOf(db, actor.accountId);
   if (!waba) throw new AppError('API_NOT_ENABLED');

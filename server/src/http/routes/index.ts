@@ -13,9 +13,11 @@ import { businessToolsRoutes } from './business-tools.js';
 import { businessRoutes } from './business.js';
 import { adminRoutes } from './admin.js';
 import { businessApiRoutes } from './business-api.js';
+import { businessApiTemplateRoutes } from './business-api-templates.js';
 import { mediaDownloadRoutes } from '../graph/media.js';
 import { apiAssetRoutes } from '../graph/manage.js';
 import { businessPreferenceRoutes } from './business-preferences.js';
+import { businessApiHealthRoutes } from './business-api-health.js';
 
 export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (app) => {
@@ -28,9 +30,11 @@ export function registerRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(businessRoutes(ctx));
     await app.register(adminRoutes(ctx));
     await app.register(businessApiRoutes(ctx));
+    await app.register(businessApiTemplateRoutes(ctx));
     // Business API media download URLs (signed; no token, any Host).
     await app.register(mediaDownloadRoutes(ctx));
     await app.register(apiAssetRoutes(ctx));
     await app.register(businessPreferenceRoutes(ctx));
+    await app.register(businessApiHealthRoutes(ctx));
   };
 }

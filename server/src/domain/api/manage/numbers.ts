@@ -15,6 +15,8 @@ import type { ApiNumberStateTable, DB } from '../../../tables.js';
 import { hashPassword, verifyPassword } from '../../admin/index.js';
 import { notifyBusinessChanged } from '../../messaging/index.js';
 import { GraphError } from '../graph-error.js';
+import { displayNumber } from '../ids.js';
+import { numberQuality } from '../quality.js';
 import { accessPhoneNumber, requireScope } from '../send.js';
 import type { ApiPrincipal } from '../setup.js';
 import type { Json } from '../message-types/index.js';
@@ -31,22 +33,18 @@ export function graphTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 }
 
-/** `+33 6 12 34 56 78` (as Meta shows display_phone_number on the number node). */
-function formatted(digits: string): string {
-  const parsed = parsePhoneNumberFromString('+' + digits);
-  return parsed ? parsed.formatInternational() : '+' + digits;
-}
 
 async function stateOf(db: Kysely<DB> | Transaction<DB>, phoneNumberId: string): Promise<ApiNumberStateTable | undefined> {
   return db.selectFrom('api_number_state').selectAll().where('phone_number_id', '=', phoneNumberId).executeTakeFirst();
 }
 
-/** Every field of a phone number node we know how to answer. */
-async function phoneNumberObject(db: Kysely<DB>, phoneNumberId: string): Promise<Json> {
+/** Every field of a phone number node we know how to answer (its quality evaluated now). */
+async function phoneNumberObject(ctx: Ctx, phoneNumberId: string): Promise<Json> {
+  const db = ctx.db;
   const row = await db
     .selectFrom('api_numbers as n')
     .innerJoin('business_profiles as b', 'b.account_id', 'n.account_id')
-    .select(['n.id', 'n.waba_id', 'n.display_phone_number', 'n.registered', 'n.created_at', 'b.name', 'b.verified_at'])
+    .select(['n.id', 'n.waba_id', 'n.account_id', 'n.display_phone_number', 'n.registered', 'n.created_at', 'b.name', 'b.verified_at'])
     .where('n.id', '=', phoneNumberId)
     .executeTakeFirstOrThrow();
   const state = await stateOf(db, phoneNumberId);
@@ -59,20 +57,23 @@ async function phoneNumberObject(db: Kysely<DB>, phoneNumberId: string): Promise
     .executeTakeFirst();
   const registered = row.registered === 1;
   const verified = row.verified_at !== null;
+  const quality = await numberQuality(ctx, row.account_id);
   return {
     id: row.id,
-    display_phone_number: formatted(row.display_phone_number),
+    display_phone_number: displayNumber(row.display_phone_number),
     verified_name: row.name,
-    // The policy issue computes it from blocks and reports; every number is GREEN until then.
-    quality_rating: 'GREEN',
+    // From blocks and reports relative to business-initiated volume (domain/api/quality.ts).
+    quality_rating: quality?.state.rating ?? 'UNKNOWN',
     // Parley numbers are verified by an SMS code when the account is created.
     code_verification_status: 'VERIFIED',
     name_status: verified ? 'APPROVED' : 'AVAILABLE_WITHOUT_REVIEW',
-    status: registered ? 'CONNECTED' : 'DISCONNECTED',
+    // FLAGGED while the rating is RED, RESTRICTED while the messaging limit is used up.
+    status: registered ? (quality?.status ?? 'CONNECTED') : 'DISCONNECTED',
     platform_type: registered ? 'CLOUD_API' : 'NOT_APPLICABLE',
-    throughput: { level: 'STANDARD' },
-    // No business-initiated limit is enforced yet (policy issue).
-    messaging_limit_tier: 'TIER_UNLIMITED',
+    // Meta's STANDARD is 80 messages per second, HIGH 1,000.
+    throughput: { level: ctx.config.PARLEY_API_THROUGHPUT_PER_SECOND >= 1000 ? 'HIGH' : 'STANDARD' },
+    messaging_limit_tier: quality?.state.tier ?? 'TIER_NOT_SET',
+    whatsapp_business_manager_messaging_limit: quality?.state.tier ?? 'TIER_NOT_SET',
     is_official_business_account: verified,
     is_pin_enabled: !!state?.pin_hash,
     account_mode: 'LIVE',
@@ -97,7 +98,7 @@ export async function getPhoneNumber(ctx: Ctx, principal: ApiPrincipal, phoneNum
   await accessPhoneNumber(ctx, principal, phoneNumberId, 'GET');
   requireScope(principal, 'management');
   const fields = parseFields(query.fields);
-  return selectFields(await phoneNumberObject(ctx.db, phoneNumberId), fields, PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber');
+  return selectFields(await phoneNumberObject(ctx, phoneNumberId), fields, PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber');
 }
 
 /** `GET /{waba_id}/phone_numbers` (management): the paging envelope. */
@@ -107,7 +108,7 @@ export async function listPhoneNumbers(ctx: Ctx, principal: ApiPrincipal, wabaId
   const fields = parseFields(query.fields);
   const rows = await ctx.db.selectFrom('api_numbers').select('id').where('waba_id', '=', wabaId).orderBy('created_at').orderBy('id').execute();
   const items: Json[] = [];
-  for (const r of rows) items.push(selectFields(await phoneNumberObject(ctx.db, r.id), fields, PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber'));
+  for (const r of rows) items.push(selectFields(await phoneNumberObject(ctx, r.id), fields, PHONE_DEFAULT_FIELDS, 'WhatsAppBusinessPhoneNumber'));
   return page(items, query, url);
 }
 

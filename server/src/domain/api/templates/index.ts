@@ -5,6 +5,7 @@
  */
 export { listTemplates, createTemplate, getTemplate, editTemplate, deleteTemplates, seedSampleTemplates, templateView, accessTemplateWaba, type TemplatePage } from './manage.js';
 export { renderTemplate, findTemplate, accessSendableTemplate } from './render.js';
-export { reviewTemplate, type TemplateReview } from './review.js';
-export { templateStatusPayload, enqueueTemplateStatus, TEMPLATE_STATUS_FIELD, type TemplateStatusEvent } from './status-webhook.js';
+export { reviewTemplate, reviewDefinition, type TemplateReview, type ReviewProblem } from './review.js';
+export { enqueueTemplateStatus, enqueueTemplateQuality, templateQualityPayload, TEMPLATE_STATUS_FIELD, TEMPLATE_QUALITY_FIELD, type TemplateStatusEvent, type TemplateQualityEvent } from './status-webhook.js';
+export { installTemplateQualityHooks, endDuePauses, scoreOf } from './quality.js';
 export * from './model.js';

@@ -17,8 +17,9 @@ import type { Json } from '../message-types/types.js';
 import type { ApiPrincipal } from '../setup.js';
 import { requireScope } from '../send.js';
 import { CATEGORIES, componentsForApi, normalizeLanguage, shapeOf, SUBCODE, templateError, type ParameterFormat, type TemplateCategory, type TemplateDefinition } from './model.js';
-import { reviewTemplate } from './review.js';
-import { enqueueTemplateStatus } from './status-webhook.js';
+import { endDuePauses } from './quality.js';
+import { reviewTemplate, type TemplateReview } from './review.js';
+import { enqueueTemplateStatus, type TemplateStatusEvent } from './status-webhook.js';
 import { checkCategory, checkComponents, checkParameterFormat, checkTemplateCreate, checkTtl, EDIT_KEYS } from './validate.js';
 
 const DAY = 24 * 3600_000;
@@ -118,6 +119,7 @@ export function templateView(row: ApiTemplatesTable, fields: readonly string[] =
 export async function getTemplate(ctx: Ctx, principal: ApiPrincipal, templateId: string, query: Json): Promise<Json> {
   requireScope(principal, 'management');
   const fields = parseFields(query.fields);
+  await endDuePauses(ctx, principal.wabaId);
   const row = await ctx.db.selectFrom('api_templates').selectAll().where('id', '=', templateId).where('waba_id', '=', principal.wabaId).executeTakeFirst();
   if (!row || row.status === 'DELETED') throw unknownNode('GET', templateId);
   return templateView(row, fields);
@@ -178,6 +180,7 @@ export async function listTemplates(ctx: Ctx, principal: ApiPrincipal, wabaId: s
   const name = text('name');
   const content = text('content');
   const nameOrContent = text('name_or_content');
+  await endDuePauses(ctx, wabaId);
 
   let q = ctx.db.selectFrom('api_templates').selectAll().where('waba_id', '=', wabaId).where('status', '!=', 'DELETED');
   if (statuses) q = q.where('status', 'in', statuses);
@@ -219,6 +222,11 @@ export async function listTemplates(ctx: Ctx, principal: ApiPrincipal, wabaId: s
 
 // ---- writing -------------------------------------------------------------------------------
 
+/** The status webhook of a reviewed template. */
+function statusEvent(id: string, t: { name: string; language: string }, review: TemplateReview): TemplateStatusEvent {
+  return { event: review.status, templateId: id, name: t.name, language: t.language, category: review.category, reason: review.rejectedReason, rejectionInfo: review.rejectionInfo ?? undefined };
+}
+
 /** Wake the webhook dispatcher after commit when events were enqueued. */
 function wake(n: number, emit: Emit<Envelope>): void {
   if (n > 0) emit({ topic: WEBHOOKS_TOPIC, event: { kind: 'webhooks.enqueued' } });
@@ -257,6 +265,7 @@ export async function createTemplate(ctx: Ctx, principal: ApiPrincipal, wabaId: 
         previous_category: review.category !== def.category ? def.category : null,
         status: review.status,
         rejected_reason: review.rejectedReason,
+        rejection_info: review.rejectionInfo ? JSON.stringify(review.rejectionInfo) : null,
         quality_score: 'UNKNOWN',
         quality_updated_at: null,
         parameter_format: def.parameterFormat,
@@ -268,9 +277,12 @@ export async function createTemplate(ctx: Ctx, principal: ApiPrincipal, wabaId: 
         updated_at: now,
         deleted_at: null,
         reusable_at: null,
+        paused_until: null,
+        pause_count: 0,
+        quality_since: null,
       })
       .execute();
-    wake(await enqueueTemplateStatus(tx, wabaId, { event: review.status, templateId: id, name: def.name, language: def.language, category: review.category, reason: review.rejectedReason }, now), emit);
+    wake(await enqueueTemplateStatus(tx, wabaId, statusEvent(id, def, review), now), emit);
     await notifyBusinessChanged(tx, emit, await businessOf(tx, wabaId), 'templates', now);
     return { id, status: review.status, category: review.category };
   });
@@ -285,6 +297,8 @@ export async function editTemplate(ctx: Ctx, principal: ApiPrincipal, templateId
   if (body.allow_category_change !== undefined && typeof body.allow_category_change !== 'boolean') throw templateError('Param allow_category_change must be a boolean.');
   const newCategory = body.category !== undefined ? checkCategory(body.category) : undefined;
   const newFormat = body.parameter_format !== undefined ? checkParameterFormat(body.parameter_format) : undefined;
+  // A pause that is over ends before the edit (the template is approved again, then edited as such).
+  await endDuePauses(ctx, principal.wabaId);
 
   return ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
@@ -320,16 +334,19 @@ export async function editTemplate(ctx: Ctx, principal: ApiPrincipal, templateId
         previous_category: review.category !== row.category ? row.category : row.previous_category,
         status: review.status,
         rejected_reason: review.rejectedReason,
+        rejection_info: review.rejectionInfo ? JSON.stringify(review.rejectionInfo) : null,
         parameter_format: format,
         components: JSON.stringify(components),
         body_text: shapeOf(components).body.text,
         message_send_ttl_seconds: ttl,
         edit_times: JSON.stringify(editTimes),
         updated_at: now,
+        // An edited paused template ends its pause and is rated afresh (the pause count stays).
+        ...(row.status === 'PAUSED' ? { paused_until: null, quality_score: 'UNKNOWN', quality_updated_at: now, quality_since: now } : {}),
       })
       .where('id', '=', row.id)
       .execute();
-    wake(await enqueueTemplateStatus(tx, row.waba_id, { event: review.status, templateId: row.id, name: row.name, language: row.language, category: review.category, reason: review.rejectedReason }, now), emit);
+    wake(await enqueueTemplateStatus(tx, row.waba_id, statusEvent(row.id, row, review), now), emit);
     await notifyBusinessChanged(tx, emit, await businessOf(tx, row.waba_id), 'templates', now);
     return { success: true as const };
   });
@@ -414,6 +431,10 @@ export async function seedSampleTemplates(tx: Transaction<DB>, wabaId: string, n
       updated_at: now,
       deleted_at: null,
       reusable_at: null,
+      rejection_info: null,
+      paused_until: null,
+      pause_count: 0,
+      quality_since: null,
     })
     .execute();
 }

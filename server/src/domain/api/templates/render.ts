@@ -13,6 +13,7 @@ import { isObject, objectParam, onlyKeys, optionalString, requiredString } from 
 import { resolveMedia } from '../message-types/media-param.js';
 import type { BuildContext, Json } from '../message-types/types.js';
 import { fill, normalizeLanguage, shapeOf, type TemplateShape } from './model.js';
+import { endDuePauses } from './quality.js';
 
 /** A body parameter's limit when the template has other components, and when it is body-only. */
 export const BODY_RENDERED_MAX = 1024;
@@ -29,6 +30,8 @@ export async function findTemplate(db: Ctx['db'], wabaId: string, name: string, 
 
 /** The template a send names, if it may be sent. */
 export async function accessSendableTemplate(b: BuildContext, name: string, code: string): Promise<ApiTemplatesTable> {
+  // A pause that is over ends now (quality.ts).
+  await endDuePauses(b.ctx, b.num.wabaId);
   const lang = normalizeLanguage(code);
   const row = lang ? await findTemplate(b.ctx.db, b.num.wabaId, name, lang) : undefined;
   if (!row) throw new GraphError(132001, `Template name does not exist in the translation: there is no template ${name.slice(0, 512)} in ${code.slice(0, 20)}.`);
