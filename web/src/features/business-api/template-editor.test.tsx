@@ -230,7 +230,7 @@ describe('the template editor', () => {
     server.templates = [template({ name: 'order_update', language: 'en_US' })];
     fireEvent.click(screen.getByRole('button', { name: 'Submit for review' }));
     await waitFor(() => expect(screen.getByLabelText('Name').getAttribute('aria-invalid')).toBe('true'), WAIT);
-    expect(screen.getAllByText('A template with this name and language already exists.').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('A template with this name and language exists, or was deleted less than 30 days ago.').length).toBeGreaterThan(0);
   });
 
   it('opens a stored template with its header, samples, footer and buttons, in French', () => {

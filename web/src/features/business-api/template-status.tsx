@@ -31,6 +31,7 @@ const REASON_KEYS: Record<string, MessageKey> = {
   ABUSIVE_CONTENT: 'tpl.reason.ABUSIVE_CONTENT',
   SCAM: 'tpl.reason.SCAM',
   TAG_CONTENT_MISMATCH: 'tpl.reason.TAG_CONTENT_MISMATCH',
+  CATEGORY_NOT_AVAILABLE: 'tpl.reason.CATEGORY_NOT_AVAILABLE',
 };
 
 /** A rejected reason code in words (the code itself when the app does not know it). */
