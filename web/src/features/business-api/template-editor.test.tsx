@@ -233,6 +233,24 @@ describe('the template editor', () => {
     expect(screen.getAllByText('A template with this name and language exists, or was deleted less than 30 days ago.').length).toBeGreaterThan(0);
   });
 
+  it('asks before discarding changes that were not submitted', () => {
+    let closed = 0;
+    render(
+      <I18nProvider initial="en">
+        <TemplateEditor template={null} onClose={() => closed++} onSaved={() => undefined} />
+      </I18nProvider>,
+    );
+    type('Message text', 'Your table is ready.');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    const dialog = screen.getByRole('dialog', { name: 'Discard your changes?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(closed).toBe(0);
+    expect((screen.getByLabelText('Message text') as HTMLTextAreaElement).value).toBe('Your table is ready.');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Discard' }));
+    expect(closed).toBe(1);
+  });
+
   it('opens a stored template with its header, samples, footer and buttons, in French', () => {
     const tpl = template({
       name: 'fall_promo',

@@ -6,10 +6,11 @@
  * and its problems appear next to the fields they concern; submitting shows the review's result,
  * its reason and what to change.
  */
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode, type Ref } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode, type Ref } from 'react';
 import { useI18n, type Translate } from '../../i18n/index.js';
 import type { MessageKey } from '../../i18n/en.js';
 import { ApiError } from '../../lib/api.js';
+import { ConfirmDialog } from '../contacts/confirm-dialog.js';
 import { IDLE, InlineStatus, type Status } from '../contacts/side-panel.js';
 import { ownerApi, type GraphComponent, type OwnerTemplate, type ReviewResult, type TemplateProblem } from './owner-client.js';
 import { setupErrorMessage } from './api-settings-section.js';
@@ -149,10 +150,14 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
   const [submitStatus, setSubmitStatus] = useState<Status>(IDLE);
   const [result, setResult] = useState<OwnerTemplate | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
+  const [discarding, setDiscarding] = useState(false);
+  const keepEditing = useCallback(() => setDiscarding(false), []);
   const seq = useRef(0);
   const resultRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const editing = saved !== null;
+  /** Changes not submitted since the editor opened or since the last submission. */
+  const unsaved = touched && result === null;
 
   const update = (change: (d: Draft) => Draft) => {
     setDraft((d) => change(d));
@@ -516,7 +521,7 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
 
           <div className="form-actions">
             <InlineStatus state={submitStatus} />
-            <button type="button" className="btn btn-ghost" onClick={onClose}>
+            <button type="button" className="btn btn-ghost" onClick={() => (unsaved ? setDiscarding(true) : onClose())}>
               {result ? t('tpl.editor.done') : t('common.cancel')}
             </button>
             <button type="submit" className="btn" disabled={submitStatus.kind === 'busy' || !draft.name.trim() || (!auth && !draft.body.trim())}>
@@ -528,6 +533,7 @@ export function TemplateEditor({ template, onClose, onSaved }: { template: Owner
           <TemplatePreview content={toPreview(draft)} id={`${ids}-preview`} />
         </div>
       </div>
+      {discarding && <ConfirmDialog title={t('tpl.discard.title')} message={t('tpl.discard.message')} confirmLabel={t('tpl.discard.confirm')} danger onCancel={keepEditing} onConfirm={onClose} />}
     </div>
   );
 }
