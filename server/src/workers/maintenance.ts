@@ -1,20 +1,22 @@
 /**
  * @module workers/maintenance
  * Periodic housekeeping: prune the update log past its retention, drop expired verification codes,
- * reinstate paused message templates whose pause is over.
+ * reinstate paused message templates whose pause is over, drop template sends and feedback too old
+ * to count for template quality.
  */
 import type { Ctx } from '../context.js';
 import { pruneUpdates } from '../domain/messaging/index.js';
-import { endDuePauses } from '../domain/api/templates/index.js';
+import { endDuePauses, pruneTemplateQuality } from '../domain/api/templates/index.js';
 
 const HOUR = 3600_000;
 
-export async function runMaintenance(ctx: Ctx): Promise<{ updatesPruned: number; codesPruned: number; templatesReinstated: number }> {
+export async function runMaintenance(ctx: Ctx): Promise<{ updatesPruned: number; codesPruned: number; templatesReinstated: number; templateQualityPruned: number }> {
   const updatesPruned = await pruneUpdates(ctx);
   const res = await ctx.db.deleteFrom('verification_codes').where('expires_at', '<', ctx.clock.now() - 24 * HOUR).executeTakeFirst();
   // Paused templates whose pause is over (also ended when read or sent).
   const templatesReinstated = await endDuePauses(ctx, null);
-  return { updatesPruned, codesPruned: Number(res.numDeletedRows), templatesReinstated };
+  const templateQualityPruned = await pruneTemplateQuality(ctx);
+  return { updatesPruned, codesPruned: Number(res.numDeletedRows), templatesReinstated, templateQualityPruned };
 }
 
 /** Run maintenance every hour (first run a minute after start). Returns a stop function. */

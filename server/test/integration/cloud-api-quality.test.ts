@@ -6,6 +6,7 @@ import { apiBusiness, customerWrites, digits, graph, manyCustomers, type ApiBusi
 import { signInBusiness } from '../helpers/business.js';
 import { makePng, upload } from '../helpers/media-fixtures.js';
 import { createAdmin } from '../../src/domain/admin/index.js';
+import { refreshAllQuality } from '../../src/domain/api/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 
 const SECOND = 1000;
@@ -117,13 +118,44 @@ describe('Business API: quality rating and messaging limits', { timeout: 240_000
     expect(await numberNode()).toMatchObject({ messaging_limit_tier: 'TIER_2K' });
   });
 
+  it('with little reach, 5 blocks turn a number RED; the periodic evaluation brings it back when they age out, with nothing read', async () => {
+    const customers = await manyCustomers(server, 5);
+    await block(customers[0]!);
+    expect((await numberNode()).quality_rating).toBe('GREEN');
+    await block(customers[1]!); // 2 of at least 100: 2 %
+    expect((await waitQualityEvents(1))[0]).toMatchObject({ event: 'FLAGGED', current_limit: 'TIER_250' });
+    expect(await numberNode()).toMatchObject({ quality_rating: 'YELLOW', status: 'CONNECTED' });
+    for (const who of customers.slice(2)) await block(who); // 5 %
+    // Already at the lowest tier: flagged, nothing to lower.
+    expect((await waitQualityEvents(2))[1]).toMatchObject({ event: 'FLAGGED', current_limit: 'TIER_250', old_limit: 'TIER_250' });
+    expect(await numberNode()).toMatchObject({ quality_rating: 'RED', status: 'FLAGGED', messaging_limit_tier: 'TIER_250' });
+
+    clock.advance(7 * DAY);
+    expect(await refreshAllQuality(server.parley.ctx)).toBe(1); // what the worker runs every 15 minutes
+    expect((await waitQualityEvents(3))[2]).toMatchObject({ event: 'UNFLAGGED', current_limit: 'TIER_250' });
+    expect(qualityEvents().map((e) => e.event)).toEqual(['FLAGGED', 'FLAGGED', 'UNFLAGGED']);
+    expect((await health()).body).toMatchObject({ status: 'CONNECTED', quality: { rating: 'GREEN', since: clock.now(), blocks7d: 0 } });
+  });
+
   it('the 251st new customer in 24 h is refused with 131048 and gets nothing; counted and open-window customers still get templates; volume raises the tier; blocks and reports turn the rating YELLOW then RED and lower the tier; it recovers as feedback ages out', async () => {
     // A customer who wrote: templates to them are not business-initiated.
     const writer = await signIn(server);
     await customerWrites(server, writer, biz, 'Is my order ready?');
     const reached = await manyCustomers(server, 250);
+    const extra = await manyCustomers(server, 3);
     const start = clock.now();
-    await templateToAll(reached);
+    await templateToAll(reached.slice(0, 245));
+    // 8 new customers at once across the limit: exactly 5 fit, 3 fail with 131048.
+    clock.advance(SECOND);
+    const edge = await Promise.all([...reached.slice(245), ...extra].map((p) => template(p)));
+    const edgeStatuses = await Promise.all(edge.map((r) => statusOf(r.body.messages[0]!.id)));
+    expect(edgeStatuses.filter((st) => st.status === 'sent')).toHaveLength(5);
+    expect(edgeStatuses.filter((st) => st.status === 'failed').map((st) => st.errors?.[0]?.code)).toEqual([131048, 131048, 131048]);
+    // Which 5 got through depends on arrival; make `reached` the 250 who did.
+    const all = [...reached.slice(245), ...extra];
+    const through = all.filter((_, i) => edgeStatuses[i]!.status === 'sent');
+    reached.splice(245, 5, ...through);
+    for (const who of all.filter((p) => !through.includes(p))) expect(await inbox(who)).toEqual([]);
     expect((await template(writer)).status).toBe(200);
 
     let h = (await health()).body;

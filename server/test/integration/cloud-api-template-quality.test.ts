@@ -4,6 +4,7 @@ import { api, signIn, type Person } from '../helpers/clients.js';
 import { WebhookReceiver, type WebhookJson } from '../helpers/webhook-receiver.js';
 import { apiBusiness, digits, expectGraphError, graph, type ApiBusiness } from '../helpers/api-business.js';
 import { ManualClock } from '../../src/platform/clock.js';
+import { runMaintenance } from '../../src/workers/maintenance.js';
 
 type Value = Record<string, unknown>;
 const HOUR = 3600_000;
@@ -169,5 +170,21 @@ describe('Business API: template quality and pausing', () => {
     expect(edit.status, JSON.stringify(edit.body)).toBe(200);
     expect(edit.body).toMatchObject({ status: 'APPROVED', quality: 'UNKNOWN', pausedUntil: null });
     await sendOk(c1);
+    await waitHistory(['status:APPROVED', 'quality:UNKNOWN>YELLOW', 'quality:YELLOW>RED', 'status:PAUSED', 'status:APPROVED', 'quality:RED>UNKNOWN']);
+  });
+
+  it('is reinstated by the hourly maintenance without any read, which also drops sends too old to count', async () => {
+    const [c1, c2] = customers as [Person, Person];
+    await sendOk(c1);
+    await sendOk(c2);
+    await report(c1);
+    await report(c2);
+    await waitHistory(['status:APPROVED', 'quality:UNKNOWN>YELLOW', 'quality:YELLOW>RED', 'status:PAUSED']);
+    clock.advance(3 * HOUR);
+    expect(await runMaintenance(server.parley.ctx)).toMatchObject({ templatesReinstated: 1, templateQualityPruned: 0 });
+    await waitHistory(['status:APPROVED', 'quality:UNKNOWN>YELLOW', 'quality:YELLOW>RED', 'status:PAUSED', 'status:REINSTATED', 'quality:RED>UNKNOWN']);
+    clock.advance(8 * 24 * HOUR);
+    // Two sends and two reports, now past the window.
+    expect(await runMaintenance(server.parley.ctx)).toMatchObject({ templatesReinstated: 0, templateQualityPruned: 4 });
   });
 });

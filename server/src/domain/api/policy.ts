@@ -23,8 +23,9 @@
  * updated in the transaction of the customer's message (installPolicyHooks) or by the customer's
  * own control (setMarketingPreference). The rate limits are in memory per node: a deployment with
  * several nodes serving one number allows up to that many times the configured rates. The
- * messaging limit is checked before the message's write: sends to new customers racing at the very
- * edge of the limit may overshoot it by the number in flight.
+ * messaging limit's count is in the database; each node adds the customers it lets through to its
+ * copy at once and reads the count again at most every minute, so only sends to new customers made
+ * at the same time on several nodes may pass the limit by those in flight.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { WEBHOOKS_TOPIC, type Actor, type Ctx, type Envelope } from '../../context.js';
@@ -35,6 +36,7 @@ import { AppError } from '../../errors.js';
 import { accountKindOf } from '../accounts/index.js';
 import { waDigits } from './ids.js';
 import { apiNumberOf, enqueueWebhook, userPreferencesPayload } from './webhooks.js';
+import { prepared } from '../../platform/db/prepared.js';
 import { customersReachedSince, evaluateQualitySometimes, LIMIT_WINDOW_MS, messagingTierOf, TIER_LIMITS } from './quality.js';
 
 export const SERVICE_WINDOW_MS = 24 * 3600_000;
@@ -71,9 +73,11 @@ export interface PolicyRefusal {
 
 /**
  * `release`: the sending path calls it when the message is refused after all by its own checks
- * (a bad parameter), so that nothing sent counts against the rate limits.
+ * (a bad parameter), so that nothing sent counts against the rate limits. `settle`: it calls it once
+ * the message is stored (or refused), so the messaging limit stops counting it as in flight (a path
+ * that never does keeps the slot counted for INFLIGHT_MS, erring on the side of the limit).
  */
-export type SendDecision = { allowed: true; release: () => void } | PolicyRefusal;
+export type SendDecision = { allowed: true; release: () => void; settle: () => void } | PolicyRefusal;
 
 // ---- rate limits (in memory, per node) ------------------------------------------------------
 
@@ -148,9 +152,35 @@ class Buckets {
   }
 }
 
+/**
+ * A business's unique customers reached in 24 hours as the send path sees it: exact at `exactAt`
+ * (from the database), plus the new customers this node let through since. Customers only leave
+ * the count as time passes, so `count` is an upper bound: below the limit, a new customer goes
+ * without a query; at the limit, the database is asked again. `fullUntil`: the limit `limit` is used
+ * up until then (when the oldest counted customer leaves the 24 hours), so refusals cost no query.
+ */
+interface Usage {
+  count: number;
+  exactAt: number;
+  limit: number;
+  fullUntil: number;
+  /** New customers let through whose message may not be stored yet (the database does not count them). */
+  inflight: Set<{ at: number }>;
+}
+/** How long a node trusts its usage count before reading it again (other nodes' sends show then). */
+const USAGE_TTL_MS = 60_000;
+/** A slot not settled after this long is taken as stored. */
+const INFLIGHT_MS = 30_000;
+
 interface Limiters {
   throughput: SlidingLog;
   pair: Buckets;
+  usage: Usages;
+}
+/** Per business: the usage copy, and the read of it in progress (concurrent sends share one). */
+interface Usages {
+  copies: Map<string, Usage>;
+  reading: Map<string, Promise<Usage>>;
 }
 const limiters = new WeakMap<Ctx, Limiters>();
 function limitersOf(ctx: Ctx): Limiters {
@@ -159,6 +189,7 @@ function limitersOf(ctx: Ctx): Limiters {
     l = {
       throughput: new SlidingLog(ctx.config.PARLEY_API_THROUGHPUT_PER_SECOND, 1000),
       pair: new Buckets(ctx.config.PARLEY_API_PAIR_BURST, ctx.config.PARLEY_API_PAIR_INTERVAL_SECONDS * 1000),
+      usage: { copies: new Map(), reading: new Map() },
     };
     limiters.set(ctx, l);
   }
@@ -222,20 +253,24 @@ export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolic
   }
   l.throughput.take(input.numberKey, now);
   l.pair.take(pairKey, now);
+  let slot: { release: () => void; settle: () => void } | null = null;
   const release = () => {
     l.throughput.release(input.numberKey, now);
     l.pair.release(pairKey);
+    slot?.release();
   };
+  const settle = () => slot?.settle();
 
   if (input.template?.category === 'MARKETING' && row?.marketing_opt_out_at != null) {
     return { allowed: false, code: 131050, delivery: 'async', details: 'The recipient has chosen to stop receiving marketing messages from this business.' };
   }
   // Business-initiated: a known template while the window is closed (an unknown one is refused by the sending path).
   if (input.customerId && input.template?.category && !windowOpen(row?.last_inbound_at, now)) {
-    const refusal = await checkMessagingLimit(ctx, db, input.businessId, row?.last_biz_initiated_at, now);
-    if (refusal) return refusal;
+    const limit = await checkMessagingLimit(ctx, db, l.usage, input.businessId, row?.last_biz_initiated_at, now);
+    if (limit && !limit.allowed) return limit;
+    slot = limit;
   }
-  return { allowed: true, release };
+  return { allowed: true, release, settle };
 }
 
 /** Whether the customer got a business-initiated message within the last 24 hours (already counted: free). */
@@ -243,13 +278,77 @@ function reachedRecently(lastBizInitiatedAt: number | string | null | undefined,
   return lastBizInitiatedAt != null && Number(lastBizInitiatedAt) > now - LIMIT_WINDOW_MS;
 }
 
-/** 131048 when a new customer would take the business past its tier's unique customers per 24 hours. */
-async function checkMessagingLimit(ctx: Ctx, db: Kysely<DB>, businessId: string, lastBizInitiatedAt: number | string | null | undefined, now: number): Promise<PolicyRefusal | null> {
+const oldestReached = prepared((db: Kysely<DB>, p) =>
+  db
+    .selectFrom('customer_policy')
+    .select((eb) => eb.fn.min('last_biz_initiated_at').as('at'))
+    .where('business_id', '=', p('businessId'))
+    .where('last_biz_initiated_at', '>', p('since')),
+);
+
+/**
+ * Read the business's usage again (one read at a time per business: concurrent sends wait for it).
+ * Customers let through but maybe not stored yet are added, those of the whole read included.
+ */
+function refreshUsage(db: Kysely<DB>, usages: Usages, businessId: string, limit: number, now: number): Promise<Usage> {
+  const inProgress = usages.reading.get(businessId);
+  if (inProgress) return inProgress;
+  const read = (async () => {
+    const inflight = usages.copies.get(businessId)?.inflight ?? new Set<{ at: number }>();
+    for (const s of inflight) if (now - s.at >= INFLIGHT_MS || s.at > now) inflight.delete(s);
+    // Slots in flight at any time during the read: one stored meanwhile may be missing from it.
+    const during = new Set(inflight);
+    const since = now - LIMIT_WINDOW_MS;
+    const stored = await customersReachedSince(db, businessId, since);
+    for (const s of inflight) during.add(s);
+    const count = stored + during.size;
+    let fullUntil = 0;
+    if (count >= limit) {
+      const [oldest] = await oldestReached(db, { businessId, since });
+      fullUntil = oldest?.at == null ? now : Number(oldest.at) + LIMIT_WINDOW_MS;
+    }
+    if (usages.copies.size > 50_000) usages.copies.clear();
+    const u: Usage = { count, exactAt: now, limit, fullUntil, inflight };
+    usages.copies.set(businessId, u);
+    return u;
+  })().finally(() => usages.reading.delete(businessId));
+  usages.reading.set(businessId, read);
+  return read;
+}
+
+/**
+ * 131048 when a new customer would take the business past its tier's unique customers per 24
+ * hours; null when the customer costs nothing (already reached, or no limit); else allowed, with
+ * the release of the slot it took.
+ */
+async function checkMessagingLimit(
+  ctx: Ctx,
+  db: Kysely<DB>,
+  usages: Usages,
+  businessId: string,
+  lastBizInitiatedAt: number | string | null | undefined,
+  now: number,
+): Promise<PolicyRefusal | { allowed: true; release: () => void; settle: () => void } | null> {
   if (reachedRecently(lastBizInitiatedAt, now)) return null;
   const tier = await messagingTierOf(ctx, db, businessId, now);
   const limit = tier ? TIER_LIMITS[tier] : null;
   if (limit === null) return null;
-  if ((await customersReachedSince(db, businessId, now - LIMIT_WINDOW_MS)) < limit) return null;
+  let u = usages.copies.get(businessId);
+  const fresh = u !== undefined && u.limit === limit && now >= u.exactAt && now - u.exactAt < USAGE_TTL_MS;
+  if (!u || !fresh || (u.count >= limit && now >= u.fullUntil)) u = await refreshUsage(db, usages, businessId, limit, now);
+  if (u.count < limit) {
+    const taken = u;
+    const s = { at: now };
+    taken.count++;
+    taken.inflight.add(s);
+    return {
+      allowed: true,
+      release: () => {
+        if (taken.inflight.delete(s)) taken.count = Math.max(0, taken.count - 1);
+      },
+      settle: () => void taken.inflight.delete(s),
+    };
+  }
   return {
     allowed: false,
     code: 131048,

@@ -202,7 +202,9 @@ async function isVerified(tx: Transaction<DB>, businessId: string): Promise<bool
 export async function evaluateQuality(ctx: Ctx, tx: Transaction<DB>, emit: Emit<Envelope>, businessId: string, now: number): Promise<QualityState | null> {
   const state = await loadState(tx, businessId, now);
   if (!state) return null;
-  cachesOf(ctx).evaluatedAt.set(businessId, now);
+  const evaluated = cachesOf(ctx).evaluatedAt;
+  if (evaluated.size > 50_000) evaluated.clear();
+  evaluated.set(businessId, now);
   const since = now - QUALITY_WINDOW_MS;
   const feedback = await feedbackSince(tx, businessId, since);
   const reached = await customersReachedSince(tx, businessId, since);

@@ -161,6 +161,8 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumber, body: Json): Promise<Sen
     // Refused by its own checks: it does not count against the rate limits.
     decision.release();
     throw err;
+  } finally {
+    decision.settle();
   }
 }
 

@@ -7,5 +7,5 @@ export { listTemplates, createTemplate, getTemplate, editTemplate, deleteTemplat
 export { renderTemplate, findTemplate, accessSendableTemplate } from './render.js';
 export { reviewTemplate, reviewDefinition, type TemplateReview, type ReviewProblem } from './review.js';
 export { enqueueTemplateStatus, enqueueTemplateQuality, templateQualityPayload, TEMPLATE_STATUS_FIELD, TEMPLATE_QUALITY_FIELD, type TemplateStatusEvent, type TemplateQualityEvent } from './status-webhook.js';
-export { installTemplateQualityHooks, endDuePauses, scoreOf } from './quality.js';
+export { installTemplateQualityHooks, endDuePauses, pruneTemplateQuality, scoreOf } from './quality.js';
 export * from './model.js';

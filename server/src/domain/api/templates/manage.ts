@@ -16,10 +16,10 @@ import { isObject } from '../message-types/check.js';
 import type { Json } from '../message-types/types.js';
 import type { ApiPrincipal } from '../setup.js';
 import { requireScope } from '../send.js';
-import { CATEGORIES, componentsForApi, normalizeLanguage, shapeOf, SUBCODE, templateError, type ParameterFormat, type TemplateCategory, type TemplateDefinition } from './model.js';
+import { CATEGORIES, componentsForApi, normalizeLanguage, shapeOf, SUBCODE, templateError, type ParameterFormat, type QualityScore, type TemplateCategory, type TemplateDefinition } from './model.js';
 import { endDuePauses } from './quality.js';
 import { reviewTemplate, type TemplateReview } from './review.js';
-import { enqueueTemplateStatus, type TemplateStatusEvent } from './status-webhook.js';
+import { enqueueTemplateQuality, enqueueTemplateStatus, type TemplateStatusEvent } from './status-webhook.js';
 import { checkCategory, checkComponents, checkParameterFormat, checkTemplateCreate, checkTtl, EDIT_KEYS } from './validate.js';
 
 const DAY = 24 * 3600_000;
@@ -346,7 +346,11 @@ export async function editTemplate(ctx: Ctx, principal: ApiPrincipal, templateId
       })
       .where('id', '=', row.id)
       .execute();
-    wake(await enqueueTemplateStatus(tx, row.waba_id, statusEvent(row.id, row, review), now), emit);
+    let n = await enqueueTemplateStatus(tx, row.waba_id, statusEvent(row.id, row, review), now);
+    if (row.status === 'PAUSED' && row.quality_score !== 'UNKNOWN') {
+      n += await enqueueTemplateQuality(tx, row.waba_id, { templateId: row.id, name: row.name, language: row.language, previous: row.quality_score as QualityScore, next: 'UNKNOWN' }, now);
+    }
+    wake(n, emit);
     await notifyBusinessChanged(tx, emit, await businessOf(tx, row.waba_id), 'templates', now);
     return { success: true as const };
   });

@@ -161,3 +161,13 @@ export async function endDuePauses(ctx: Ctx, wabaId: string | null): Promise<num
     return rows.length;
   });
 }
+
+/** Drop sends and feedback too old to count (kept one day past the quality window). Returns how many rows went. */
+export async function pruneTemplateQuality(ctx: Ctx): Promise<number> {
+  const before = ctx.clock.now() - QUALITY_WINDOW_MS - 24 * HOUR;
+  return ctx.writes.run(async (tx) => {
+    const sends = await tx.deleteFrom('api_template_sends').where('at', '<', before).executeTakeFirst();
+    const feedback = await tx.deleteFrom('api_template_feedback').where('at', '<', before).executeTakeFirst();
+    return Number(sends.numDeletedRows) + Number(feedback.numDeletedRows);
+  });
+}

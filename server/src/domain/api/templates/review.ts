@@ -90,7 +90,8 @@ export const PROMOTIONAL_PATTERNS: readonly RegExp[] = [
   /\boffres? (speciale|exclusive|limitee)s?\b/,
   /\b(duree|temps) limitee?\b/,
   /\b(achetez|commandez|profitez)( des)? maintenant\b/,
-  /\bprofitez\b/,
+  // "Profitez de votre séjour" is service wording; "profitez-en", "profitez de -20%", "profitez de nos offres" are not.
+  /\bprofitez(-en\b| de -?\d| de (nos|notre|cette|ces|cet) (offres?|promos?|promotions?|remises?|reductions?|soldes|prix)\b)/,
   /\b(livraison|essai|cadeau|echantillon)s? (gratuite?s?|offerte?s?)\b/,
   /\bgratuitement\b/,
   /\bne manquez pas\b/,
