@@ -6,11 +6,12 @@ import * as reach from './areas/reach.js';
 import * as apiArea from './areas/api.js';
 import * as twoStep from './areas/two-step.js';
 import * as apiAnalytics from './areas/api-analytics.js';
+import * as templatesArea from './areas/templates.js';
 
 /** The business tier's strings live in ./areas, one file per area, each with both languages. */
 export const areaStrings = {
-  en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en, ...apiArea.en, ...twoStep.en, ...apiAnalytics.en },
-  fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr, ...apiArea.fr, ...twoStep.fr, ...apiAnalytics.fr },
+  en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en, ...apiArea.en, ...twoStep.en, ...apiAnalytics.en, ...templatesArea.en },
+  fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr, ...apiArea.fr, ...twoStep.fr, ...apiAnalytics.fr, ...templatesArea.fr },
 };
 
 export const en = {

@@ -13,6 +13,8 @@ import { StatsSection } from '../reach/stats-section.js';
 import { BroadcastsSection } from '../reach/broadcasts-section.js';
 import { toolsSections } from '../business-tools/sections.js';
 import { ApiSettingsSection } from '../business-api/api-settings-section.js';
+import { TemplatesSection } from '../business-api/templates-section.js';
+import { NumberHealthSection } from '../business-api/number-health-section.js';
 import { ApiAnalyticsSection } from '../business-api/analytics-section.js';
 
 export interface BusinessSection {
@@ -31,5 +33,7 @@ export const businessSections: BusinessSection[] = [
   // quick replies, greeting message, away message, labels
   ...toolsSections,
   { id: 'api', titleKey: 'api.section', Component: ApiSettingsSection },
+  { id: 'api-templates', titleKey: 'tpl.section', Component: TemplatesSection },
+  { id: 'api-health', titleKey: 'health.section', Component: NumberHealthSection },
   { id: 'api-analytics', titleKey: 'api.analytics.section', Component: ApiAnalyticsSection },
 ];
