@@ -4,11 +4,12 @@ import * as commerce from './areas/commerce.js';
 import * as tools from './areas/tools.js';
 import * as reach from './areas/reach.js';
 import * as apiArea from './areas/api.js';
+import * as e2e from './areas/e2e.js';
 
 /** The business tier's strings live in ./areas, one file per area, each with both languages. */
 export const areaStrings = {
-  en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en, ...apiArea.en },
-  fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr, ...apiArea.fr },
+  en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en, ...apiArea.en, ...e2e.en },
+  fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr, ...apiArea.fr, ...e2e.fr },
 };
 
 export const en = {
@@ -67,7 +68,6 @@ export const en = {
   'chat.online': 'online',
   'chat.lastSeen': 'last seen {when}',
   'chat.selectPrompt': 'Select a chat to start messaging.',
-  'chat.e2e': 'Messages between people are private to the people in this chat.',
   'chat.today': 'Today',
   'chat.yesterday': 'Yesterday',
   'chat.unreadMarker': '{count} unread messages',

@@ -10,6 +10,8 @@ import type { PresenceFrame, TypingEventFrame, Update } from '#contracts/protoco
 import { Api, ApiError } from './api.js';
 import { RealtimeClient, type ConnectionStatus } from './realtime.js';
 import * as persist from './persist.js';
+import { E2eSession, isE2eChat, isEnvelope as isEnvelopeContent } from './e2e/session.js';
+import { deleteE2eStore } from './e2e/idb-store.js';
 
 export type DisplayStatus = 'pending' | 'failed' | 'sent' | 'delivered' | 'read';
 
@@ -17,6 +19,8 @@ export interface ClientMessage extends Message {
   /** Set while the message waits in the outbox (not yet stored by the server). */
   pending?: boolean;
   failed?: string;
+  /** End-to-end encrypted and not decryptable on this device yet ("waiting for this message"). */
+  waiting?: boolean;
 }
 
 export interface ChatMessages {
@@ -50,6 +54,8 @@ export interface State {
   cursor: number;
   /** Bumped per area when a `business.changed` update arrives: business screens re-fetch on change. */
   businessVersions: Record<string, number>;
+  /** Chats where a contact's encryption key changed since they were opened ("security code changed"), by chat id. */
+  keyChanges: Record<string, number>;
 }
 
 const SESSION_KEY = 'parley.session';
@@ -96,6 +102,10 @@ export class Store {
    */
   private connection = 0;
   private listFetchedFor = -1;
+  /** This device's end-to-end encryption (person accounts in browsers with IndexedDB). */
+  e2e: E2eSession | null = null;
+  /** Message updates wait here for their decryption, so they are applied in log order. */
+  private revealChain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly base = '') {
     this.state = {
@@ -110,6 +120,7 @@ export class Store {
       drafts: {},
       cursor: 0,
       businessVersions: {},
+      keyChanges: {},
     };
     this.api = new Api(() => this.state.session?.token ?? null, base);
   }
@@ -147,6 +158,7 @@ export class Store {
       this.set({ drafts });
     }
     await this.restoreOutbox();
+    this.startE2e();
     if (!snap) {
       try {
         await this.refreshAll();
@@ -166,6 +178,7 @@ export class Store {
     localStorage.setItem(SESSION_KEY, JSON.stringify(session));
     await persist.clearAll().catch(() => undefined);
     this.set({ session, me: r.account, chats: {}, messages: {}, cursor: 0, chatsLoaded: false });
+    this.startE2e();
     await this.refreshAll();
     this.started = true;
     this.connect();
@@ -176,7 +189,23 @@ export class Store {
     await this.signedOut();
   }
 
+  /** Set up this device's end-to-end encryption (not for business accounts: their chats terminate at the platform). */
+  private startE2e(): void {
+    const session = this.state.session;
+    this.e2e?.close();
+    this.e2e = null;
+    if (!session || typeof indexedDB === 'undefined' || typeof crypto?.subtle === 'undefined') return;
+    if (this.state.me?.kind === 'business') return;
+    this.e2e = new E2eSession(this.api, session.deviceId, {
+      keyChanged: (chatId) => this.set((s) => ({ keyChanges: { ...s.keyChanges, [chatId]: Date.now() } })),
+    });
+  }
+
   private async signedOut(): Promise<void> {
+    const deviceId = this.state.session?.deviceId;
+    this.e2e?.close();
+    this.e2e = null;
+    if (deviceId) await deleteE2eStore(deviceId).catch(() => undefined);
     this.started = false;
     this.rt?.stop();
     this.rt = null;
@@ -231,6 +260,7 @@ export class Store {
     this.listFetchedFor = this.connection;
     const [list, me] = await Promise.all([this.api.chats({ limit: 500 }), this.api.me().catch(() => this.state.me)]);
     this.set({ chats: Object.fromEntries(list.chats.map((c) => [c.id, c])), chatsLoaded: true, cursor: list.updateSeq, me, messages: {} });
+    this.revealLastMessages();
   }
 
   /**
@@ -246,6 +276,7 @@ export class Store {
       const list = await this.api.chats({ limit: 500 });
       if (!this.state.session) return;
       this.set((s) => ({ chats: mergeChatList(s.chats, list.chats, list.updateSeq >= s.cursor) }));
+      this.revealLastMessages();
     } catch {
       if (this.listFetchedFor === connection) this.listFetchedFor = -1; // try again after the next sync
     }
@@ -253,38 +284,86 @@ export class Store {
 
   // ---- updates from the server ----------------------------------------------------------------
 
+  /** Decrypt what the chat list shows of encrypted last messages. */
+  private revealLastMessages(): void {
+    const e2e = this.e2e;
+    if (!e2e) return;
+    for (const chat of Object.values(this.state.chats)) {
+      const last = chat.lastMessage;
+      if (!last || !isEnvelopeContent(last.content)) continue;
+      void e2e.reveal(last).then((r) =>
+        this.set((s) => {
+          const c = s.chats[chat.id];
+          if (!c || c.lastMessage?.id !== last.id) return {};
+          return { chats: { ...s.chats, [chat.id]: { ...c, lastMessage: { ...c.lastMessage, content: r.content, ...(r.waiting ? { waiting: true } : {}) } } } };
+        }),
+      );
+    }
+  }
+
+  /** A message as this device shows it: decrypted when it is encrypted. */
+  private async revealed<T extends Message>(m: T): Promise<T & { waiting?: boolean }> {
+    if (!this.e2e || !isEnvelopeContent(m.content)) return m;
+    const r = await this.e2e.reveal(m);
+    return { ...m, content: r.content, ...(r.waiting ? { waiting: true } : {}) };
+  }
+
   private applyUpdate(seq: number, u: Update): void {
-    const myId = this.state.session?.accountId;
     switch (u.type) {
       case 'message.created':
       case 'message.updated': {
+        if (!this.e2e) return this.applyMessage(seq, u.type, u.chatId, u.message);
+        const e2e = this.e2e;
         const m = u.message;
-        this.set((s) => {
-          const chat = s.chats[u.chatId];
-          const list = s.messages[u.chatId];
-          const messages = list ? { ...s.messages, [u.chatId]: { ...list, items: upsertMessage(list.items, m) } } : s.messages;
-          let chats = s.chats;
-          if (chat) {
-            const isNew = u.type === 'message.created' && m.seq > (chat.lastMessage?.seq ?? 0);
-            const lastMessage = isNew || chat.lastMessage?.id === m.id ? m : chat.lastMessage;
-            const unread = isNew && m.senderId !== myId && m.seq > chat.readSeq ? chat.unreadCount + 1 : chat.unreadCount;
-            chats = {
-              ...s.chats,
-              [u.chatId]: {
-                ...chat,
-                lastMessage,
-                lastSeq: Math.max(chat.lastSeq, m.seq),
-                lastActivityAt: isNew ? m.createdAt : chat.lastActivityAt,
-                unreadCount: unread,
-              },
-            };
-          }
-          const typing = s.typing[u.chatId]?.accountId === m.senderId ? withoutKey(s.typing, u.chatId) : s.typing;
-          return { messages, chats, typing, cursor: seq };
+        this.revealChain = this.revealChain.then(async () => {
+          const shown = this.e2e === e2e ? await this.revealed(m) : m;
+          this.applyMessage(seq, u.type, u.chatId, shown);
         });
-        if (!this.state.chats[u.chatId]) this.refreshChat(u.chatId, 0);
         return;
       }
+      case 'e2e.commit':
+      case 'e2e.welcome':
+      case 'e2e.devices':
+      case 'e2e.resend':
+        this.e2e?.handle(u);
+        this.set((s) => ({ cursor: Math.max(s.cursor, seq) }));
+        return;
+      default:
+        this.applyOther(seq, u);
+    }
+  }
+
+  private applyMessage(seq: number, type: 'message.created' | 'message.updated', chatId: string, m: ClientMessage): void {
+    const myId = this.state.session?.accountId;
+    this.set((s) => {
+      const chat = s.chats[chatId];
+      const list = s.messages[chatId];
+      const messages = list ? { ...s.messages, [chatId]: { ...list, items: upsertMessage(list.items, m) } } : s.messages;
+      let chats = s.chats;
+      if (chat) {
+        const isNew = type === 'message.created' && m.seq > (chat.lastMessage?.seq ?? 0);
+        const lastMessage = isNew || chat.lastMessage?.id === m.id ? m : chat.lastMessage;
+        const unread = isNew && m.senderId !== myId && m.seq > chat.readSeq ? chat.unreadCount + 1 : chat.unreadCount;
+        chats = {
+          ...s.chats,
+          [chatId]: {
+            ...chat,
+            lastMessage,
+            lastSeq: Math.max(chat.lastSeq, m.seq),
+            lastActivityAt: isNew ? m.createdAt : chat.lastActivityAt,
+            unreadCount: unread,
+          },
+        };
+      }
+      const typing = s.typing[chatId]?.accountId === m.senderId ? withoutKey(s.typing, chatId) : s.typing;
+      return { messages, chats, typing, cursor: Math.max(s.cursor, seq) };
+    });
+    if (!this.state.chats[chatId]) this.refreshChat(chatId, 0);
+  }
+
+  private applyOther(seq: number, u: Update): void {
+    const myId = this.state.session?.accountId;
+    switch (u.type) {
       case 'chat.receipts':
         this.set((s) => {
           const chat = s.chats[u.chatId];
@@ -309,6 +388,8 @@ export class Store {
       case 'business.changed':
         this.set((s) => ({ businessVersions: { ...s.businessVersions, [u.area]: (s.businessVersions[u.area] ?? 0) + 1 }, cursor: seq }));
         return;
+      default:
+        this.set((s) => ({ cursor: Math.max(s.cursor, seq) }));
     }
   }
 
@@ -319,7 +400,10 @@ export class Store {
       setTimeout(() => {
         this.refreshTimers.delete(chatId);
         this.api.chat(chatId).then(
-          (chat) => this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } })),
+          (chat) => {
+            this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } }));
+            this.revealLastMessages();
+          },
           () => undefined,
         );
       }, delay),
@@ -343,6 +427,8 @@ export class Store {
   async openChatWith(peer: string): Promise<Chat> {
     const chat = await this.api.openChat(peer);
     this.set((s) => ({ chats: { ...s.chats, [chat.id]: chat } }));
+    this.revealLastMessages();
+    this.prepareEncryption(chat.id);
     return chat;
   }
 
@@ -350,16 +436,29 @@ export class Store {
   async reloadChat(chatId: string): Promise<void> {
     const chat = await this.api.chat(chatId);
     this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } }));
+    this.revealLastMessages();
+  }
+
+  /** Whether the chat's messages are end-to-end encrypted on this device. */
+  isEncrypted(chatId: string): boolean {
+    return !!this.e2e && isE2eChat(this.state.chats[chatId], this.state.me?.kind);
+  }
+
+  /** Set up the chat's encryption in the background (when it is opened), so the first message need not wait. */
+  prepareEncryption(chatId: string): void {
+    if (this.isEncrypted(chatId)) this.e2e?.prepare(chatId);
   }
 
   async loadMessages(chatId: string, older = false): Promise<void> {
     const current = this.state.messages[chatId];
     if (older && (!current || !current.hasMore)) return;
     const firstSeq = current?.items.find((m) => !m.pending)?.seq;
-    const page = await this.api.messages(chatId, older && firstSeq ? { before: firstSeq, limit: 50 } : { limit: 50 });
+    const fetched = await this.api.messages(chatId, older && firstSeq ? { before: firstSeq, limit: 50 } : { limit: 50 });
+    const page = { ...fetched, messages: [] as ClientMessage[] };
+    for (const m of [...fetched.messages].sort((a, b) => a.seq - b.seq)) page.messages.push(await this.revealed(m));
     this.set((s) => {
       const cur = s.messages[chatId];
-      const items = cur ? mergePage(cur.items, page.messages as ClientMessage[]) : (page.messages as ClientMessage[]);
+      const items = cur ? mergePage(cur.items, page.messages) : page.messages;
       return { messages: { ...s.messages, [chatId]: { items, hasMore: older || !cur ? page.hasMore : cur.hasMore, loaded: true } } };
     });
   }
@@ -409,16 +508,18 @@ export class Store {
       for (const item of await persist.outboxAll().catch(() => [] as persist.OutboxItem[])) {
         const pendingInState = Object.values(this.state.messages).some((l) => l.items.some((m) => m.clientId === item.clientId && m.pending));
         try {
+          const sealed = this.isEncrypted(item.chatId) ? await this.e2e!.seal(item.chatId, item.kind, item.content) : null;
           const r = await this.rt.request({
             type: 'send',
             chatId: item.chatId,
             clientId: item.clientId,
             kind: item.kind,
-            content: item.content,
+            content: sealed ?? item.content,
             ...(item.mediaId ? { mediaId: item.mediaId } : {}),
             ...(item.replyTo ? { replyTo: item.replyTo } : {}),
             ...(item.forwarded ? { forwarded: true } : {}),
           });
+          if (sealed) await this.e2e?.remember(String(r.messageId), item.kind, item.content).catch(() => undefined);
           await persist.outboxDelete(item.clientId).catch(() => undefined);
           if (pendingInState) this.resolvePending(item, r);
         } catch (err) {
@@ -468,7 +569,12 @@ export class Store {
   }
 
   async edit(messageId: string, content: Record<string, unknown>): Promise<void> {
-    await this.request({ type: 'edit', messageId, content });
+    const m = Object.values(this.state.messages)
+      .flatMap((l) => l.items)
+      .find((x) => x.id === messageId);
+    const sealed = m && this.isEncrypted(m.chatId) ? await this.e2e!.seal(m.chatId, m.kind, content) : null;
+    await this.request({ type: 'edit', messageId, content: sealed ?? content });
+    if (m && sealed) await this.e2e?.remember(messageId, m.kind, content).catch(() => undefined);
   }
 
   async deleteForEveryone(messageId: string): Promise<void> {

@@ -150,6 +150,12 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
           {t('api.notice')}
         </p>
       )}
+      {peer.kind === 'business' && !peer.business?.api && (
+        <p className="api-contact-notice" role="note">
+          <span aria-hidden="true">🏢 </span>
+          {t('e2e.business')}
+        </p>
+      )}
       {peer.kind === 'business' && <BusinessInfo accountId={peer.id} idPrefix={ids} />}
       {peer.kind === 'business' && !peer.blocked && <MarketingPreference businessId={peer.id} />}
 

@@ -46,6 +46,7 @@ export function ChatView({ chatId }: { chatId: string }) {
   const status = useStore((s) => s.status);
   const typing = useStore((s) => s.typing[chatId]);
   const presence = useStore((s) => (chat ? s.presence[chat.peer.id] : undefined));
+  const keyChanged = useStore((s) => s.keyChanges[chatId]);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [unreadFrom] = useState(() => (chat && chat.unreadCount > 0 ? chat.readSeq : null));
@@ -66,6 +67,12 @@ export function ChatView({ chatId }: { chatId: string }) {
   useEffect(() => {
     if (!list?.loaded || list.items.length < 20) void store.loadMessages(chatId).catch(() => undefined);
   }, [chatId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Set up the chat's encryption group as soon as the chat is open, so the first message need not wait.
+  const chatKnown = !!chat;
+  useEffect(() => {
+    if (chatKnown && status === 'online') store.prepareEncryption(chatId);
+  }, [chatId, chatKnown, status]);
 
   useEffect(() => {
     if (chat && status === 'online') void store.watchPresence([chat.peer.id]);
@@ -316,11 +323,13 @@ export function ChatView({ chatId }: { chatId: string }) {
     ? t(typing.state === 'recording' ? 'chat.recording' : 'chat.typing')
     : chat.peer.business?.api
       ? t('api.notice.short')
-      : presence?.online
-        ? t('chat.online')
-        : presence?.lastSeenAt
-          ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) })
-          : '';
+      : [
+          presence?.online ? t('chat.online') : presence?.lastSeenAt ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) }) : '',
+          // Business chats (both tiers) terminate at the platform: say so where the chat is.
+          chat.peer.kind === 'business' ? t('e2e.businessShort') : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
   const openInfo = () => openPanel({ kind: 'contact', chatId });
 
   return (
@@ -346,6 +355,11 @@ export function ChatView({ chatId }: { chatId: string }) {
         </button>
       </header>
       <div className="conversation-wrap">
+        {keyChanged && (
+          <div className="notice key-changed-notice" role="status">
+            🔐 {t('e2e.keyChanged')}
+          </div>
+        )}
         {loadingOlder && (
           <div className="loading-older" role="status">
             <span className="spinner" aria-hidden="true" /> {t('chat.loadingOlder')}
@@ -363,8 +377,12 @@ export function ChatView({ chatId }: { chatId: string }) {
                       <div className="notice api-chat-notice" role="note">
                         🏢 {t('api.notice')}
                       </div>
+                    ) : chat.peer.kind === 'business' ? (
+                      <div className="notice business-chat-notice" role="note">
+                        🏢 {t('e2e.business')}
+                      </div>
                     ) : (
-                      <div className="notice">🔒 {t('chat.e2e')}</div>
+                      <div className="notice">🔒 {t('e2e.notice')}</div>
                     ))}
                   {row.type === 'msg' && row.day && (
                     <div className="day-sep" role="separator">

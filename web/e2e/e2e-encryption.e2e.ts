@@ -1,0 +1,63 @@
+/**
+ * End-to-end encryption in two browsers: Alice and Bob chat (text, a reply), each side decrypts on
+ * the device, and the server's database holds no plaintext of their messages.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { signInNew, startChat } from './helpers.js';
+
+function bubble(page: Page, text: string | RegExp): Locator {
+  return page.locator('.msg-row', { has: page.locator('.bubble-text', { hasText: text }) }).last();
+}
+
+/** The stored content of every message of the server (read-only, from the test server's SQLite database). */
+function storedContents(): string[] {
+  const db = new Database(path.join(process.env.PARLEY_E2E_DATA_DIR!, 'parley.db'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('select content from messages').all() as { content: string }[]).map((r) => String(r.content));
+  } finally {
+    db.close();
+  }
+}
+
+test('two people chat end-to-end encrypted; the server stores only ciphertext', async ({ browser }) => {
+  const marker = `E2E-MARKER-${Date.now().toString(36)}`;
+  const alice = await signInNew(browser);
+  const bob = await signInNew(browser);
+
+  await startChat(alice.page, bob.phone);
+  await expect(alice.page.locator('.notice', { hasText: 'end-to-end encrypted' })).toBeVisible();
+  await alice.page.locator('.composer textarea').fill(`Hello Bob ${marker}`);
+  await alice.page.keyboard.press('Enter');
+
+  const item = bob.page.locator('.chat-item', { hasText: `Hello Bob ${marker}` });
+  await expect(item).toBeVisible();
+  await item.click();
+  await expect(bubble(bob.page, `Hello Bob ${marker}`)).toBeVisible();
+
+  // Bob replies with a quote; Alice decrypts the reply and sees the quoted message.
+  const row = bubble(bob.page, `Hello Bob ${marker}`);
+  await row.locator('.bubble').hover();
+  await row.getByRole('button', { name: 'Message actions' }).click();
+  await bob.page.getByRole('menuitem', { name: 'Reply' }).click();
+  await bob.page.locator('.composer textarea').fill(`Hi Alice ${marker}`);
+  await bob.page.keyboard.press('Enter');
+  const reply = bubble(alice.page, `Hi Alice ${marker}`);
+  await expect(reply).toBeVisible();
+  await expect(reply.locator('.quote-preview')).toHaveText(`Hello Bob ${marker}`);
+
+  // After a reload, the history still reads (the device keeps what it decrypted).
+  await bob.page.reload();
+  await bob.page.locator('.chat-item', { hasText: `Hi Alice ${marker}` }).click();
+  await expect(bubble(bob.page, `Hello Bob ${marker}`)).toBeVisible();
+
+  // The server holds envelopes, never the text.
+  const contents = storedContents();
+  expect(contents.length).toBeGreaterThanOrEqual(2);
+  expect(contents.filter((c) => c.includes('"e2e"')).length).toBeGreaterThanOrEqual(2);
+  expect(contents.filter((c) => c.includes(marker))).toEqual([]);
+
+  await alice.context.close();
+  await bob.context.close();
+});
