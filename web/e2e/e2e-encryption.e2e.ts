@@ -1,8 +1,11 @@
 /**
  * End-to-end encryption in two browsers: Alice and Bob chat (text, a reply), each side decrypts on
- * the device, and the server's database holds no plaintext of their messages.
+ * the device; they verify each other's safety number by scanning a picture of the other's QR code;
+ * and the server's database holds no plaintext of their messages.
  */
+import os from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { signInNew, startChat } from './helpers.js';
@@ -51,6 +54,29 @@ test('two people chat end-to-end encrypted; the server stores only ciphertext', 
   await bob.page.reload();
   await bob.page.locator('.chat-item', { hasText: `Hi Alice ${marker}` }).click();
   await expect(bubble(bob.page, `Hello Bob ${marker}`)).toBeVisible();
+
+  // Safety numbers: Alice shows her code, Bob scans a picture of it; both see the same digits.
+  await alice.page.getByRole('button', { name: 'Contact info' }).click();
+  await alice.page.getByRole('button', { name: 'Verify security code' }).click();
+  const aliceDialog = alice.page.getByRole('dialog', { name: 'Verify security code' });
+  const qr = aliceDialog.locator('img.safety-qr');
+  await expect(qr).toBeVisible();
+  const axe = await new AxeBuilder({ page: alice.page }).include('.dialog').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  const picture = path.join(os.tmpdir(), `parley-safety-${process.pid}-${Date.now()}.png`);
+  await qr.screenshot({ path: picture });
+  const aliceDigits = (await aliceDialog.locator('.safety-digits').textContent()) ?? '';
+  expect(aliceDigits).toMatch(/^\d{60}$/);
+
+  await bob.page.getByRole('button', { name: 'Contact info' }).click();
+  await bob.page.getByRole('button', { name: 'Verify security code' }).click();
+  const bobDialog = bob.page.getByRole('dialog', { name: 'Verify security code' });
+  await expect(bobDialog.locator('.safety-digits')).toHaveText(aliceDigits);
+  await expect(bobDialog.locator('.safety-status')).toHaveText('Not verified yet.');
+  await bobDialog.getByLabel('Scan from a picture').setInputFiles(picture);
+  await expect(bobDialog.locator('.safety-status')).toHaveText('✓ Verified');
+  await bobDialog.getByRole('button', { name: 'Close' }).click();
+  await expect(bob.page.locator('.chat-header .verified-mark')).toBeVisible();
 
   // The server holds envelopes, never the text.
   const contents = storedContents();

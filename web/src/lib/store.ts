@@ -56,6 +56,8 @@ export interface State {
   businessVersions: Record<string, number>;
   /** Chats where a contact's encryption key changed since they were opened ("security code changed"), by chat id. */
   keyChanges: Record<string, number>;
+  /** Chats whose safety number this device verified (and that has not changed since), by chat id. */
+  verified: Record<string, boolean>;
 }
 
 const SESSION_KEY = 'parley.session';
@@ -121,6 +123,7 @@ export class Store {
       cursor: 0,
       businessVersions: {},
       keyChanges: {},
+      verified: {},
     };
     this.api = new Api(() => this.state.session?.token ?? null, base);
   }
@@ -444,9 +447,35 @@ export class Store {
     return !!this.e2e && isE2eChat(this.state.chats[chatId], this.state.me?.kind);
   }
 
+  /** The chat's safety number now, or null (not encrypted, or the contact has no device set up yet). */
+  async safetyNumber(chatId: string) {
+    return this.isEncrypted(chatId) && this.e2e ? this.e2e.safety(chatId) : null;
+  }
+
+  /** Whether the chat's safety number is still the one verified; a changed one shows the "security code changed" notice. */
+  async checkVerified(chatId: string): Promise<void> {
+    const e2e = this.e2e;
+    if (!e2e || !this.isEncrypted(chatId)) return;
+    const [saved, now] = await Promise.all([e2e.verifiedNumber(chatId), e2e.safety(chatId).catch(() => null)]);
+    if (!saved || !now) return;
+    const verified = saved === now.digits;
+    this.set((s) => ({
+      verified: { ...s.verified, [chatId]: verified },
+      ...(verified ? {} : { keyChanges: { ...s.keyChanges, [chatId]: s.keyChanges[chatId] ?? Date.now() } }),
+    }));
+  }
+
+  /** The person checked the safety number (scanned their contact's code, or compared the digits). */
+  async markVerified(chatId: string, digits: string): Promise<void> {
+    await this.e2e?.markVerified(chatId, digits);
+    this.set((s) => ({ verified: { ...s.verified, [chatId]: true }, keyChanges: withoutKey(s.keyChanges, chatId) }));
+  }
+
   /** Set up the chat's encryption in the background (when it is opened), so the first message need not wait. */
   prepareEncryption(chatId: string): void {
-    if (this.isEncrypted(chatId)) this.e2e?.prepare(chatId);
+    if (!this.isEncrypted(chatId)) return;
+    this.e2e?.prepare(chatId);
+    void this.checkVerified(chatId);
   }
 
   async loadMessages(chatId: string, older = false): Promise<void> {

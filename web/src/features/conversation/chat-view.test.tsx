@@ -73,6 +73,7 @@ function show(c: Chat, items: ClientMessage[], hasMore = false) {
     presence: { [BOB]: { online: true, lastSeenAt: null } },
     drafts: {},
     keyChanges: {},
+    verified: {},
   };
   return render(
     <I18nProvider initial="en">

@@ -47,6 +47,7 @@ export function ChatView({ chatId }: { chatId: string }) {
   const typing = useStore((s) => s.typing[chatId]);
   const presence = useStore((s) => (chat ? s.presence[chat.peer.id] : undefined));
   const keyChanged = useStore((s) => s.keyChanges[chatId]);
+  const verified = useStore((s) => s.verified[chatId] ?? false);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [unreadFrom] = useState(() => (chat && chat.unreadCount > 0 ? chat.readSeq : null));
@@ -344,6 +345,12 @@ export function ChatView({ chatId }: { chatId: string }) {
             <h2 className="name-with-marks">
               <span className="name-text">{name}</span>
               <ChatHeaderBusinessMarks chatId={chatId} peer={chat.peer} />
+              {verified && (
+                <span className="verified-mark" title={t('e2e.safety.verified')}>
+                  <span aria-hidden="true">🔒✓</span>
+                  <span className="sr-only">{t('e2e.verifiedMark')}</span>
+                </span>
+              )}
             </h2>
             <div className={`chat-subtitle${typing ? ' typing' : ''}`} aria-live="polite">
               {subtitle}

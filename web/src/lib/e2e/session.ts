@@ -7,7 +7,7 @@
  */
 import type { Chat, Message } from '#contracts/models.js';
 import type { Update } from '#contracts/protocol.js';
-import { E2eDevice, E2eError, fromBase64, isEnvelope, toBase64, type DeviceToAdd, type Envelope, type ListedDevice, type PlainPayload } from '../../../../packages/e2e/src/index.js';
+import { E2eDevice, E2eError, fromBase64, isEnvelope, safetyNumber, toBase64, verifyCredential, parseCredential, type DeviceToAdd, type SafetyNumber, type SafetyParty, type Envelope, type ListedDevice, type PlainPayload } from '../../../../packages/e2e/src/index.js';
 import { ApiError, type Api } from '../api.js';
 import { IdbE2eStore } from './idb-store.js';
 
@@ -75,9 +75,12 @@ export class E2eSession {
     return next;
   }
 
+  private serverKey: Uint8Array | null = null;
+
   private async setUp(): Promise<boolean> {
     const key = await this.api.request<{ publicKey: string }>('GET', '/v1/e2e/server-key');
-    const device = await E2eDevice.open(this.store, fromBase64(key.publicKey));
+    this.serverKey = fromBase64(key.publicKey);
+    const device = await E2eDevice.open(this.store, this.serverKey);
     if (device.claims?.deviceId !== this.deviceId) {
       const cred = await this.api.request<{ credential: string }>('POST', '/v1/e2e/credential', { signatureKey: toBase64(device.signaturePublicKey) });
       await device.setCredential(fromBase64(cred.credential));
@@ -213,6 +216,39 @@ export class E2eSession {
     const envelope = await this.run(() => this.device!.encrypt(chatId, payload));
     await this.store.putPlain(await digestOf(envelope.e2e.ct), payload);
     return envelope;
+  }
+
+  /**
+   * The chat's safety number: both parties' phone numbers and their devices' signature keys, from
+   * the credentials the server lists (each checked against the server's key). Null when the chat
+   * is not encrypted or the contact has no device set up yet.
+   */
+  async safety(chatId: string): Promise<SafetyNumber | null> {
+    if (!(await this.ready) || !this.serverKey) return null;
+    const info = await this.api.request<E2eChatInfo>('GET', `/v1/e2e/chats/${encodeURIComponent(chatId)}`);
+    if (!info.encrypted) return null;
+    const parties = new Map<string, SafetyParty>();
+    for (const d of info.devices) {
+      const identity = fromBase64(d.credential);
+      const claimed = parseCredential(identity).claims;
+      const claims = await verifyCredential(identity, fromBase64(claimed.signatureKey), this.serverKey);
+      if (claims.accountId !== d.accountId || claims.deviceId !== d.deviceId) throw new E2eError('CREDENTIAL_INVALID', 'A listed device has another device’s credential.');
+      const party = parties.get(claims.accountId) ?? { phone: claims.phone, signatureKeys: [] };
+      party.signatureKeys.push(claims.signatureKey);
+      parties.set(claims.accountId, party);
+    }
+    const [a, b, ...rest] = [...parties.values()];
+    if (!a || !b || rest.length) return null;
+    return safetyNumber(a, b);
+  }
+
+  /** The safety number this device last verified for the chat (by scanning or comparing), if any. */
+  async verifiedNumber(chatId: string): Promise<string | undefined> {
+    return this.store.getPlain<string>(`verified:${chatId}`);
+  }
+
+  async markVerified(chatId: string, digits: string): Promise<void> {
+    await this.store.putPlain(`verified:${chatId}`, digits);
   }
 
   /** Remember the plaintext of a message this device sent (to honour a resend request). */
