@@ -1,5 +1,5 @@
 /**
- * End-to-end encryption in two browsers: Alice and Bob chat (text, a reply), each side decrypts on
+ * End-to-end encryption in two browsers: Alice and Bob chat (text, a reply, a photo), each side decrypts on
  * the device; they verify each other's safety number by scanning a picture of the other's QR code;
  * and the server's database holds no plaintext of their messages.
  */
@@ -50,9 +50,35 @@ test('two people chat end-to-end encrypted; the server stores only ciphertext', 
   await expect(reply).toBeVisible();
   await expect(reply.locator('.quote-preview')).toHaveText(`Hello Bob ${marker}`);
 
+  // A photo: encrypted on Alice's device (thumbnail made there), decrypted on Bob's.
+  const png = Buffer.from(
+    await alice.page.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 300;
+      c.height = 180;
+      const ctx = c.getContext('2d')!;
+      ctx.fillStyle = '#0b6e4f';
+      ctx.fillRect(0, 0, 300, 180);
+      return c.toDataURL('image/png').split(',')[1]!;
+    }),
+    'base64',
+  );
+  await alice.page.getByRole('button', { name: 'Attach' }).click();
+  const chooser = alice.page.waitForEvent('filechooser');
+  await alice.page.getByRole('menuitem', { name: 'Photo or video' }).click();
+  await (await chooser).setFiles({ name: 'garden.png', mimeType: 'image/png', buffer: png });
+  const send = alice.page.getByRole('dialog', { name: 'Send photo or video' });
+  await send.getByLabel('Add a caption').fill(`Garden ${marker}`);
+  await send.getByRole('button', { name: 'Send' }).click();
+  const photo = bob.page.locator('.msg-row.in[data-kind="image"]').last();
+  await expect(photo.getByText(`Garden ${marker}`)).toBeVisible({ timeout: 15_000 });
+  const img = photo.getByRole('img', { name: `Garden ${marker}` });
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(300);
+  expect(await img.getAttribute('src')).toMatch(/^blob:/);
+
   // After a reload, the history still reads (the device keeps what it decrypted).
   await bob.page.reload();
-  await bob.page.locator('.chat-item', { hasText: `Hi Alice ${marker}` }).click();
+  await bob.page.locator('.chat-item', { hasText: `Garden ${marker}` }).click();
   await expect(bubble(bob.page, `Hello Bob ${marker}`)).toBeVisible();
 
   // Safety numbers: Alice shows her code, Bob scans a picture of it; both see the same digits.
@@ -80,8 +106,8 @@ test('two people chat end-to-end encrypted; the server stores only ciphertext', 
 
   // The server holds envelopes, never the text.
   const contents = storedContents();
-  expect(contents.length).toBeGreaterThanOrEqual(2);
-  expect(contents.filter((c) => c.includes('"e2e"')).length).toBeGreaterThanOrEqual(2);
+  expect(contents.length).toBeGreaterThanOrEqual(3);
+  expect(contents.filter((c) => c.includes('"e2e"')).length).toBeGreaterThanOrEqual(3);
   expect(contents.filter((c) => c.includes(marker))).toEqual([]);
 
   await alice.context.close();

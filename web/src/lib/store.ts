@@ -10,6 +10,7 @@ import type { PresenceFrame, TypingEventFrame, Update } from '#contracts/protoco
 import { Api, ApiError } from './api.js';
 import { RealtimeClient, type ConnectionStatus } from './realtime.js';
 import * as persist from './persist.js';
+import type { MediaKey } from '../../../packages/e2e/src/index.js';
 import { E2eSession, isE2eChat, isEnvelope as isEnvelopeContent } from './e2e/session.js';
 import { deleteE2eStore } from './e2e/idb-store.js';
 
@@ -21,6 +22,8 @@ export interface ClientMessage extends Message {
   failed?: string;
   /** End-to-end encrypted and not decryptable on this device yet ("waiting for this message"). */
   waiting?: boolean;
+  /** The key of the message's end-to-end encrypted medium (from inside the encrypted message). */
+  mediaKey?: MediaKey;
 }
 
 export interface ChatMessages {
@@ -308,7 +311,7 @@ export class Store {
   private async revealed<T extends Message>(m: T): Promise<T & { waiting?: boolean }> {
     if (!this.e2e || !isEnvelopeContent(m.content)) return m;
     const r = await this.e2e.reveal(m);
-    return { ...m, content: r.content, ...(r.waiting ? { waiting: true } : {}) };
+    return { ...m, content: r.content, ...(r.waiting ? { waiting: true } : {}), ...(r.media ? { mediaKey: r.media } : {}) };
   }
 
   private applyUpdate(seq: number, u: Update): void {
@@ -493,7 +496,7 @@ export class Store {
   }
 
   /** Send a message: shown at once as pending, queued durably, sent when connected. */
-  async send(chatId: string, kind: MessageKind, content: Record<string, unknown>, opts: { mediaId?: string; replyTo?: string; forwarded?: boolean } = {}): Promise<void> {
+  async send(chatId: string, kind: MessageKind, content: Record<string, unknown>, opts: { mediaId?: string; replyTo?: string; forwarded?: boolean; media?: MediaKey } = {}): Promise<void> {
     const me = this.state.session?.accountId ?? '';
     const item: persist.OutboxItem = { clientId: newClientId(), chatId, kind, content, ...opts, createdAt: Date.now() };
     this.addPending(item, me);
@@ -513,6 +516,7 @@ export class Store {
       mediaId: item.mediaId ?? null,
       replyTo: item.replyTo ?? null,
       forwarded: item.forwarded ?? false,
+      ...(item.media ? { mediaKey: item.media } : {}),
       createdAt: item.createdAt,
       editedAt: null,
       deletedAt: null,
@@ -537,7 +541,7 @@ export class Store {
       for (const item of await persist.outboxAll().catch(() => [] as persist.OutboxItem[])) {
         const pendingInState = Object.values(this.state.messages).some((l) => l.items.some((m) => m.clientId === item.clientId && m.pending));
         try {
-          const sealed = this.isEncrypted(item.chatId) ? await this.e2e!.seal(item.chatId, item.kind, item.content) : null;
+          const sealed = this.isEncrypted(item.chatId) ? await this.e2e!.seal(item.chatId, item.kind, item.content, item.media) : null;
           const r = await this.rt.request({
             type: 'send',
             chatId: item.chatId,
@@ -548,7 +552,7 @@ export class Store {
             ...(item.replyTo ? { replyTo: item.replyTo } : {}),
             ...(item.forwarded ? { forwarded: true } : {}),
           });
-          if (sealed) await this.e2e?.remember(String(r.messageId), item.kind, item.content).catch(() => undefined);
+          if (sealed) await this.e2e?.remember(String(r.messageId), item.kind, item.content, item.media).catch(() => undefined);
           await persist.outboxDelete(item.clientId).catch(() => undefined);
           if (pendingInState) this.resolvePending(item, r);
         } catch (err) {
@@ -601,9 +605,9 @@ export class Store {
     const m = Object.values(this.state.messages)
       .flatMap((l) => l.items)
       .find((x) => x.id === messageId);
-    const sealed = m && this.isEncrypted(m.chatId) ? await this.e2e!.seal(m.chatId, m.kind, content) : null;
+    const sealed = m && this.isEncrypted(m.chatId) ? await this.e2e!.seal(m.chatId, m.kind, content, m.mediaKey) : null;
     await this.request({ type: 'edit', messageId, content: sealed ?? content });
-    if (m && sealed) await this.e2e?.remember(messageId, m.kind, content).catch(() => undefined);
+    if (m && sealed) await this.e2e?.remember(messageId, m.kind, content, m.mediaKey).catch(() => undefined);
   }
 
   async deleteForEveryone(messageId: string): Promise<void> {

@@ -7,15 +7,18 @@
  */
 import type { Chat, Message } from '#contracts/models.js';
 import type { Update } from '#contracts/protocol.js';
-import { E2eDevice, E2eError, fromBase64, isEnvelope, safetyNumber, toBase64, verifyCredential, parseCredential, type DeviceToAdd, type SafetyNumber, type SafetyParty, type Envelope, type ListedDevice, type PlainPayload } from '../../../../packages/e2e/src/index.js';
+import { E2eDevice, E2eError, fromBase64, isEnvelope, safetyNumber, toBase64, verifyCredential, parseCredential, type DeviceToAdd, type MediaKey, type SafetyNumber, type SafetyParty, type Envelope, type ListedDevice, type PlainPayload } from '../../../../packages/e2e/src/index.js';
 import { ApiError, type Api } from '../api.js';
 import { IdbE2eStore } from './idb-store.js';
 
 /** Message kinds whose content is encrypted (media kinds follow once media are encrypted on the device). */
 export const ENCRYPTED_KINDS: readonly string[] = ['text', 'location', 'contact'];
+/** Media kinds encrypted on the device (the medium with a fresh key; the key inside the message). */
+export const ENCRYPTED_MEDIA_KINDS: readonly string[] = ['image'];
 const KEY_PACKAGES_LOW = 10;
 const KEY_PACKAGES_TARGET = 20;
 const WELCOME_WAIT_MS = 8000;
+const NO_PEER_WAIT_MS = 4000;
 
 export interface E2eChatInfo {
   encrypted: boolean;
@@ -32,6 +35,7 @@ export interface E2eEvents {
 export interface Revealed {
   content: Record<string, unknown>;
   waiting: boolean;
+  media?: MediaKey;
 }
 
 async function digestOf(ct: string): Promise<string> {
@@ -51,7 +55,7 @@ export class E2eSession {
   private device: E2eDevice | null = null;
   private readonly store: IdbE2eStore;
   private readonly asked = new Set<string>();
-  readonly ready: Promise<boolean>;
+  private setup: Promise<boolean> | null = null;
   private closed = false;
 
   constructor(
@@ -60,7 +64,16 @@ export class E2eSession {
     private readonly events: E2eEvents,
   ) {
     this.store = new IdbE2eStore(deviceId);
-    this.ready = this.setUp().catch(() => false);
+    void this.ready();
+  }
+
+  /** Whether the device is set up; a set-up that failed (e.g. offline) is tried again on the next call. */
+  ready(): Promise<boolean> {
+    this.setup ??= this.setUp().catch(() => {
+      this.setup = null;
+      return false;
+    });
+    return this.setup;
   }
 
   close(): void {
@@ -103,7 +116,7 @@ export class E2eSession {
   /** Apply an `e2e.*` record from the update log (in log order). */
   handle(u: Update): void {
     void this.run(async () => {
-      if (!(await this.ready) || !this.device) return;
+      if (!(await this.ready()) || !this.device) return;
       const device = this.device;
       switch (u.type) {
         case 'e2e.welcome':
@@ -150,10 +163,10 @@ export class E2eSession {
   /**
    * Bring the chat's group in line with the server's device list (create it, add missing devices,
    * remove revoked ones). 'ready': this device can encrypt; 'wait': the group exists without this
-   * device (a welcome is on its way); 'plain': the chat is not encrypted, or the contact has no
-   * device set up for encryption yet.
+   * device (a welcome is on its way); 'plain': the chat is not encrypted; 'nopeer': the contact has
+   * no device set up for encryption (yet).
    */
-  private async reconcile(chatId: string): Promise<'ready' | 'wait' | 'plain'> {
+  private async reconcile(chatId: string): Promise<'ready' | 'wait' | 'plain' | 'nopeer'> {
     const device = this.device!;
     for (let attempt = 0; attempt < 3; attempt++) {
       const info = await this.api.request<E2eChatInfo>('GET', `/v1/e2e/chats/${encodeURIComponent(chatId)}`);
@@ -161,7 +174,8 @@ export class E2eSession {
       const inGroup = await device.hasGroup(chatId);
       if (!inGroup && info.epoch > 0) return 'wait';
       const mine = info.devices.find((d) => d.deviceId === this.deviceId)?.accountId;
-      if (!mine || (!inGroup && !info.devices.some((d) => d.accountId !== mine))) return 'plain';
+      if (!mine) return 'wait';
+      if (!inGroup && !info.devices.some((d) => d.accountId !== mine)) return 'nopeer';
       const diff = await device.diffGroup(chatId, info.devices);
       for (const d of diff.keyChanged) this.events.keyChanged(chatId, d.accountId);
       if (inGroup && diff.missing.length === 0 && diff.removed.length === 0) return 'ready';
@@ -173,7 +187,7 @@ export class E2eSession {
         }
       }
       // A contact with no device ready for encryption (no key package left) is written to in plain until one is.
-      if (!inGroup && !add.some((a) => a.accountId !== mine)) return 'plain';
+      if (!inGroup && !add.some((a) => a.accountId !== mine)) return 'nopeer';
       const pending = await device.prepareCommit(chatId, { add, removeDeviceIds: diff.removed });
       try {
         await this.api.request('POST', `/v1/e2e/chats/${encodeURIComponent(chatId)}/commits`, {
@@ -198,21 +212,26 @@ export class E2eSession {
 
   /** Whether messages in this chat are encrypted now; waits for the group (or its welcome). */
   private async ensureGroup(chatId: string): Promise<boolean> {
-    if (!(await this.ready) || !this.device) return false;
-    const deadline = Date.now() + WELCOME_WAIT_MS;
+    // Never fall back to plaintext because this device could not set up: the message waits in the outbox.
+    if (!(await this.ready()) || !this.device) throw new ApiError('NETWORK', 'Encryption is not set up yet.');
+    const start = Date.now();
     for (;;) {
       const state = await this.run(() => this.reconcile(chatId));
-      if (state !== 'wait') return state === 'ready';
-      if (Date.now() > deadline) throw new ApiError('E2E_NOT_READY', 'This chat’s encryption is not set up yet.');
+      if (state === 'ready') return true;
+      if (state === 'plain') return false;
+      // A contact who just signed in may not have published key packages yet: wait a little; a
+      // contact with no device able to encrypt (an older client) is written to in plain.
+      if (state === 'nopeer' && Date.now() - start > NO_PEER_WAIT_MS) return false;
+      if (state === 'wait' && Date.now() - start > WELCOME_WAIT_MS) throw new ApiError('NETWORK', 'This chat’s encryption is not set up yet.');
       await sleep(300);
     }
   }
 
   /** The content to send for a message: an envelope, or null to send it as it is (the chat is not encrypted). */
-  async seal(chatId: string, kind: string, content: Record<string, unknown>): Promise<Envelope | null> {
-    if (!ENCRYPTED_KINDS.includes(kind)) return null;
+  async seal(chatId: string, kind: string, content: Record<string, unknown>, media?: MediaKey): Promise<Envelope | null> {
+    if (!ENCRYPTED_KINDS.includes(kind) && !(media && ENCRYPTED_MEDIA_KINDS.includes(kind))) return null;
     if (!(await this.ensureGroup(chatId))) return null;
-    const payload: PlainPayload = { kind, content };
+    const payload: PlainPayload = { kind, content, ...(media ? { media } : {}) };
     const envelope = await this.run(() => this.device!.encrypt(chatId, payload));
     await this.store.putPlain(await digestOf(envelope.e2e.ct), payload);
     return envelope;
@@ -224,7 +243,7 @@ export class E2eSession {
    * is not encrypted or the contact has no device set up yet.
    */
   async safety(chatId: string): Promise<SafetyNumber | null> {
-    if (!(await this.ready) || !this.serverKey) return null;
+    if (!(await this.ready()) || !this.serverKey) return null;
     const info = await this.api.request<E2eChatInfo>('GET', `/v1/e2e/chats/${encodeURIComponent(chatId)}`);
     if (!info.encrypted) return null;
     const parties = new Map<string, SafetyParty>();
@@ -252,8 +271,8 @@ export class E2eSession {
   }
 
   /** Remember the plaintext of a message this device sent (to honour a resend request). */
-  async remember(messageId: string, kind: string, content: Record<string, unknown>): Promise<void> {
-    await this.store.putPlain(`msg:${messageId}`, { kind, content } satisfies PlainPayload);
+  async remember(messageId: string, kind: string, content: Record<string, unknown>, media?: MediaKey): Promise<void> {
+    await this.store.putPlain(`msg:${messageId}`, { kind, content, ...(media ? { media } : {}) } satisfies PlainPayload);
   }
 
   /** What to show for a message: its content, decrypted when it is an envelope. */
@@ -262,12 +281,12 @@ export class E2eSession {
     if (!isEnvelope(content)) return { content, waiting: false };
     const digest = await digestOf(content.e2e.ct);
     const known = await this.store.getPlain<PlainPayload>(digest);
-    if (known) return { content: known.content as Record<string, unknown>, waiting: false };
-    if (!(await this.ready) || !this.device) return { content: {}, waiting: true };
+    if (known) return { content: known.content as Record<string, unknown>, waiting: false, ...(known.media ? { media: known.media } : {}) };
+    if (!(await this.ready()) || !this.device) return { content: {}, waiting: true };
     try {
       const payload = await this.run(async () => (await this.store.getPlain<PlainPayload>(digest)) ?? this.device!.decrypt(m.chatId, m.kind, content));
       await this.store.putPlain(digest, payload);
-      return { content: payload.content as Record<string, unknown>, waiting: false };
+      return { content: payload.content as Record<string, unknown>, waiting: false, ...(payload.media ? { media: payload.media } : {}) };
     } catch (err) {
       if (err instanceof E2eError && err.code === 'KIND_MISMATCH') return { content: {}, waiting: true };
       this.askResend(m);
