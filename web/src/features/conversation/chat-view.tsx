@@ -292,6 +292,7 @@ export function ChatView({ chatId }: { chatId: string }) {
             ...(m.mediaId ? { mediaId: m.mediaId } : {}),
             ...(m.replyTo ? { replyTo: m.replyTo } : {}),
             ...(m.forwarded ? { forwarded: true } : {}),
+            ...(m.mediaKey ? { media: m.mediaKey } : {}),
           });
           return;
         case 'discard':
@@ -455,7 +456,8 @@ export function ChatView({ chatId }: { chatId: string }) {
           onClose={() => setForwarding(null)}
           onPick={async (target) => {
             const m = forwarding;
-            await store.send(target.id, m.kind as MessageKind, m.content ?? {}, { ...(m.mediaId ? { mediaId: m.mediaId } : {}), forwarded: true });
+            // An end-to-end encrypted medium is forwarded with its key, inside the new encrypted message.
+            await store.send(target.id, m.kind as MessageKind, m.content ?? {}, { ...(m.mediaId ? { mediaId: m.mediaId } : {}), ...(m.mediaKey ? { media: m.mediaKey } : {}), forwarded: true });
             setForwarding(null);
             if (target.id !== chatId) navigate(`/chat/${encodeURIComponent(target.id)}`);
             else scrollToBottom();
