@@ -164,7 +164,7 @@ export class Store {
       this.set({ drafts });
     }
     await this.restoreOutbox();
-    this.startE2e();
+    if (this.state.me) this.startE2e();
     if (!snap) {
       try {
         await this.refreshAll();
@@ -172,8 +172,15 @@ export class Store {
         if (err instanceof ApiError && err.status === 401) return this.signedOut();
       }
     } else {
-      void this.api.me().then((me) => this.set({ me }), () => undefined);
+      void this.api.me().then(
+        (me) => {
+          this.set({ me });
+          if (!this.e2e) this.startE2e();
+        },
+        () => undefined,
+      );
     }
+    if (!this.e2e && this.state.me) this.startE2e();
     this.connect();
   }
 
@@ -200,11 +207,22 @@ export class Store {
     const session = this.state.session;
     this.e2e?.close();
     this.e2e = null;
-    if (!session || typeof indexedDB === 'undefined' || typeof crypto?.subtle === 'undefined') return;
-    if (this.state.me?.kind === 'business') return;
-    this.e2e = new E2eSession(this.api, session.deviceId, {
+    if (!session || !e2eCapable() || !this.state.me || this.state.me.kind === 'business') return;
+    const e2e = new E2eSession(this.api, session.deviceId, {
       keyChanged: (chatId) => this.set((s) => ({ keyChanges: { ...s.keyChanges, [chatId]: Date.now() } })),
     });
+    this.e2e = e2e;
+    // Messages that waited for the set-up go now.
+    void e2e.ready().then((ok) => {
+      if (ok && this.e2e === e2e) void this.flushOutbox();
+    });
+  }
+
+  /** The content to send: an envelope in an encrypted chat. Throws NETWORK (the message waits in the outbox) while encryption is not ready. */
+  private async seal(chatId: string, kind: string, content: Record<string, unknown>, media?: MediaKey) {
+    if (!this.isEncrypted(chatId)) return null;
+    if (!this.e2e) throw new ApiError('NETWORK', 'Encryption is not set up yet.');
+    return this.e2e.seal(chatId, kind, content, media);
   }
 
   private async signedOut(): Promise<void> {
@@ -447,7 +465,7 @@ export class Store {
 
   /** Whether the chat's messages are end-to-end encrypted on this device. */
   isEncrypted(chatId: string): boolean {
-    return !!this.e2e && isE2eChat(this.state.chats[chatId], this.state.me?.kind);
+    return e2eCapable() && isE2eChat(this.state.chats[chatId], this.state.me?.kind);
   }
 
   /** The chat's safety number now, or null (not encrypted, or the contact has no device set up yet). */
@@ -541,7 +559,14 @@ export class Store {
       for (const item of await persist.outboxAll().catch(() => [] as persist.OutboxItem[])) {
         const pendingInState = Object.values(this.state.messages).some((l) => l.items.some((m) => m.clientId === item.clientId && m.pending));
         try {
-          const sealed = this.isEncrypted(item.chatId) ? await this.e2e!.seal(item.chatId, item.kind, item.content, item.media) : null;
+          let sealed: Awaited<ReturnType<Store['seal']>>;
+          try {
+            sealed = await this.seal(item.chatId, item.kind, item.content, item.media);
+          } catch (err) {
+            // Encryption not ready (set-up or the chat's group): try again shortly, in order.
+            if (err instanceof ApiError && err.code === 'NETWORK') setTimeout(() => void this.flushOutbox(), 3000);
+            throw err;
+          }
           const r = await this.rt.request({
             type: 'send',
             chatId: item.chatId,
@@ -605,7 +630,7 @@ export class Store {
     const m = Object.values(this.state.messages)
       .flatMap((l) => l.items)
       .find((x) => x.id === messageId);
-    const sealed = m && this.isEncrypted(m.chatId) ? await this.e2e!.seal(m.chatId, m.kind, content, m.mediaKey) : null;
+    const sealed = m ? await this.seal(m.chatId, m.kind, content, m.mediaKey) : null;
     await this.request({ type: 'edit', messageId, content: sealed ?? content });
     if (m && sealed) await this.e2e?.remember(messageId, m.kind, content, m.mediaKey).catch(() => undefined);
   }
@@ -673,6 +698,11 @@ export class Store {
  * cursor); otherwise updates applied since it was read are newer and the local chat is kept. A
  * read already marked locally is never undone. Chats only known locally are kept.
  */
+/** Whether this browser can keep end-to-end state (IndexedDB and WebCrypto). */
+function e2eCapable(): boolean {
+  return typeof indexedDB !== 'undefined' && typeof crypto !== 'undefined' && typeof crypto.subtle !== 'undefined';
+}
+
 export function mergeChatList(local: Record<string, Chat>, fetched: Chat[], fresh: boolean): Record<string, Chat> {
   const out = { ...local };
   for (const server of fetched) {
