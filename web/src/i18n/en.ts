@@ -7,11 +7,12 @@ import * as apiArea from './areas/api.js';
 import * as twoStep from './areas/two-step.js';
 import * as apiAnalytics from './areas/api-analytics.js';
 import * as templatesArea from './areas/templates.js';
+import * as e2e from './areas/e2e.js';
 
 /** The business tier's strings live in ./areas, one file per area, each with both languages. */
 export const areaStrings = {
-  en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en, ...apiArea.en, ...twoStep.en, ...apiAnalytics.en, ...templatesArea.en },
-  fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr, ...apiArea.fr, ...twoStep.fr, ...apiAnalytics.fr, ...templatesArea.fr },
+  en: { ...business.en, ...commerce.en, ...tools.en, ...reach.en, ...apiArea.en, ...twoStep.en, ...apiAnalytics.en, ...templatesArea.en, ...e2e.en },
+  fr: { ...business.fr, ...commerce.fr, ...tools.fr, ...reach.fr, ...apiArea.fr, ...twoStep.fr, ...apiAnalytics.fr, ...templatesArea.fr, ...e2e.fr },
 };
 
 export const en = {
@@ -70,7 +71,6 @@ export const en = {
   'chat.online': 'online',
   'chat.lastSeen': 'last seen {when}',
   'chat.selectPrompt': 'Select a chat to start messaging.',
-  'chat.e2e': 'Messages between people are private to the people in this chat.',
   'chat.today': 'Today',
   'chat.yesterday': 'Yesterday',
   'chat.unreadMarker': '{count} unread messages',

@@ -57,7 +57,6 @@ export const fr: Record<MessageKey, string> = {
   'chat.online': 'en ligne',
   'chat.lastSeen': 'vu {when}',
   'chat.selectPrompt': 'Choisissez une discussion pour commencer.',
-  'chat.e2e': 'Les messages entre personnes sont réservés aux participants de cette discussion.',
   'chat.today': "Aujourd'hui",
   'chat.yesterday': 'Hier',
   'chat.unreadMarker': '{count} messages non lus',

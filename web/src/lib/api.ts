@@ -172,9 +172,10 @@ export class Api {
    * Upload a file. With `opts.onProgress`, the upload reports the fraction sent (0..1) as it goes
    * (through XMLHttpRequest, which fetch cannot do); `opts.signal` cancels it (ApiError ABORTED).
    */
-  uploadMedia(file: Blob, kind: string, fileName?: string, opts: { onProgress?(fraction: number): void; signal?: AbortSignal } = {}) {
+  uploadMedia(file: Blob, kind: string, fileName?: string, opts: { onProgress?(fraction: number): void; signal?: AbortSignal; encrypted?: boolean } = {}) {
     const q = new URLSearchParams({ kind });
     if (fileName) q.set('fileName', fileName);
+    if (opts.encrypted) q.set('encrypted', 'true');
     const path = `/v1/media?${q.toString()}`;
     if (!opts.onProgress && !opts.signal) return this.request<Media>('POST', path, file);
     return new Promise<Media>((resolve, reject) => {

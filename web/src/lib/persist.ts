@@ -23,6 +23,8 @@ export interface OutboxItem {
   mediaId?: string;
   replyTo?: string;
   forwarded?: boolean;
+  /** The key of an end-to-end encrypted medium (sent inside the encrypted message). */
+  media?: { key: string; iv: string; digest: string; size: number };
   createdAt: number;
 }
 

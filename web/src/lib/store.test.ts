@@ -187,3 +187,30 @@ describe('refreshing the chat list after (re)connecting', () => {
     expect(listCalls()).toBe(3);
   });
 });
+
+describe('end-to-end records in the update log', () => {
+  afterEach(() => {
+    localStorage.removeItem('parley.session');
+    vi.unstubAllGlobals();
+  });
+
+  it('advances the cursor past every e2e.* record (and any record it does not know), so a reconnect does not replay them', async () => {
+    localStorage.setItem('parley.session', JSON.stringify({ token: 'pdt_test', accountId: 'acc_me', deviceId: 'dev_1' }));
+    fake.snapshot = { accountId: 'acc_me', me: ME, cursor: 7, chats: [], messages: {}, savedAt: 1 };
+    fake.drafts = {};
+    fake.outbox = [];
+    stubFetch({ 'GET /v1/me': () => ME, 'GET /v1/chats': () => ({ chats: [], updateSeq: 7 }) });
+    const store = new Store();
+    await store.start();
+    const handlers = fake.handlers!;
+    const records = [
+      { type: 'e2e.commit', chatId: 'chat_1', epoch: 1, senderDeviceId: 'dev_2', commit: 'AAE=' },
+      { type: 'e2e.welcome', chatId: 'chat_1', epoch: 1, deviceId: 'dev_1', welcome: 'AAE=' },
+      { type: 'e2e.devices', chatId: 'chat_1', accountId: 'acc_2', deviceId: 'dev_3', change: 'added' },
+      { type: 'e2e.resend', chatId: 'chat_1', messageId: 'msg_1', deviceId: 'dev_1', requestedBy: 'dev_3' },
+      { type: 'something.new', chatId: null },
+    ];
+    records.forEach((u, i) => handlers.onUpdate(8 + i, u as never));
+    expect(store.get().cursor).toBe(12);
+  });
+});

@@ -10,6 +10,9 @@ import type { PresenceFrame, TypingEventFrame, Update } from '#contracts/protoco
 import { Api, ApiError, type SignInResult } from './api.js';
 import { RealtimeClient, type ConnectionStatus } from './realtime.js';
 import * as persist from './persist.js';
+import type { MediaKey } from '../../../packages/e2e/src/index.js';
+import { E2eSession, isE2eChat, isEnvelope as isEnvelopeContent } from './e2e/session.js';
+import { deleteE2eStore } from './e2e/idb-store.js';
 
 export type DisplayStatus = 'pending' | 'failed' | 'sent' | 'delivered' | 'read';
 
@@ -17,6 +20,10 @@ export interface ClientMessage extends Message {
   /** Set while the message waits in the outbox (not yet stored by the server). */
   pending?: boolean;
   failed?: string;
+  /** End-to-end encrypted and not decryptable on this device yet ("waiting for this message"). */
+  waiting?: boolean;
+  /** The key of the message's end-to-end encrypted medium (from inside the encrypted message). */
+  mediaKey?: MediaKey;
 }
 
 export interface ChatMessages {
@@ -50,6 +57,10 @@ export interface State {
   cursor: number;
   /** Bumped per area when a `business.changed` update arrives: business screens re-fetch on change. */
   businessVersions: Record<string, number>;
+  /** Chats where a contact's encryption key changed since they were opened ("security code changed"), by chat id. */
+  keyChanges: Record<string, number>;
+  /** Chats whose safety number this device verified (and that has not changed since), by chat id. */
+  verified: Record<string, boolean>;
 }
 
 const SESSION_KEY = 'parley.session';
@@ -96,6 +107,10 @@ export class Store {
    */
   private connection = 0;
   private listFetchedFor = -1;
+  /** This device's end-to-end encryption (person accounts in browsers with IndexedDB). */
+  e2e: E2eSession | null = null;
+  /** Message updates wait here for their decryption, so they are applied in log order. */
+  private revealChain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly base = '') {
     this.state = {
@@ -110,6 +125,8 @@ export class Store {
       drafts: {},
       cursor: 0,
       businessVersions: {},
+      keyChanges: {},
+      verified: {},
     };
     this.api = new Api(() => this.state.session?.token ?? null, base);
   }
@@ -147,6 +164,7 @@ export class Store {
       this.set({ drafts });
     }
     await this.restoreOutbox();
+    if (this.state.me) this.startE2e();
     if (!snap) {
       try {
         await this.refreshAll();
@@ -154,8 +172,15 @@ export class Store {
         if (err instanceof ApiError && err.status === 401) return this.signedOut();
       }
     } else {
-      void this.api.me().then((me) => this.set({ me }), () => undefined);
+      void this.api.me().then(
+        (me) => {
+          this.set({ me });
+          if (!this.e2e) this.startE2e();
+        },
+        () => undefined,
+      );
     }
+    if (!this.e2e && this.state.me) this.startE2e();
     this.connect();
   }
 
@@ -178,6 +203,7 @@ export class Store {
     localStorage.setItem(SESSION_KEY, JSON.stringify(session));
     await persist.clearAll().catch(() => undefined);
     this.set({ session, me: r.account, chats: {}, messages: {}, cursor: 0, chatsLoaded: false });
+    this.startE2e();
     await this.refreshAll();
     this.started = true;
     this.connect();
@@ -188,7 +214,34 @@ export class Store {
     await this.signedOut();
   }
 
+  /** Set up this device's end-to-end encryption (not for business accounts: their chats terminate at the platform). */
+  private startE2e(): void {
+    const session = this.state.session;
+    this.e2e?.close();
+    this.e2e = null;
+    if (!session || !e2eCapable() || !this.state.me || this.state.me.kind === 'business') return;
+    const e2e = new E2eSession(this.api, session.deviceId, {
+      keyChanged: (chatId) => this.set((s) => ({ keyChanges: { ...s.keyChanges, [chatId]: Date.now() } })),
+    });
+    this.e2e = e2e;
+    // Messages that waited for the set-up go now.
+    void e2e.ready().then((ok) => {
+      if (ok && this.e2e === e2e) void this.flushOutbox();
+    });
+  }
+
+  /** The content to send: an envelope in an encrypted chat. Throws NETWORK (the message waits in the outbox) while encryption is not ready. */
+  private async seal(chatId: string, kind: string, content: Record<string, unknown>, media?: MediaKey) {
+    if (!this.isEncrypted(chatId)) return null;
+    if (!this.e2e) throw new ApiError('NETWORK', 'Encryption is not set up yet.');
+    return this.e2e.seal(chatId, kind, content, media);
+  }
+
   private async signedOut(): Promise<void> {
+    const deviceId = this.state.session?.deviceId;
+    this.e2e?.close();
+    this.e2e = null;
+    if (deviceId) await deleteE2eStore(deviceId).catch(() => undefined);
     this.started = false;
     this.rt?.stop();
     this.rt = null;
@@ -243,6 +296,7 @@ export class Store {
     this.listFetchedFor = this.connection;
     const [list, me] = await Promise.all([this.api.chats({ limit: 500 }), this.api.me().catch(() => this.state.me)]);
     this.set({ chats: Object.fromEntries(list.chats.map((c) => [c.id, c])), chatsLoaded: true, cursor: list.updateSeq, me, messages: {} });
+    this.revealLastMessages();
   }
 
   /**
@@ -258,6 +312,7 @@ export class Store {
       const list = await this.api.chats({ limit: 500 });
       if (!this.state.session) return;
       this.set((s) => ({ chats: mergeChatList(s.chats, list.chats, list.updateSeq >= s.cursor) }));
+      this.revealLastMessages();
     } catch {
       if (this.listFetchedFor === connection) this.listFetchedFor = -1; // try again after the next sync
     }
@@ -265,38 +320,86 @@ export class Store {
 
   // ---- updates from the server ----------------------------------------------------------------
 
+  /** Decrypt what the chat list shows of encrypted last messages. */
+  private revealLastMessages(): void {
+    const e2e = this.e2e;
+    if (!e2e) return;
+    for (const chat of Object.values(this.state.chats)) {
+      const last = chat.lastMessage;
+      if (!last || !isEnvelopeContent(last.content)) continue;
+      void e2e.reveal(last).then((r) =>
+        this.set((s) => {
+          const c = s.chats[chat.id];
+          if (!c || c.lastMessage?.id !== last.id) return {};
+          return { chats: { ...s.chats, [chat.id]: { ...c, lastMessage: { ...c.lastMessage, content: r.content, ...(r.waiting ? { waiting: true } : {}) } } } };
+        }),
+      );
+    }
+  }
+
+  /** A message as this device shows it: decrypted when it is encrypted. */
+  private async revealed<T extends Message>(m: T): Promise<T & { waiting?: boolean }> {
+    if (!this.e2e || !isEnvelopeContent(m.content)) return m;
+    const r = await this.e2e.reveal(m);
+    return { ...m, content: r.content, ...(r.waiting ? { waiting: true } : {}), ...(r.media ? { mediaKey: r.media } : {}) };
+  }
+
   private applyUpdate(seq: number, u: Update): void {
-    const myId = this.state.session?.accountId;
     switch (u.type) {
       case 'message.created':
       case 'message.updated': {
+        if (!this.e2e) return this.applyMessage(seq, u.type, u.chatId, u.message);
+        const e2e = this.e2e;
         const m = u.message;
-        this.set((s) => {
-          const chat = s.chats[u.chatId];
-          const list = s.messages[u.chatId];
-          const messages = list ? { ...s.messages, [u.chatId]: { ...list, items: upsertMessage(list.items, m) } } : s.messages;
-          let chats = s.chats;
-          if (chat) {
-            const isNew = u.type === 'message.created' && m.seq > (chat.lastMessage?.seq ?? 0);
-            const lastMessage = isNew || chat.lastMessage?.id === m.id ? m : chat.lastMessage;
-            const unread = isNew && m.senderId !== myId && m.seq > chat.readSeq ? chat.unreadCount + 1 : chat.unreadCount;
-            chats = {
-              ...s.chats,
-              [u.chatId]: {
-                ...chat,
-                lastMessage,
-                lastSeq: Math.max(chat.lastSeq, m.seq),
-                lastActivityAt: isNew ? m.createdAt : chat.lastActivityAt,
-                unreadCount: unread,
-              },
-            };
-          }
-          const typing = s.typing[u.chatId]?.accountId === m.senderId ? withoutKey(s.typing, u.chatId) : s.typing;
-          return { messages, chats, typing, cursor: seq };
+        this.revealChain = this.revealChain.then(async () => {
+          const shown = this.e2e === e2e ? await this.revealed(m) : m;
+          this.applyMessage(seq, u.type, u.chatId, shown);
         });
-        if (!this.state.chats[u.chatId]) this.refreshChat(u.chatId, 0);
         return;
       }
+      case 'e2e.commit':
+      case 'e2e.welcome':
+      case 'e2e.devices':
+      case 'e2e.resend':
+        this.e2e?.handle(u);
+        this.set((s) => ({ cursor: Math.max(s.cursor, seq) }));
+        return;
+      default:
+        this.applyOther(seq, u);
+    }
+  }
+
+  private applyMessage(seq: number, type: 'message.created' | 'message.updated', chatId: string, m: ClientMessage): void {
+    const myId = this.state.session?.accountId;
+    this.set((s) => {
+      const chat = s.chats[chatId];
+      const list = s.messages[chatId];
+      const messages = list ? { ...s.messages, [chatId]: { ...list, items: upsertMessage(list.items, m) } } : s.messages;
+      let chats = s.chats;
+      if (chat) {
+        const isNew = type === 'message.created' && m.seq > (chat.lastMessage?.seq ?? 0);
+        const lastMessage = isNew || chat.lastMessage?.id === m.id ? m : chat.lastMessage;
+        const unread = isNew && m.senderId !== myId && m.seq > chat.readSeq ? chat.unreadCount + 1 : chat.unreadCount;
+        chats = {
+          ...s.chats,
+          [chatId]: {
+            ...chat,
+            lastMessage,
+            lastSeq: Math.max(chat.lastSeq, m.seq),
+            lastActivityAt: isNew ? m.createdAt : chat.lastActivityAt,
+            unreadCount: unread,
+          },
+        };
+      }
+      const typing = s.typing[chatId]?.accountId === m.senderId ? withoutKey(s.typing, chatId) : s.typing;
+      return { messages, chats, typing, cursor: Math.max(s.cursor, seq) };
+    });
+    if (!this.state.chats[chatId]) this.refreshChat(chatId, 0);
+  }
+
+  private applyOther(seq: number, u: Update): void {
+    const myId = this.state.session?.accountId;
+    switch (u.type) {
       case 'chat.receipts':
         this.set((s) => {
           const chat = s.chats[u.chatId];
@@ -321,6 +424,8 @@ export class Store {
       case 'business.changed':
         this.set((s) => ({ businessVersions: { ...s.businessVersions, [u.area]: (s.businessVersions[u.area] ?? 0) + 1 }, cursor: seq }));
         return;
+      default:
+        this.set((s) => ({ cursor: Math.max(s.cursor, seq) }));
     }
   }
 
@@ -331,7 +436,10 @@ export class Store {
       setTimeout(() => {
         this.refreshTimers.delete(chatId);
         this.api.chat(chatId).then(
-          (chat) => this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } })),
+          (chat) => {
+            this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } }));
+            this.revealLastMessages();
+          },
           () => undefined,
         );
       }, delay),
@@ -355,6 +463,8 @@ export class Store {
   async openChatWith(peer: string): Promise<Chat> {
     const chat = await this.api.openChat(peer);
     this.set((s) => ({ chats: { ...s.chats, [chat.id]: chat } }));
+    this.revealLastMessages();
+    this.prepareEncryption(chat.id);
     return chat;
   }
 
@@ -362,22 +472,61 @@ export class Store {
   async reloadChat(chatId: string): Promise<void> {
     const chat = await this.api.chat(chatId);
     this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } }));
+    this.revealLastMessages();
+  }
+
+  /** Whether the chat's messages are end-to-end encrypted on this device. */
+  isEncrypted(chatId: string): boolean {
+    return e2eCapable() && isE2eChat(this.state.chats[chatId], this.state.me?.kind);
+  }
+
+  /** The chat's safety number now, or null (not encrypted, or the contact has no device set up yet). */
+  async safetyNumber(chatId: string) {
+    return this.isEncrypted(chatId) && this.e2e ? this.e2e.safety(chatId) : null;
+  }
+
+  /** Whether the chat's safety number is still the one verified; a changed one shows the "security code changed" notice. */
+  async checkVerified(chatId: string): Promise<void> {
+    const e2e = this.e2e;
+    if (!e2e || !this.isEncrypted(chatId)) return;
+    const [saved, now] = await Promise.all([e2e.verifiedNumber(chatId), e2e.safety(chatId).catch(() => null)]);
+    if (!saved || !now) return;
+    const verified = saved === now.digits;
+    this.set((s) => ({
+      verified: { ...s.verified, [chatId]: verified },
+      ...(verified ? {} : { keyChanges: { ...s.keyChanges, [chatId]: s.keyChanges[chatId] ?? Date.now() } }),
+    }));
+  }
+
+  /** The person checked the safety number (scanned their contact's code, or compared the digits). */
+  async markVerified(chatId: string, digits: string): Promise<void> {
+    await this.e2e?.markVerified(chatId, digits);
+    this.set((s) => ({ verified: { ...s.verified, [chatId]: true }, keyChanges: withoutKey(s.keyChanges, chatId) }));
+  }
+
+  /** Set up the chat's encryption in the background (when it is opened), so the first message need not wait. */
+  prepareEncryption(chatId: string): void {
+    if (!this.isEncrypted(chatId)) return;
+    this.e2e?.prepare(chatId);
+    void this.checkVerified(chatId);
   }
 
   async loadMessages(chatId: string, older = false): Promise<void> {
     const current = this.state.messages[chatId];
     if (older && (!current || !current.hasMore)) return;
     const firstSeq = current?.items.find((m) => !m.pending)?.seq;
-    const page = await this.api.messages(chatId, older && firstSeq ? { before: firstSeq, limit: 50 } : { limit: 50 });
+    const fetched = await this.api.messages(chatId, older && firstSeq ? { before: firstSeq, limit: 50 } : { limit: 50 });
+    const page = { ...fetched, messages: [] as ClientMessage[] };
+    for (const m of [...fetched.messages].sort((a, b) => a.seq - b.seq)) page.messages.push(await this.revealed(m));
     this.set((s) => {
       const cur = s.messages[chatId];
-      const items = cur ? mergePage(cur.items, page.messages as ClientMessage[]) : (page.messages as ClientMessage[]);
+      const items = cur ? mergePage(cur.items, page.messages) : page.messages;
       return { messages: { ...s.messages, [chatId]: { items, hasMore: older || !cur ? page.hasMore : cur.hasMore, loaded: true } } };
     });
   }
 
   /** Send a message: shown at once as pending, queued durably, sent when connected. */
-  async send(chatId: string, kind: MessageKind, content: Record<string, unknown>, opts: { mediaId?: string; replyTo?: string; forwarded?: boolean } = {}): Promise<void> {
+  async send(chatId: string, kind: MessageKind, content: Record<string, unknown>, opts: { mediaId?: string; replyTo?: string; forwarded?: boolean; media?: MediaKey } = {}): Promise<void> {
     const me = this.state.session?.accountId ?? '';
     const item: persist.OutboxItem = { clientId: newClientId(), chatId, kind, content, ...opts, createdAt: Date.now() };
     this.addPending(item, me);
@@ -397,6 +546,7 @@ export class Store {
       mediaId: item.mediaId ?? null,
       replyTo: item.replyTo ?? null,
       forwarded: item.forwarded ?? false,
+      ...(item.media ? { mediaKey: item.media } : {}),
       createdAt: item.createdAt,
       editedAt: null,
       deletedAt: null,
@@ -421,16 +571,25 @@ export class Store {
       for (const item of await persist.outboxAll().catch(() => [] as persist.OutboxItem[])) {
         const pendingInState = Object.values(this.state.messages).some((l) => l.items.some((m) => m.clientId === item.clientId && m.pending));
         try {
+          let sealed: Awaited<ReturnType<Store['seal']>>;
+          try {
+            sealed = await this.seal(item.chatId, item.kind, item.content, item.media);
+          } catch (err) {
+            // Encryption not ready (set-up or the chat's group): try again shortly, in order.
+            if (err instanceof ApiError && err.code === 'NETWORK') setTimeout(() => void this.flushOutbox(), 3000);
+            throw err;
+          }
           const r = await this.rt.request({
             type: 'send',
             chatId: item.chatId,
             clientId: item.clientId,
             kind: item.kind,
-            content: item.content,
+            content: sealed ?? item.content,
             ...(item.mediaId ? { mediaId: item.mediaId } : {}),
             ...(item.replyTo ? { replyTo: item.replyTo } : {}),
             ...(item.forwarded ? { forwarded: true } : {}),
           });
+          if (sealed) await this.e2e?.remember(String(r.messageId), item.kind, item.content, item.media).catch(() => undefined);
           await persist.outboxDelete(item.clientId).catch(() => undefined);
           if (pendingInState) this.resolvePending(item, r);
         } catch (err) {
@@ -480,7 +639,12 @@ export class Store {
   }
 
   async edit(messageId: string, content: Record<string, unknown>): Promise<void> {
-    await this.request({ type: 'edit', messageId, content });
+    const m = Object.values(this.state.messages)
+      .flatMap((l) => l.items)
+      .find((x) => x.id === messageId);
+    const sealed = m ? await this.seal(m.chatId, m.kind, content, m.mediaKey) : null;
+    await this.request({ type: 'edit', messageId, content: sealed ?? content });
+    if (m && sealed) await this.e2e?.remember(messageId, m.kind, content, m.mediaKey).catch(() => undefined);
   }
 
   async deleteForEveryone(messageId: string): Promise<void> {
@@ -546,6 +710,11 @@ export class Store {
  * cursor); otherwise updates applied since it was read are newer and the local chat is kept. A
  * read already marked locally is never undone. Chats only known locally are kept.
  */
+/** Whether this browser can keep end-to-end state (IndexedDB and WebCrypto). */
+function e2eCapable(): boolean {
+  return typeof indexedDB !== 'undefined' && typeof crypto !== 'undefined' && typeof crypto.subtle !== 'undefined';
+}
+
 export function mergeChatList(local: Record<string, Chat>, fetched: Chat[], fresh: boolean): Record<string, Chat> {
   const out = { ...local };
   for (const server of fetched) {

@@ -30,6 +30,8 @@ export function displayName(chat: Chat): string {
 export function previewOf(t: Translate, m: Pick<Message, 'kind' | 'content' | 'deletedAt'>): string {
   if (m.deletedAt) return t('message.deleted');
   const c = (m.content ?? {}) as Record<string, unknown>;
+  // End-to-end encrypted and not decrypted (yet) on this device.
+  if ((m as { waiting?: boolean }).waiting || c.e2e) return `🕓 ${t('e2e.waitingShort')}`;
   const caption = typeof c.caption === 'string' && c.caption ? ` ${c.caption}` : '';
   switch (m.kind) {
     case 'text':

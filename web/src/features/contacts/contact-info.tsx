@@ -19,6 +19,7 @@ import { ViewCatalogButton } from '../commerce/view-catalog-button.js';
 import { BusinessInfo } from '../business/business-info.js';
 import { BusinessMarks } from '../business/verified-badge.js';
 import { MarketingPreference } from '../business-api/marketing-preference.js';
+import { SafetyNumberDialog } from './safety-number.js';
 
 const CONTACT_NAME_MAX = 128;
 const REPORT_REASON_MAX = 500;
@@ -29,7 +30,9 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
   const routeChatId = chatIdFromPath(usePath());
   const [profile, setProfile] = useState<PublicProfile | null>(null);
   const [status, setStatus] = useState<Status>(IDLE);
-  const [dialog, setDialog] = useState<'block' | 'unblock' | 'report' | null>(null);
+  const [dialog, setDialog] = useState<'block' | 'unblock' | 'report' | 'safety' | null>(null);
+  const encrypted = useStore(() => store.isEncrypted(chatId));
+  const verified = useStore((s) => s.verified[chatId] ?? false);
   const [editing, setEditing] = useState(false);
   const [contactName, setContactName] = useState('');
   const [reason, setReason] = useState('');
@@ -150,6 +153,22 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
           {t('api.notice')}
         </p>
       )}
+      {peer.kind === 'business' && !peer.business?.api && (
+        <p className="api-contact-notice" role="note">
+          <span aria-hidden="true">🏢 </span>
+          {t('e2e.business')}
+        </p>
+      )}
+      {peer.kind === 'person' && encrypted && (
+        <PanelSection id={`${ids}-e2e`} title={t('e2e.section')}>
+          <p className="panel-hint">🔒 {t('e2e.notice')}</p>
+          <button type="button" className="btn btn-ghost" onClick={() => setDialog('safety')}>
+            {t('e2e.safety.open')}
+            {verified && <span className="verified-mark"> · ✓ {t('e2e.verifiedMark')}</span>}
+          </button>
+        </PanelSection>
+      )}
+      {dialog === 'safety' && <SafetyNumberDialog chatId={chatId} name={name} onClose={() => setDialog(null)} />}
       {peer.kind === 'business' && <BusinessInfo accountId={peer.id} idPrefix={ids} />}
       {peer.kind === 'business' && !peer.blocked && <MarketingPreference businessId={peer.id} />}
 

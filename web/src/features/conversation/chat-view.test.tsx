@@ -72,6 +72,8 @@ function show(c: Chat, items: ClientMessage[], hasMore = false) {
     typing: {},
     presence: { [BOB]: { online: true, lastSeenAt: null } },
     drafts: {},
+    keyChanges: {},
+    verified: {},
   };
   return render(
     <I18nProvider initial="en">
@@ -117,7 +119,7 @@ describe('chat view', () => {
   it('shows the start-of-history notice, a date separator and the unread marker before the first unread message', () => {
     const items = history(6);
     show(chat({ unreadCount: 2, readSeq: 4 }), items);
-    expect(screen.getByText(/private to the people in this chat/)).toBeTruthy();
+    expect(screen.getByText(/end-to-end encrypted/)).toBeTruthy();
     expect(screen.getAllByRole('separator').length).toBeGreaterThan(0);
     const marker = screen.getByText('2 unread messages');
     const row = marker.closest('.virtual-row')!;

@@ -46,6 +46,8 @@ export function ChatView({ chatId }: { chatId: string }) {
   const status = useStore((s) => s.status);
   const typing = useStore((s) => s.typing[chatId]);
   const presence = useStore((s) => (chat ? s.presence[chat.peer.id] : undefined));
+  const keyChanged = useStore((s) => s.keyChanges[chatId]);
+  const verified = useStore((s) => s.verified[chatId] ?? false);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [unreadFrom] = useState(() => (chat && chat.unreadCount > 0 ? chat.readSeq : null));
@@ -66,6 +68,12 @@ export function ChatView({ chatId }: { chatId: string }) {
   useEffect(() => {
     if (!list?.loaded || list.items.length < 20) void store.loadMessages(chatId).catch(() => undefined);
   }, [chatId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Set up the chat's encryption group as soon as the chat is open, so the first message need not wait.
+  const chatKnown = !!chat;
+  useEffect(() => {
+    if (chatKnown && status === 'online') store.prepareEncryption(chatId);
+  }, [chatId, chatKnown, status]);
 
   useEffect(() => {
     if (chat && status === 'online') void store.watchPresence([chat.peer.id]);
@@ -284,6 +292,7 @@ export function ChatView({ chatId }: { chatId: string }) {
             ...(m.mediaId ? { mediaId: m.mediaId } : {}),
             ...(m.replyTo ? { replyTo: m.replyTo } : {}),
             ...(m.forwarded ? { forwarded: true } : {}),
+            ...(m.mediaKey ? { media: m.mediaKey } : {}),
           });
           return;
         case 'discard':
@@ -316,11 +325,13 @@ export function ChatView({ chatId }: { chatId: string }) {
     ? t(typing.state === 'recording' ? 'chat.recording' : 'chat.typing')
     : chat.peer.business?.api
       ? t('api.notice.short')
-      : presence?.online
-        ? t('chat.online')
-        : presence?.lastSeenAt
-          ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) })
-          : '';
+      : [
+          presence?.online ? t('chat.online') : presence?.lastSeenAt ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) }) : '',
+          // Business chats (both tiers) terminate at the platform: say so where the chat is.
+          chat.peer.kind === 'business' ? t('e2e.businessShort') : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
   const openInfo = () => openPanel({ kind: 'contact', chatId });
 
   return (
@@ -335,6 +346,12 @@ export function ChatView({ chatId }: { chatId: string }) {
             <h2 className="name-with-marks">
               <span className="name-text">{name}</span>
               <ChatHeaderBusinessMarks chatId={chatId} peer={chat.peer} />
+              {verified && (
+                <span className="verified-mark" title={t('e2e.safety.verified')}>
+                  <span aria-hidden="true">🔒✓</span>
+                  <span className="sr-only">{t('e2e.verifiedMark')}</span>
+                </span>
+              )}
             </h2>
             <div className={`chat-subtitle${typing ? ' typing' : ''}`} aria-live="polite">
               {subtitle}
@@ -346,6 +363,11 @@ export function ChatView({ chatId }: { chatId: string }) {
         </button>
       </header>
       <div className="conversation-wrap">
+        {keyChanged && (
+          <div className="notice key-changed-notice" role="status">
+            🔐 {t('e2e.keyChanged')}
+          </div>
+        )}
         {loadingOlder && (
           <div className="loading-older" role="status">
             <span className="spinner" aria-hidden="true" /> {t('chat.loadingOlder')}
@@ -363,8 +385,12 @@ export function ChatView({ chatId }: { chatId: string }) {
                       <div className="notice api-chat-notice" role="note">
                         🏢 {t('api.notice')}
                       </div>
+                    ) : chat.peer.kind === 'business' ? (
+                      <div className="notice business-chat-notice" role="note">
+                        🏢 {t('e2e.business')}
+                      </div>
                     ) : (
-                      <div className="notice">🔒 {t('chat.e2e')}</div>
+                      <div className="notice">🔒 {t('e2e.notice')}</div>
                     ))}
                   {row.type === 'msg' && row.day && (
                     <div className="day-sep" role="separator">
@@ -430,7 +456,8 @@ export function ChatView({ chatId }: { chatId: string }) {
           onClose={() => setForwarding(null)}
           onPick={async (target) => {
             const m = forwarding;
-            await store.send(target.id, m.kind as MessageKind, m.content ?? {}, { ...(m.mediaId ? { mediaId: m.mediaId } : {}), forwarded: true });
+            // An end-to-end encrypted medium is forwarded with its key, inside the new encrypted message.
+            await store.send(target.id, m.kind as MessageKind, m.content ?? {}, { ...(m.mediaId ? { mediaId: m.mediaId } : {}), ...(m.mediaKey ? { media: m.mediaKey } : {}), forwarded: true });
             setForwarding(null);
             if (target.id !== chatId) navigate(`/chat/${encodeURIComponent(target.id)}`);
             else scrollToBottom();

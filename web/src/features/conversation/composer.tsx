@@ -14,7 +14,7 @@ import { AttachMenu, ContactDialog, FilePreviewDialog, LocationDialog, type Atta
 import { EmojiPicker } from './emoji-picker.js';
 import { Quote, senderName } from './message-bubble.js';
 import { textOf } from './message-content.js';
-import { computeWaveform, describeImage, describeVideo, extensionFor, formatDuration, prepareImage, safeFileName } from './media.js';
+import { computeWaveform, describeImage, describeVideo, extensionFor, formatDuration, prepareImage, safeFileName, uploadEncrypted } from './media.js';
 import { useVoiceRecorder } from './voice-recorder.js';
 import { ShareCatalogDialog } from '../commerce/share-dialog.js';
 import type { QuickReply } from '#contracts/automation.js';
@@ -260,8 +260,15 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
       if (as === 'image') {
         const blob = await prepareImage(file);
         const info = await describeImage(blob);
-        const media = await store.api.uploadMedia(blob, 'image', blob === file ? name : name.replace(/\.[^.]+$/, '') + '.jpg', ctl);
-        await store.send(chatId, 'image', { ...withCaption, ...info }, { mediaId: media.id, ...quote });
+        const fileName = blob === file ? name : name.replace(/\.[^.]+$/, '') + '.jpg';
+        if (store.isEncrypted(chatId)) {
+          // End-to-end: the photo is encrypted here, its thumbnail made here; both travel encrypted.
+          const { media, key } = await uploadEncrypted(blob, 'image', fileName, ctl);
+          await store.send(chatId, 'image', { ...withCaption, ...info }, { mediaId: media.id, media: key, ...quote });
+        } else {
+          const media = await store.api.uploadMedia(blob, 'image', fileName, ctl);
+          await store.send(chatId, 'image', { ...withCaption, ...info }, { mediaId: media.id, ...quote });
+        }
       } else if (as === 'video') {
         const info = await describeVideo(file);
         const media = await store.api.uploadMedia(file, 'video', name, ctl);

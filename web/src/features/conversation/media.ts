@@ -3,8 +3,51 @@
  * durations, voice waveforms), the recorder's format, formatting of sizes and durations, and the
  * file metadata the server knows (GET /v1/media/:id/info).
  */
+import { useEffect, useState } from 'react';
 import type { Media } from '#contracts/models.js';
-import { store } from '../../lib/store.js';
+import { decryptMedia, encryptMedia, type MediaKey } from '../../../../packages/e2e/src/index.js';
+import { store, type ClientMessage } from '../../lib/store.js';
+
+/**
+ * Encrypt a medium on the device for an end-to-end encrypted chat (a fresh AES-256-GCM key) and
+ * upload the ciphertext; the returned key travels inside the encrypted message.
+ */
+export async function uploadEncrypted(file: Blob, kind: string, fileName: string, opts: { onProgress?(fraction: number): void; signal?: AbortSignal } = {}): Promise<{ media: Media; key: MediaKey }> {
+  const { ciphertext, key } = await encryptMedia(new Uint8Array(await file.arrayBuffer()));
+  const media = await store.api.uploadMedia(new Blob([ciphertext as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), kind, fileName, { ...opts, encrypted: true });
+  return { media, key };
+}
+
+/**
+ * Where to load a message's medium from: the server's URL, or for an end-to-end encrypted medium
+ * a local object URL of the medium downloaded and decrypted on the device (its digest checked).
+ * '' when it could not be decrypted.
+ */
+export function useMediaSrc(m: Pick<ClientMessage, 'mediaId' | 'mediaKey'>): string | undefined {
+  const [decrypted, setDecrypted] = useState<string | undefined>(undefined);
+  const { mediaId, mediaKey } = m;
+  useEffect(() => {
+    if (!mediaId || !mediaKey) return;
+    let live = true;
+    let made: string | undefined;
+    fetch(store.api.mediaUrl(mediaId))
+      .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(String(r.status)))))
+      .then((b) => decryptMedia(new Uint8Array(b), mediaKey))
+      .then((plain) => {
+        if (!live) return;
+        const type = plain[0] === 0x89 && plain[1] === 0x50 ? 'image/png' : 'image/jpeg';
+        made = URL.createObjectURL(new Blob([plain as Uint8Array<ArrayBuffer>], { type }));
+        setDecrypted(made);
+      })
+      .catch(() => live && setDecrypted(''));
+    return () => {
+      live = false;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [mediaId, mediaKey]);
+  if (!mediaId) return undefined;
+  return mediaKey ? decrypted : store.api.mediaUrl(mediaId);
+}
 
 /** The largest thumbnail we aim for, in base64 characters (the server allows 16 KiB). */
 const THUMB_MAX_CHARS = 10_000;

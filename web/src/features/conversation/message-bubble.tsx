@@ -115,7 +115,13 @@ function MessageBubbleImpl({ message: m, chat, myId, first, quoted, error, highl
               </div>
             )}
             {m.replyTo && <Quote m={quoted} chat={chat} myId={myId} onClick={onJump ? () => onJump(m.replyTo!) : undefined} />}
-            {isApiKind(m.kind) ? <ApiMessageContent message={m} /> : <MessageContent message={m} />}
+            {m.waiting ? (
+              <span className="bubble-deleted bubble-waiting">🕓 {t('e2e.waiting')}</span>
+            ) : isApiKind(m.kind) ? (
+              <ApiMessageContent message={m} />
+            ) : (
+              <MessageContent message={m} />
+            )}
           </>
         )}
         <span className="bubble-meta">

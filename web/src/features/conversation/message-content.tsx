@@ -11,7 +11,7 @@ import { errorMessage } from '../auth/auth-screen.js';
 import { initials } from '../../ui/avatar.js';
 import { emojiOnlyCount } from '../../ui/emoji.js';
 import { CloseIcon, ContactIcon, DocumentIcon, DownloadIcon, LocationIcon, MicIcon, PauseIcon, PlayIcon } from '../../ui/icons.js';
-import { formatDuration, formatSize, mediaInfo, thumbnailSrc } from './media.js';
+import { formatDuration, formatSize, mediaInfo, thumbnailSrc, useMediaSrc } from './media.js';
 import { CatalogCard, OrderCard, ProductCard } from '../commerce/message-cards.js';
 
 type Content = Record<string, unknown>;
@@ -136,7 +136,7 @@ export function ImageBody({ message: m, content: c }: { message: ClientMessage; 
   const [open, setOpen] = useState(false);
   const thumb = thumbnailSrc(c.thumbnail);
   const caption = str(c.caption);
-  const src = m.mediaId ? store.api.mediaUrl(m.mediaId) : undefined;
+  const src = useMediaSrc(m);
   return (
     <>
       <button type="button" className={`media-frame image-frame${loaded ? ' loaded' : ''}`} style={frameStyle(c)} onClick={() => src && setOpen(true)} aria-label={t('message.openPhoto')}>

@@ -1,0 +1,115 @@
+/**
+ * End-to-end encryption in two browsers: Alice and Bob chat (text, a reply, a photo), each side decrypts on
+ * the device; they verify each other's safety number by scanning a picture of the other's QR code;
+ * and the server's database holds no plaintext of their messages.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import Database from 'better-sqlite3';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { signInNew, startChat } from './helpers.js';
+
+function bubble(page: Page, text: string | RegExp): Locator {
+  return page.locator('.msg-row', { has: page.locator('.bubble-text', { hasText: text }) }).last();
+}
+
+/** The stored content of every message of the server (read-only, from the test server's SQLite database). */
+function storedContents(): string[] {
+  const db = new Database(path.join(process.env.PARLEY_E2E_DATA_DIR!, 'parley.db'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('select content from messages').all() as { content: string }[]).map((r) => String(r.content));
+  } finally {
+    db.close();
+  }
+}
+
+test('two people chat end-to-end encrypted; the server stores only ciphertext', async ({ browser }) => {
+  const marker = `E2E-MARKER-${Date.now().toString(36)}`;
+  const alice = await signInNew(browser);
+  const bob = await signInNew(browser);
+
+  await startChat(alice.page, bob.phone);
+  await expect(alice.page.locator('.notice', { hasText: 'end-to-end encrypted' })).toBeVisible();
+  await alice.page.locator('.composer textarea').fill(`Hello Bob ${marker}`);
+  await alice.page.keyboard.press('Enter');
+
+  const item = bob.page.locator('.chat-item', { hasText: `Hello Bob ${marker}` });
+  await expect(item).toBeVisible();
+  await item.click();
+  await expect(bubble(bob.page, `Hello Bob ${marker}`)).toBeVisible();
+
+  // Bob replies with a quote; Alice decrypts the reply and sees the quoted message.
+  const row = bubble(bob.page, `Hello Bob ${marker}`);
+  await row.locator('.bubble').hover();
+  await row.getByRole('button', { name: 'Message actions' }).click();
+  await bob.page.getByRole('menuitem', { name: 'Reply' }).click();
+  await bob.page.locator('.composer textarea').fill(`Hi Alice ${marker}`);
+  await bob.page.keyboard.press('Enter');
+  const reply = bubble(alice.page, `Hi Alice ${marker}`);
+  await expect(reply).toBeVisible();
+  await expect(reply.locator('.quote-preview')).toHaveText(`Hello Bob ${marker}`);
+
+  // A photo: encrypted on Alice's device (thumbnail made there), decrypted on Bob's.
+  const png = Buffer.from(
+    await alice.page.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 300;
+      c.height = 180;
+      const ctx = c.getContext('2d')!;
+      ctx.fillStyle = '#0b6e4f';
+      ctx.fillRect(0, 0, 300, 180);
+      return c.toDataURL('image/png').split(',')[1]!;
+    }),
+    'base64',
+  );
+  await alice.page.getByRole('button', { name: 'Attach' }).click();
+  const chooser = alice.page.waitForEvent('filechooser');
+  await alice.page.getByRole('menuitem', { name: 'Photo or video' }).click();
+  await (await chooser).setFiles({ name: 'garden.png', mimeType: 'image/png', buffer: png });
+  const send = alice.page.getByRole('dialog', { name: 'Send photo or video' });
+  await send.getByLabel('Add a caption').fill(`Garden ${marker}`);
+  await send.getByRole('button', { name: 'Send' }).click();
+  const photo = bob.page.locator('.msg-row.in[data-kind="image"]').last();
+  await expect(photo.getByText(`Garden ${marker}`)).toBeVisible({ timeout: 15_000 });
+  const img = photo.getByRole('img', { name: `Garden ${marker}` });
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(300);
+  expect(await img.getAttribute('src')).toMatch(/^blob:/);
+
+  // After a reload, the history still reads (the device keeps what it decrypted).
+  await bob.page.reload();
+  await bob.page.locator('.chat-item', { hasText: `Garden ${marker}` }).click();
+  await expect(bubble(bob.page, `Hello Bob ${marker}`)).toBeVisible();
+
+  // Safety numbers: Alice shows her code, Bob scans a picture of it; both see the same digits.
+  await alice.page.getByRole('button', { name: 'Contact info' }).click();
+  await alice.page.getByRole('button', { name: 'Verify security code' }).click();
+  const aliceDialog = alice.page.getByRole('dialog', { name: 'Verify security code' });
+  const qr = aliceDialog.locator('img.safety-qr');
+  await expect(qr).toBeVisible();
+  const axe = await new AxeBuilder({ page: alice.page }).include('.dialog').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  const picture = path.join(os.tmpdir(), `parley-safety-${process.pid}-${Date.now()}.png`);
+  await qr.screenshot({ path: picture });
+  const aliceDigits = (await aliceDialog.locator('.safety-digits').textContent()) ?? '';
+  expect(aliceDigits).toMatch(/^\d{60}$/);
+
+  await bob.page.getByRole('button', { name: 'Contact info' }).click();
+  await bob.page.getByRole('button', { name: 'Verify security code' }).click();
+  const bobDialog = bob.page.getByRole('dialog', { name: 'Verify security code' });
+  await expect(bobDialog.locator('.safety-digits')).toHaveText(aliceDigits);
+  await expect(bobDialog.locator('.safety-status')).toHaveText('Not verified yet.');
+  await bobDialog.getByLabel('Scan from a picture').setInputFiles(picture);
+  await expect(bobDialog.locator('.safety-status')).toHaveText('✓ Verified');
+  await bobDialog.getByRole('button', { name: 'Close' }).click();
+  await expect(bob.page.locator('.chat-header .verified-mark')).toBeVisible();
+
+  // The server holds envelopes, never the text.
+  const contents = storedContents();
+  expect(contents.length).toBeGreaterThanOrEqual(3);
+  expect(contents.filter((c) => c.includes('"e2e"')).length).toBeGreaterThanOrEqual(3);
+  expect(contents.filter((c) => c.includes(marker))).toEqual([]);
+
+  await alice.context.close();
+  await bob.context.close();
+});
