@@ -337,6 +337,19 @@ export class Store {
     }
   }
 
+  /**
+   * Take a chat as the server returned it. Its last message comes encrypted: the one this device
+   * already shows (decrypted) is kept when it is the same message, and any other is decrypted.
+   */
+  private putChat(chat: Chat): void {
+    this.set((s) => {
+      const local = s.chats[chat.id]?.lastMessage;
+      const lastMessage = local && chat.lastMessage && local.id === chat.lastMessage.id && local.editedAt === chat.lastMessage.editedAt && local.deletedAt === chat.lastMessage.deletedAt ? local : chat.lastMessage;
+      return { chats: { ...s.chats, [chat.id]: { ...chat, lastMessage } } };
+    });
+    this.revealLastMessages();
+  }
+
   /** A message as this device shows it: decrypted when it is encrypted. */
   private async revealed<T extends Message>(m: T): Promise<T & { waiting?: boolean }> {
     if (!this.e2e || !isEnvelopeContent(m.content)) return m;
@@ -436,10 +449,7 @@ export class Store {
       setTimeout(() => {
         this.refreshTimers.delete(chatId);
         this.api.chat(chatId).then(
-          (chat) => {
-            this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } }));
-            this.revealLastMessages();
-          },
+          (chat) => this.putChat(chat),
           () => undefined,
         );
       }, delay),
@@ -462,17 +472,14 @@ export class Store {
 
   async openChatWith(peer: string): Promise<Chat> {
     const chat = await this.api.openChat(peer);
-    this.set((s) => ({ chats: { ...s.chats, [chat.id]: chat } }));
-    this.revealLastMessages();
+    this.putChat(chat);
     this.prepareEncryption(chat.id);
     return chat;
   }
 
   /** Fetch one chat again (e.g. its peer changed after a block or a saved contact). */
   async reloadChat(chatId: string): Promise<void> {
-    const chat = await this.api.chat(chatId);
-    this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } }));
-    this.revealLastMessages();
+    this.putChat(await this.api.chat(chatId));
   }
 
   /** Whether the chat's messages are end-to-end encrypted on this device. */
@@ -677,8 +684,7 @@ export class Store {
   }
 
   async updateChat(chatId: string, patch: { archived?: boolean; pinned?: boolean; mutedUntil?: number | null }): Promise<void> {
-    const chat = await this.api.updateChat(chatId, patch);
-    this.set((s) => ({ chats: { ...s.chats, [chatId]: chat } }));
+    this.putChat(await this.api.updateChat(chatId, patch));
   }
 
   setDraft(chatId: string, text: string): void {
