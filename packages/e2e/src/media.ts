@@ -17,17 +17,22 @@ export interface MediaKey {
   digest: string;
   /** Plaintext size in bytes. */
   size: number;
+  /** The medium's real MIME type (the server only sees application/octet-stream). */
+  type?: string;
 }
+
+/** Bytes AES-GCM adds to a medium (its tag): an encrypted upload may exceed the kind's limit by this much. */
+export const MEDIA_OVERHEAD = 16;
 
 const subtle = () => globalThis.crypto.subtle;
 
-export async function encryptMedia(plaintext: Uint8Array): Promise<{ ciphertext: Uint8Array; key: MediaKey }> {
+export async function encryptMedia(plaintext: Uint8Array, type?: string): Promise<{ ciphertext: Uint8Array; key: MediaKey }> {
   const raw = globalThis.crypto.getRandomValues(new Uint8Array(32));
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
   const key = await subtle().importKey('raw', raw, 'AES-GCM', false, ['encrypt']);
   const ciphertext = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv }, key, own(plaintext)));
   const digest = new Uint8Array(await subtle().digest('SHA-256', ciphertext));
-  return { ciphertext, key: { key: toBase64(raw), iv: toBase64(iv), digest: toBase64(digest), size: plaintext.length } };
+  return { ciphertext, key: { key: toBase64(raw), iv: toBase64(iv), digest: toBase64(digest), size: plaintext.length, ...(type ? { type } : {}) } };
 }
 
 export async function decryptMedia(ciphertext: Uint8Array, ref: MediaKey): Promise<Uint8Array> {

@@ -103,12 +103,15 @@ export interface UploadOptions {
   /** Send the body as a stream: chunked, no Content-Length. */
   chunked?: boolean;
   signal?: AbortSignal;
+  /** Upload as a medium encrypted on the device (`?encrypted=true`). */
+  encrypted?: boolean;
 }
 
 /** POST /v1/media with raw bytes. */
 export async function upload<T = Record<string, unknown>>(server: TestServer, token: string | null, bytes: Buffer, opts: UploadOptions): Promise<{ status: number; body: T; headers: Headers }> {
   const q = new URLSearchParams({ kind: opts.kind });
   if (opts.fileName !== undefined) q.set('fileName', opts.fileName);
+  if (opts.encrypted) q.set('encrypted', 'true');
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (opts.contentType !== undefined) headers['content-type'] = opts.contentType;

@@ -255,6 +255,26 @@ describe('media', () => {
       expect((await api(server, 'GET', '/healthz')).status).toBe(200);
     });
 
+    it('an encrypted medium over its kind’s limit plus the encryption tag (16 bytes)', async () => {
+      const limit = 500 * 1024 + 16;
+      const atLimit = Buffer.alloc(limit, 3);
+      for (const chunked of [false, true]) {
+        const over = await upload<ErrorBody>(server, alice.token, Buffer.concat([atLimit, Buffer.from([chunked ? 1 : 2])]), { kind: 'sticker', contentType: 'application/octet-stream', encrypted: true, chunked });
+        expect(over.status).toBe(413);
+        expect(over.body.error.code).toBe('MEDIA_TOO_LARGE');
+      }
+      await expectNothingLeft();
+      // An encrypted medium is declared as bytes, never as what it hides.
+      const asAudio = await upload<ErrorBody>(server, alice.token, atLimit, { kind: 'audio', contentType: 'audio/ogg', encrypted: true });
+      expect(asAudio.status).toBe(415);
+      await expectNothingLeft();
+      for (const kind of ['sticker', 'audio', 'video', 'document']) {
+        const up = await upload<MediaBody>(server, alice.token, Buffer.concat([atLimit, Buffer.from(kind)]).subarray(0, limit), { kind, contentType: 'application/octet-stream', encrypted: true, chunked: kind === 'sticker' });
+        expect(up.status).toBe(201);
+        expect(up.body).toMatchObject({ kind, mimeType: 'application/octet-stream', size: limit });
+      }
+    });
+
     it('content that contradicts its declared type, or a type the kind does not take', async () => {
       const pngAsJpeg = await upload<ErrorBody>(server, alice.token, makePng(), { kind: 'image', contentType: 'image/jpeg' });
       expect(pngAsJpeg.status).toBe(415);

@@ -11,7 +11,7 @@ import { Api, ApiError, type SignInResult } from './api.js';
 import { RealtimeClient, type ConnectionStatus } from './realtime.js';
 import * as persist from './persist.js';
 import type { MediaKey } from '../../../packages/e2e/src/index.js';
-import { E2eSession, isE2eChat, isEnvelope as isEnvelopeContent } from './e2e/session.js';
+import { E2eSession, isE2eChat, isEnvelope as isEnvelopeContent, NO_PEER_CODE } from './e2e/session.js';
 import { deleteE2eStore } from './e2e/idb-store.js';
 
 export type DisplayStatus = 'pending' | 'failed' | 'sent' | 'delivered' | 'read';
@@ -24,6 +24,8 @@ export interface ClientMessage extends Message {
   waiting?: boolean;
   /** The key of the message's end-to-end encrypted medium (from inside the encrypted message). */
   mediaKey?: MediaKey;
+  /** Pending until the contact has a device able to decrypt it (never sent in plaintext). */
+  waitingPeer?: boolean;
 }
 
 export interface ChatMessages {
@@ -65,6 +67,8 @@ export interface State {
 
 const SESSION_KEY = 'parley.session';
 const SNAPSHOT_MESSAGES = 50;
+/** How often messages waiting for a contact's encrypting device look again (besides `e2e.devices` records and reconnects). */
+const NO_PEER_RETRY_MS = 30_000;
 
 function loadSession(): Session | null {
   try {
@@ -222,6 +226,8 @@ export class Store {
     if (!session || !e2eCapable() || !this.state.me || this.state.me.kind === 'business') return;
     const e2e = new E2eSession(this.api, session.deviceId, {
       keyChanged: (chatId) => this.set((s) => ({ keyChanges: { ...s.keyChanges, [chatId]: Date.now() } })),
+      // A contact's new device: messages that waited for one go now, encrypted.
+      devicesChanged: () => void this.flushOutbox(),
     });
     this.e2e = e2e;
     // Messages that waited for the set-up go now.
@@ -574,9 +580,15 @@ export class Store {
   private async flushOutbox(): Promise<void> {
     if (this.flushing || !this.rt || this.state.status !== 'online') return;
     this.flushing = true;
+    // Chats whose contact has no device able to decrypt yet: their messages wait, in order.
+    const noPeer = new Set<string>();
     try {
       for (const item of await persist.outboxAll().catch(() => [] as persist.OutboxItem[])) {
         const pendingInState = Object.values(this.state.messages).some((l) => l.items.some((m) => m.clientId === item.clientId && m.pending));
+        if (noPeer.has(item.chatId)) {
+          this.markWaitingPeer(item, true);
+          continue;
+        }
         try {
           let sealed: Awaited<ReturnType<Store['seal']>>;
           try {
@@ -584,6 +596,11 @@ export class Store {
           } catch (err) {
             // Encryption not ready (set-up or the chat's group): try again shortly, in order.
             if (err instanceof ApiError && err.code === 'NETWORK') setTimeout(() => void this.flushOutbox(), 3000);
+            if (err instanceof ApiError && err.code === NO_PEER_CODE) {
+              noPeer.add(item.chatId);
+              this.markWaitingPeer(item, true);
+              continue;
+            }
             throw err;
           }
           const r = await this.rt.request({
@@ -598,6 +615,7 @@ export class Store {
           });
           if (sealed) await this.e2e?.remember(String(r.messageId), item.kind, item.content, item.media).catch(() => undefined);
           await persist.outboxDelete(item.clientId).catch(() => undefined);
+          this.markWaitingPeer(item, false);
           if (pendingInState) this.resolvePending(item, r);
         } catch (err) {
           if (err instanceof ApiError && (err.code === 'NETWORK' || err.code === 'TIMEOUT')) return; // retried on reconnect
@@ -607,7 +625,27 @@ export class Store {
       }
     } finally {
       this.flushing = false;
+      // Besides the device records, look again now and then (a contact's device may come back with key packages).
+      if (noPeer.size && !this.noPeerRetry) {
+        this.noPeerRetry = setTimeout(() => {
+          this.noPeerRetry = undefined;
+          void this.flushOutbox();
+        }, NO_PEER_RETRY_MS);
+      }
     }
+  }
+
+  private noPeerRetry: ReturnType<typeof setTimeout> | undefined;
+
+  private markWaitingPeer(item: persist.OutboxItem, waiting: boolean): void {
+    const list = this.state.messages[item.chatId];
+    if (!list?.items.some((m) => m.clientId === item.clientId && Boolean(m.waitingPeer) !== waiting)) return;
+    this.set((s) => {
+      const cur = s.messages[item.chatId];
+      if (!cur) return {};
+      const items = cur.items.map((m) => (m.clientId === item.clientId ? (waiting ? { ...m, waitingPeer: true } : { ...m, waitingPeer: false }) : m));
+      return { messages: { ...s.messages, [item.chatId]: { ...cur, items } } };
+    });
   }
 
   private resolvePending(item: persist.OutboxItem, r: Record<string, unknown>): void {

@@ -18,10 +18,11 @@ import type { Transaction } from 'kysely';
 import type { DB, MediaTable } from '../../tables.js';
 import { profilesFor } from '../accounts/index.js';
 import { checkDeclaredType, resolveMediaType } from './mime-policy.js';
+import { MEDIA_OVERHEAD } from '../../../../packages/e2e/src/media.js';
 import { commitBlob, detectType, discardTemp, receiveToTemp, removeBlob, type TempBlob } from './storage.js';
 
-/** The largest upload of any kind: what the HTTP layer lets through before the kind's own limit applies. */
-export const MAX_MEDIA_BYTES = Math.max(...Object.values(MEDIA_LIMITS));
+/** The largest upload of any kind (encrypted on the device included): what the HTTP layer lets through before the kind's own limit applies. */
+export const MAX_MEDIA_BYTES = Math.max(...Object.values(MEDIA_LIMITS)) + MEDIA_OVERHEAD;
 
 export function toMedia(row: MediaTable): Media {
   return { id: row.id, kind: row.kind, mimeType: row.mime_type, size: row.size, sha256: row.sha256, fileName: row.file_name, createdAt: row.created_at };
@@ -56,13 +57,18 @@ export interface UploadInput {
 /** The stored type of an end-to-end encrypted medium. */
 export const ENCRYPTED_MEDIA_TYPE = 'application/octet-stream';
 
+/** The most bytes an upload of `kind` may have: the kind's limit, plus the encryption's tag for a medium encrypted on the device. */
+function limitOf(kind: MediaKind, encrypted: boolean | undefined): number {
+  return MEDIA_LIMITS[kind] + (encrypted ? MEDIA_OVERHEAD : 0);
+}
+
 /**
  * Store an upload for `actor` and return its Media. Leaves nothing behind on failure: no temp
  * file, no row, and no blob that this call created.
  */
 export async function uploadMedia(ctx: Ctx, actor: Actor, input: UploadInput): Promise<Media> {
   if (!isMediaKind(input.kind)) throw new AppError('VALIDATION_FAILED', `Unknown media kind "${String(input.kind)}".`, { path: 'kind' });
-  const limit = MEDIA_LIMITS[input.kind];
+  const limit = limitOf(input.kind, input.encrypted);
   if (!input.encrypted) checkDeclaredType(input.kind, input.declaredType);
   else if (input.declaredType?.split(';')[0]?.trim().toLowerCase() !== ENCRYPTED_MEDIA_TYPE) {
     throw new AppError('MEDIA_TYPE_UNSUPPORTED', `An encrypted ${input.kind} is uploaded as ${ENCRYPTED_MEDIA_TYPE}.`, { kind: input.kind });
@@ -119,7 +125,7 @@ export async function storeReceived(
   },
 ): Promise<Media> {
   const { temp } = input;
-  const limit = MEDIA_LIMITS[input.kind];
+  const limit = limitOf(input.kind, input.encrypted);
   if (temp.size > limit) throw new AppError('MEDIA_TOO_LARGE', `A ${input.kind} may be at most ${limit} bytes.`, { limit });
   if (temp.size === 0) throw new AppError('VALIDATION_FAILED', 'The file is empty.', { path: 'body' });
   const mimeType = input.encrypted ? ENCRYPTED_MEDIA_TYPE : resolveMediaType(input.kind, input.declaredType, await detectType(temp.path));

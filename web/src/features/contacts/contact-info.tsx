@@ -32,6 +32,7 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
   const [status, setStatus] = useState<Status>(IDLE);
   const [dialog, setDialog] = useState<'block' | 'unblock' | 'report' | 'safety' | null>(null);
   const encrypted = useStore(() => store.isEncrypted(chatId));
+  const meBusiness = useStore((s) => s.me?.kind === 'business');
   const verified = useStore((s) => s.verified[chatId] ?? false);
   const [editing, setEditing] = useState(false);
   const [contactName, setContactName] = useState('');
@@ -157,6 +158,12 @@ export function ContactInfo({ chatId, onClose }: { chatId: string; onClose(): vo
         <p className="api-contact-notice" role="note">
           <span aria-hidden="true">🏢 </span>
           {t('e2e.business')}
+        </p>
+      )}
+      {peer.kind === 'person' && meBusiness && (
+        <p className="api-contact-notice" role="note">
+          <span aria-hidden="true">🏢 </span>
+          {t('e2e.businessSelf')}
         </p>
       )}
       {peer.kind === 'person' && encrypted && (

@@ -20,6 +20,7 @@ import { displayName } from '../chats/chat-list.js';
 import { MessageBubble, type BubbleAction } from './message-bubble.js';
 import { canEdit, DeleteDialog, ForwardDialog } from './message-actions.js';
 import { textOf } from './message-content.js';
+import { forwardedMedia, MediaUnreadable } from './media.js';
 import { Composer } from './composer.js';
 import '../../styles/conversation.css';
 
@@ -48,6 +49,9 @@ export function ChatView({ chatId }: { chatId: string }) {
   const presence = useStore((s) => (chat ? s.presence[chat.peer.id] : undefined));
   const keyChanged = useStore((s) => s.keyChanges[chatId]);
   const verified = useStore((s) => s.verified[chatId] ?? false);
+  const encrypted = useStore(() => store.isEncrypted(chatId));
+  // This account is a business: its chats end at its own platform, whoever the contact is.
+  const meBusiness = useStore((s) => s.me?.kind === 'business');
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [unreadFrom] = useState(() => (chat && chat.unreadCount > 0 ? chat.readSeq : null));
@@ -328,7 +332,7 @@ export function ChatView({ chatId }: { chatId: string }) {
       : [
           presence?.online ? t('chat.online') : presence?.lastSeenAt ? t('chat.lastSeen', { when: relative(presence.lastSeenAt) }) : '',
           // Business chats (both tiers) terminate at the platform: say so where the chat is.
-          chat.peer.kind === 'business' ? t('e2e.businessShort') : '',
+          chat.peer.kind === 'business' || (meBusiness && chat.kind === 'direct') ? t('e2e.businessShort') : '',
         ]
           .filter(Boolean)
           .join(' · ');
@@ -389,8 +393,14 @@ export function ChatView({ chatId }: { chatId: string }) {
                       <div className="notice business-chat-notice" role="note">
                         🏢 {t('e2e.business')}
                       </div>
-                    ) : (
+                    ) : meBusiness ? (
+                      <div className="notice business-chat-notice" role="note">
+                        🏢 {t('e2e.businessSelf')}
+                      </div>
+                    ) : encrypted ? (
                       <div className="notice">🔒 {t('e2e.notice')}</div>
+                    ) : (
+                      <div className="notice">{t('e2e.notEncrypted')}</div>
                     ))}
                   {row.type === 'msg' && row.day && (
                     <div className="day-sep" role="separator">
@@ -456,8 +466,17 @@ export function ChatView({ chatId }: { chatId: string }) {
           onClose={() => setForwarding(null)}
           onPick={async (target) => {
             const m = forwarding;
-            // An end-to-end encrypted medium is forwarded with its key, inside the new encrypted message.
-            await store.send(target.id, m.kind as MessageKind, m.content ?? {}, { ...(m.mediaId ? { mediaId: m.mediaId } : {}), ...(m.mediaKey ? { media: m.mediaKey } : {}), forwarded: true });
+            // An end-to-end encrypted medium is forwarded with its key, inside the new encrypted message
+            // (or, into a business chat, decrypted here and uploaded as it is).
+            let media: Awaited<ReturnType<typeof forwardedMedia>>;
+            try {
+              media = await forwardedMedia(m, target.id);
+            } catch (err) {
+              setForwarding(null);
+              showError(m.id, err instanceof MediaUnreadable ? t(err.reason === 'tampered' ? 'e2e.mediaTampered' : 'e2e.mediaUnavailable') : errorMessage(t, err));
+              return;
+            }
+            await store.send(target.id, m.kind as MessageKind, m.content ?? {}, { ...media, forwarded: true });
             setForwarding(null);
             if (target.id !== chatId) navigate(`/chat/${encodeURIComponent(target.id)}`);
             else scrollToBottom();

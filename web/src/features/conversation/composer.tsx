@@ -14,7 +14,7 @@ import { AttachMenu, ContactDialog, FilePreviewDialog, LocationDialog, type Atta
 import { EmojiPicker } from './emoji-picker.js';
 import { Quote, senderName } from './message-bubble.js';
 import { textOf } from './message-content.js';
-import { computeWaveform, describeImage, describeVideo, extensionFor, formatDuration, prepareImage, safeFileName, uploadEncrypted } from './media.js';
+import { computeWaveform, describeImage, describeVideo, extensionFor, formatDuration, prepareImage, safeFileName, uploadForChat } from './media.js';
 import { useVoiceRecorder } from './voice-recorder.js';
 import { ShareCatalogDialog } from '../commerce/share-dialog.js';
 import type { QuickReply } from '#contracts/automation.js';
@@ -261,21 +261,17 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
         const blob = await prepareImage(file);
         const info = await describeImage(blob);
         const fileName = blob === file ? name : name.replace(/\.[^.]+$/, '') + '.jpg';
-        if (store.isEncrypted(chatId)) {
-          // End-to-end: the photo is encrypted here, its thumbnail made here; both travel encrypted.
-          const { media, key } = await uploadEncrypted(blob, 'image', fileName, ctl);
-          await store.send(chatId, 'image', { ...withCaption, ...info }, { mediaId: media.id, media: key, ...quote });
-        } else {
-          const media = await store.api.uploadMedia(blob, 'image', fileName, ctl);
-          await store.send(chatId, 'image', { ...withCaption, ...info }, { mediaId: media.id, ...quote });
-        }
+        // End-to-end encrypted chats: the medium is encrypted here and its thumbnail made here; both travel encrypted.
+        const uploaded = await uploadForChat(chatId, blob, 'image', fileName, ctl);
+        await store.send(chatId, 'image', { ...withCaption, ...info }, { ...uploaded, ...quote });
       } else if (as === 'video') {
+        // The poster frame is drawn here (a <video> and a canvas), before the file is encrypted.
         const info = await describeVideo(file);
-        const media = await store.api.uploadMedia(file, 'video', name, ctl);
-        await store.send(chatId, 'video', { ...withCaption, ...info }, { mediaId: media.id, ...quote });
+        const uploaded = await uploadForChat(chatId, file, 'video', name, ctl);
+        await store.send(chatId, 'video', { ...withCaption, ...info }, { ...uploaded, ...quote });
       } else {
-        const media = await store.api.uploadMedia(file, 'document', name, ctl);
-        await store.send(chatId, 'document', { fileName: name, ...withCaption }, { mediaId: media.id, ...quote });
+        const uploaded = await uploadForChat(chatId, file, 'document', name, ctl);
+        await store.send(chatId, 'document', { fileName: name, ...withCaption }, { ...uploaded, ...quote });
       }
     });
   };
@@ -293,8 +289,8 @@ export function Composer({ chatId, chat, replyTo = null, editing = null, onCance
     const name = `voice-${new Date().toISOString().replace(/[:.]/g, '-')}.${extensionFor(rec.mimeType)}`;
     if (replyTo) onCancelMode?.();
     void upload(t('composer.voiceNote'), async (ctl) => {
-      const [media, waveform] = await Promise.all([store.api.uploadMedia(rec.blob, 'audio', name, ctl), computeWaveform(rec.blob)]);
-      await store.send(chatId, 'voice', { durationMs: Math.round(rec.durationMs), ...(waveform ? { waveform } : {}) }, { mediaId: media.id, ...quote });
+      const [uploaded, waveform] = await Promise.all([uploadForChat(chatId, rec.blob, 'audio', name, ctl), computeWaveform(rec.blob)]);
+      await store.send(chatId, 'voice', { durationMs: Math.round(rec.durationMs), ...(waveform ? { waveform } : {}) }, { ...uploaded, ...quote });
     });
   };
 

@@ -5,48 +5,133 @@
  */
 import { useEffect, useState } from 'react';
 import type { Media } from '#contracts/models.js';
-import { decryptMedia, encryptMedia, type MediaKey } from '../../../../packages/e2e/src/index.js';
+import { decryptMedia, E2eError, encryptMedia, type MediaKey } from '../../../../packages/e2e/src/index.js';
 import { store, type ClientMessage } from '../../lib/store.js';
 
 /**
  * Encrypt a medium on the device for an end-to-end encrypted chat (a fresh AES-256-GCM key) and
- * upload the ciphertext; the returned key travels inside the encrypted message.
+ * upload the ciphertext, declared as bytes and without its file name; the returned key (with the
+ * medium's real type) travels inside the encrypted message, the file name in its content.
  */
-export async function uploadEncrypted(file: Blob, kind: string, fileName: string, opts: { onProgress?(fraction: number): void; signal?: AbortSignal } = {}): Promise<{ media: Media; key: MediaKey }> {
-  const { ciphertext, key } = await encryptMedia(new Uint8Array(await file.arrayBuffer()));
-  const media = await store.api.uploadMedia(new Blob([ciphertext as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), kind, fileName, { ...opts, encrypted: true });
+export async function uploadEncrypted(file: Blob, kind: string, opts: { onProgress?(fraction: number): void; signal?: AbortSignal } = {}): Promise<{ media: Media; key: MediaKey }> {
+  const { ciphertext, key } = await encryptMedia(new Uint8Array(await file.arrayBuffer()), file.type.split(';')[0]?.trim() || undefined);
+  const media = await store.api.uploadMedia(new Blob([ciphertext as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), kind, undefined, { ...opts, encrypted: true });
   return { media, key };
 }
 
 /**
- * Where to load a message's medium from: the server's URL, or for an end-to-end encrypted medium
- * a local object URL of the medium downloaded and decrypted on the device (its digest checked).
- * '' when it could not be decrypted.
+ * Upload a medium for a message in `chatId`: in an end-to-end encrypted chat it is encrypted on the
+ * device and its key goes with the message (`media`); elsewhere the file is uploaded as it is.
  */
-export function useMediaSrc(m: Pick<ClientMessage, 'mediaId' | 'mediaKey'>): string | undefined {
-  const [decrypted, setDecrypted] = useState<string | undefined>(undefined);
+export async function uploadForChat(chatId: string, file: Blob, kind: string, fileName: string, opts: { onProgress?(fraction: number): void; signal?: AbortSignal } = {}): Promise<{ mediaId: string; media?: MediaKey }> {
+  if (store.isEncrypted(chatId)) {
+    const { media, key } = await uploadEncrypted(file, kind, opts);
+    return { mediaId: media.id, media: key };
+  }
+  const media = await store.api.uploadMedia(file, kind, fileName, opts);
+  return { mediaId: media.id };
+}
+
+/**
+ * The medium a forwarded message carries into `chatId`: the same medium and key into an end-to-end
+ * encrypted chat; into a chat that is not (a business), the medium is decrypted on this device and
+ * uploaded as it is (the other side could not read the ciphertext).
+ */
+export async function forwardedMedia(m: Pick<ClientMessage, 'kind' | 'mediaId' | 'mediaKey' | 'content'>, chatId: string): Promise<{ mediaId?: string; media?: MediaKey }> {
+  if (!m.mediaId) return {};
+  if (!m.mediaKey || store.isEncrypted(chatId)) return { mediaId: m.mediaId, ...(m.mediaKey ? { media: m.mediaKey } : {}) };
+  const plain = await fetchDecrypted(m.mediaId, m.mediaKey);
+  const name = (m.content as { fileName?: unknown } | null)?.fileName;
+  const media = await store.api.uploadMedia(plain, m.kind === 'voice' ? 'audio' : m.kind, typeof name === 'string' ? name : undefined);
+  return { mediaId: media.id };
+}
+
+/** Why an end-to-end encrypted medium cannot be shown: changed after it was sent, or not downloadable. */
+export type MediaError = 'tampered' | 'unavailable';
+
+export class MediaUnreadable extends Error {
+  constructor(readonly reason: MediaError) {
+    super(reason === 'tampered' ? 'The medium does not match the one that was sent.' : 'The medium could not be downloaded.');
+  }
+}
+
+export const reasonOf = (err: unknown): MediaError => (err instanceof MediaUnreadable ? err.reason : 'unavailable');
+
+/** The real type of a decrypted medium: the one it was sent with, else PNG or JPEG (photos sent before the type travelled). */
+function typeOf(plain: Uint8Array, key: MediaKey): string {
+  if (key.type) return key.type;
+  return plain[0] === 0x89 && plain[1] === 0x50 ? 'image/png' : 'image/jpeg';
+}
+
+/**
+ * Download an end-to-end encrypted medium, check its digest and decrypt it on the device; the
+ * plaintext as a Blob of its real type. Throws MediaUnreadable.
+ */
+export async function fetchDecrypted(mediaId: string, key: MediaKey, signal?: AbortSignal): Promise<Blob> {
+  let bytes: Uint8Array;
+  try {
+    const r = await fetch(store.api.mediaUrl(mediaId), signal ? { signal } : {});
+    if (!r.ok) throw new Error(String(r.status));
+    bytes = new Uint8Array(await r.arrayBuffer());
+  } catch {
+    throw new MediaUnreadable('unavailable');
+  }
+  try {
+    const plain = await decryptMedia(bytes, key);
+    return new Blob([plain as Uint8Array<ArrayBuffer>], { type: typeOf(plain, key) });
+  } catch (err) {
+    throw new MediaUnreadable(err instanceof E2eError && err.code === 'MEDIA_TAMPERED' ? 'tampered' : 'unavailable');
+  }
+}
+
+export interface MediaSrc {
+  /** What to load the medium from; undefined while it is being fetched and decrypted. */
+  src?: string | undefined;
+  error?: MediaError | undefined;
+}
+
+/**
+ * Where to load a message's medium from: the server's URL, or for an end-to-end encrypted medium
+ * a local object URL of the medium downloaded and decrypted on the device (its digest checked),
+ * fetched once `enabled` (large media wait for the person to ask).
+ */
+export function useMediaSrc(m: Pick<ClientMessage, 'mediaId' | 'mediaKey'>, enabled = true): MediaSrc {
+  const [decrypted, setDecrypted] = useState<MediaSrc>({});
   const { mediaId, mediaKey } = m;
   useEffect(() => {
-    if (!mediaId || !mediaKey) return;
+    setDecrypted({});
+    if (!mediaId || !mediaKey || !enabled) return;
     let live = true;
     let made: string | undefined;
-    fetch(store.api.mediaUrl(mediaId))
-      .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(String(r.status)))))
-      .then((b) => decryptMedia(new Uint8Array(b), mediaKey))
-      .then((plain) => {
+    const abort = new AbortController();
+    fetchDecrypted(mediaId, mediaKey, abort.signal)
+      .then((blob) => {
         if (!live) return;
-        const type = plain[0] === 0x89 && plain[1] === 0x50 ? 'image/png' : 'image/jpeg';
-        made = URL.createObjectURL(new Blob([plain as Uint8Array<ArrayBuffer>], { type }));
-        setDecrypted(made);
+        made = URL.createObjectURL(blob);
+        setDecrypted({ src: made });
       })
-      .catch(() => live && setDecrypted(''));
+      .catch((err: unknown) => live && setDecrypted({ error: reasonOf(err) }));
     return () => {
       live = false;
+      abort.abort();
       if (made) URL.revokeObjectURL(made);
     };
-  }, [mediaId, mediaKey]);
-  if (!mediaId) return undefined;
-  return mediaKey ? decrypted : store.api.mediaUrl(mediaId);
+  }, [mediaId, mediaKey, enabled]);
+  if (!mediaId) return {};
+  return mediaKey ? decrypted : { src: store.api.mediaUrl(mediaId) };
+}
+
+/** Save a blob under a file name (through a temporary object URL). */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** The largest thumbnail we aim for, in base64 characters (the server allows 16 KiB). */

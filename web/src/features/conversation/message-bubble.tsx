@@ -167,6 +167,12 @@ function MessageBubbleImpl({ message: m, chat, myId, first, quoted, error, highl
         </button>
       )}
       {live && <MessageLabels messageId={m.id} />}
+      {m.waitingPeer && m.pending && !m.failed && (
+        <div className="msg-waiting-peer" role="status" title={t('e2e.waitingPeer', { name: chat ? displayName(chat) : '' })}>
+          <span aria-hidden="true">🕓🔒 </span>
+          {t('e2e.waitingPeerShort', { name: chat ? displayName(chat) : '' })}
+        </div>
+      )}
       {m.failed && (
         <div className="msg-failed" role="alert">
           <span>{t('message.status.failed')}</span>

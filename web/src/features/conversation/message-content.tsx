@@ -11,7 +11,7 @@ import { errorMessage } from '../auth/auth-screen.js';
 import { initials } from '../../ui/avatar.js';
 import { emojiOnlyCount } from '../../ui/emoji.js';
 import { CloseIcon, ContactIcon, DocumentIcon, DownloadIcon, LocationIcon, MicIcon, PauseIcon, PlayIcon } from '../../ui/icons.js';
-import { formatDuration, formatSize, mediaInfo, thumbnailSrc, useMediaSrc } from './media.js';
+import { fetchDecrypted, formatDuration, formatSize, mediaInfo, reasonOf, saveBlob, thumbnailSrc, useMediaSrc, type MediaError } from './media.js';
 import { CatalogCard, OrderCard, ProductCard } from '../commerce/message-cards.js';
 
 type Content = Record<string, unknown>;
@@ -54,14 +54,9 @@ export function MessageContent({ message: m }: { message: ClientMessage }) {
         </>
       );
     case 'voice':
-      return m.mediaId ? <VoicePlayer src={store.api.mediaUrl(m.mediaId)} durationMs={num(c.durationMs)} waveform={Array.isArray(c.waveform) ? (c.waveform as number[]) : undefined} /> : null;
+      return m.mediaId ? <VoiceBody message={m} content={c} /> : null;
     case 'audio':
-      return (
-        <div className="audio-body">
-          {m.mediaId && <audio controls preload="metadata" src={store.api.mediaUrl(m.mediaId)} aria-label={t('message.audio')} />}
-          {num(c.durationMs) !== undefined && <span className="media-duration">{formatDuration(num(c.durationMs)!)}</span>}
-        </div>
-      );
+      return <AudioBody message={m} content={c} />;
     case 'document':
       return (
         <>
@@ -70,7 +65,7 @@ export function MessageContent({ message: m }: { message: ClientMessage }) {
         </>
       );
     case 'sticker':
-      return m.mediaId ? <img className="sticker" src={store.api.mediaUrl(m.mediaId)} alt={t('message.sticker')} width={160} height={160} loading="lazy" /> : null;
+      return m.mediaId ? <StickerBody message={m} /> : null;
     case 'location':
       return <LocationCard content={c} />;
     case 'contact':
@@ -136,13 +131,14 @@ export function ImageBody({ message: m, content: c }: { message: ClientMessage; 
   const [open, setOpen] = useState(false);
   const thumb = thumbnailSrc(c.thumbnail);
   const caption = str(c.caption);
-  const src = useMediaSrc(m);
+  const { src, error } = useMediaSrc(m);
   return (
     <>
+      {error && <MediaProblem error={error} />}
       <button type="button" className={`media-frame image-frame${loaded ? ' loaded' : ''}`} style={frameStyle(c)} onClick={() => src && setOpen(true)} aria-label={t('message.openPhoto')}>
         {thumb && !loaded && <img className="media-thumb" src={thumb} alt="" aria-hidden="true" />}
         {src && !failed && <img className="media-full" src={src} alt={caption ?? t('message.photo')} loading="lazy" onLoad={() => setLoaded(true)} onError={() => setFailed(true)} />}
-        {(failed || (!thumb && !loaded)) && <span className="media-placeholder" aria-hidden="true">📷</span>}
+        {(failed || error || (!thumb && !loaded)) && <span className="media-placeholder" aria-hidden="true">📷</span>}
       </button>
       {open && src && <Lightbox src={src} alt={caption ?? t('message.photo')} caption={caption} onClose={() => setOpen(false)} />}
     </>
@@ -186,26 +182,80 @@ export function Lightbox({ src, alt, caption, onClose }: { src: string; alt: str
   );
 }
 
+/** Why an end-to-end encrypted medium cannot be shown, in the bubble. */
+export function MediaProblem({ error }: { error: MediaError }) {
+  const { t } = useI18n();
+  return (
+    <span className="media-error" role="alert">
+      ⚠️ {t(error === 'tampered' ? 'e2e.mediaTampered' : 'e2e.mediaUnavailable')}
+    </span>
+  );
+}
+
+/** A video; end-to-end encrypted, it is downloaded and decrypted when the person asks to play it (its poster was made on the sender's device). */
 export function VideoBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
   const { t } = useI18n();
   const duration = num(c.durationMs);
+  const [wanted, setWanted] = useState(false);
+  const { src, error } = useMediaSrc(m, !m.mediaKey || wanted);
+  const poster = thumbnailSrc(c.thumbnail);
+  const label = str(c.caption) ?? t('message.video');
   return (
-    <div className="media-frame video-frame" style={frameStyle(c)}>
-      {m.mediaId ? (
-        <video controls preload="metadata" playsInline poster={thumbnailSrc(c.thumbnail)} src={store.api.mediaUrl(m.mediaId)} aria-label={str(c.caption) ?? t('message.video')} />
-      ) : (
-        <span className="media-placeholder">🎥</span>
-      )}
-      {duration !== undefined && <span className="media-duration overlay">{formatDuration(duration)}</span>}
+    <>
+      {error && <MediaProblem error={error} />}
+      <div className="media-frame video-frame" style={frameStyle(c)}>
+        {m.mediaId && src ? (
+          <video controls preload="metadata" playsInline autoPlay={Boolean(m.mediaKey)} poster={poster} src={src} aria-label={label} />
+        ) : m.mediaId && m.mediaKey && !error ? (
+          <button type="button" className="video-start" onClick={() => setWanted(true)} aria-label={`${t('message.play')} · ${label}`} aria-busy={wanted}>
+            {poster && <img className="media-thumb" src={poster} alt="" aria-hidden="true" />}
+            <span className="video-start-icon" aria-hidden="true">
+              {wanted ? <span className="spinner" /> : <PlayIcon />}
+            </span>
+          </button>
+        ) : (
+          <span className="media-placeholder">🎥</span>
+        )}
+        {duration !== undefined && <span className="media-duration overlay">{formatDuration(duration)}</span>}
+      </div>
+    </>
+  );
+}
+
+function VoiceBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
+  const { src, error } = useMediaSrc(m);
+  return (
+    <>
+      {error && <MediaProblem error={error} />}
+      <VoicePlayer src={src} durationMs={num(c.durationMs)} waveform={Array.isArray(c.waveform) ? (c.waveform as number[]) : undefined} />
+    </>
+  );
+}
+
+function AudioBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
+  const { t } = useI18n();
+  const { src, error } = useMediaSrc(m);
+  return (
+    <div className="audio-body">
+      {error && <MediaProblem error={error} />}
+      {src && <audio controls preload="metadata" src={src} aria-label={t('message.audio')} />}
+      {num(c.durationMs) !== undefined && <span className="media-duration">{formatDuration(num(c.durationMs)!)}</span>}
     </div>
   );
+}
+
+function StickerBody({ message: m }: { message: ClientMessage }) {
+  const { t } = useI18n();
+  const { src, error } = useMediaSrc(m);
+  if (error) return <MediaProblem error={error} />;
+  return src ? <img className="sticker" src={src} alt={t('message.sticker')} width={160} height={160} loading="lazy" /> : <span className="sticker" aria-hidden="true" />;
 }
 
 // ---- voice notes --------------------------------------------------------------------------------
 
 let playingNow: HTMLAudioElement | null = null;
 
-function VoicePlayer({ src, durationMs, waveform }: { src: string; durationMs?: number | undefined; waveform?: number[] | undefined }) {
+function VoicePlayer({ src, durationMs, waveform }: { src: string | undefined; durationMs?: number | undefined; waveform?: number[] | undefined }) {
   const { t } = useI18n();
   const audio = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(false);
@@ -285,32 +335,56 @@ function VoicePlayer({ src, durationMs, waveform }: { src: string; durationMs?: 
 
 export function DocumentBody({ message: m, content: c }: { message: ClientMessage; content: Content }) {
   const { t, locale } = useI18n();
-  const [size, setSize] = useState<number | null>(null);
+  const [serverSize, setSize] = useState<number | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<MediaError | null>(null);
   const name = str(c.fileName) ?? t('message.document');
   const ext = /\.([a-z0-9]{1,8})$/i.exec(name)?.[1]?.toUpperCase();
+  // End-to-end encrypted: the size is the one inside the message (the server only knows the ciphertext's).
+  const size = m.mediaKey ? m.mediaKey.size : serverSize;
   useEffect(() => {
     let live = true;
-    if (m.mediaId && !m.pending) void mediaInfo(m.mediaId).then((info) => live && info && setSize(info.size));
+    if (m.mediaId && !m.pending && !m.mediaKey) void mediaInfo(m.mediaId).then((info) => live && info && setSize(info.size));
     return () => {
       live = false;
     };
-  }, [m.mediaId, m.pending]);
+  }, [m.mediaId, m.pending, m.mediaKey]);
+  const saveDecrypted = async () => {
+    if (!m.mediaId || !m.mediaKey || saving) return;
+    setSaving(true);
+    setError(null);
+    try {
+      saveBlob(await fetchDecrypted(m.mediaId, m.mediaKey), name);
+    } catch (err) {
+      setError(reasonOf(err));
+    } finally {
+      setSaving(false);
+    }
+  };
   const details = [ext, size !== null ? formatSize(size, locale) : null, num(c.pageCount) ? `${num(c.pageCount)} p.` : null].filter(Boolean).join(' · ');
   return (
-    <div className="document">
-      <span className="document-icon" aria-hidden="true">
-        <DocumentIcon />
-      </span>
-      <span className="document-text">
-        <span className="document-name">{name}</span>
-        {details && <span className="document-details">{details}</span>}
-      </span>
-      {m.mediaId && (
-        <a className="icon-btn document-download" href={store.api.mediaUrl(m.mediaId)} download={name} aria-label={`${t('message.download')} ${name}`} title={t('message.download')}>
-          <DownloadIcon />
-        </a>
-      )}
-    </div>
+    <>
+      {error && <MediaProblem error={error} />}
+      <div className="document">
+        <span className="document-icon" aria-hidden="true">
+          <DocumentIcon />
+        </span>
+        <span className="document-text">
+          <span className="document-name">{name}</span>
+          {details && <span className="document-details">{details}</span>}
+        </span>
+        {m.mediaId && m.mediaKey && (
+          <button type="button" className="icon-btn document-download" onClick={() => void saveDecrypted()} aria-busy={saving} aria-label={`${t('message.download')} ${name}`} title={t('message.download')}>
+            {saving ? <span className="spinner" aria-hidden="true" /> : <DownloadIcon />}
+          </button>
+        )}
+        {m.mediaId && !m.mediaKey && (
+          <a className="icon-btn document-download" href={store.api.mediaUrl(m.mediaId)} download={name} aria-label={`${t('message.download')} ${name}`} title={t('message.download')}>
+            <DownloadIcon />
+          </a>
+        )}
+      </div>
+    </>
   );
 }
 

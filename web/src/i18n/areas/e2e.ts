@@ -23,6 +23,12 @@ export const en = {
   'e2e.business': 'This chat is with a business: messages are not end-to-end encrypted, they end at the business’s platform, where its software and staff can read them.',
   'e2e.businessShort': 'Business chat · not end-to-end encrypted',
   'e2e.keyChanged': 'The security code with this contact changed (a new device or a reinstall). Check it again in their contact info.',
+  'e2e.businessSelf': 'You write as a business: this chat is not end-to-end encrypted. Messages end at your business’s platform, where its software and staff can read them.',
+  'e2e.notEncrypted': 'Messages in this chat are not end-to-end encrypted on this device (this browser cannot keep encryption keys).',
+  'e2e.mediaTampered': 'This file was changed after it was sent, so it was not opened.',
+  'e2e.mediaUnavailable': 'This file could not be downloaded. Try again later.',
+  'e2e.waitingPeer': 'Waiting for {name} to be reachable securely. This message will be sent end-to-end encrypted as soon as they are, never unencrypted.',
+  'e2e.waitingPeerShort': 'Waiting for {name} to be reachable securely',
 } as const;
 
 export const fr: Record<keyof typeof en, string> = {
@@ -49,4 +55,10 @@ export const fr: Record<keyof typeof en, string> = {
   'e2e.business': 'Cette discussion est avec une entreprise : les messages ne sont pas chiffrés de bout en bout, ils aboutissent sur la plateforme de l’entreprise, où ses logiciels et son équipe peuvent les lire.',
   'e2e.businessShort': 'Entreprise · pas de chiffrement de bout en bout',
   'e2e.keyChanged': 'Le code de sécurité avec ce contact a changé (un nouvel appareil ou une réinstallation). Vérifiez-le à nouveau dans sa fiche.',
+  'e2e.businessSelf': 'Vous écrivez en tant qu’entreprise : cette discussion n’est pas chiffrée de bout en bout. Les messages aboutissent sur la plateforme de votre entreprise, où ses logiciels et son équipe peuvent les lire.',
+  'e2e.notEncrypted': 'Les messages de cette discussion ne sont pas chiffrés de bout en bout sur cet appareil (ce navigateur ne peut pas conserver de clés de chiffrement).',
+  'e2e.mediaTampered': 'Ce fichier a été modifié après son envoi : il n’a pas été ouvert.',
+  'e2e.mediaUnavailable': 'Ce fichier n’a pas pu être téléchargé. Réessayez plus tard.',
+  'e2e.waitingPeer': 'En attente d’une connexion sécurisée avec {name}. Ce message sera envoyé chiffré de bout en bout dès que possible, jamais en clair.',
+  'e2e.waitingPeerShort': 'En attente d’une connexion sécurisée avec {name}',
 };

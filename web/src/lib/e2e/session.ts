@@ -14,11 +14,15 @@ import { IdbE2eStore } from './idb-store.js';
 /** Message kinds whose content is encrypted (media kinds follow once media are encrypted on the device). */
 export const ENCRYPTED_KINDS: readonly string[] = ['text', 'location', 'contact'];
 /** Media kinds encrypted on the device (the medium with a fresh key; the key inside the message). */
-export const ENCRYPTED_MEDIA_KINDS: readonly string[] = ['image'];
+export const ENCRYPTED_MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'voice', 'document', 'sticker'];
+/**
+ * The error a message gets while the contact has no device able to decrypt it: it stays in the
+ * outbox, shown as waiting, and is sent encrypted once they have one — never in plaintext.
+ */
+export const NO_PEER_CODE = 'E2E_NO_PEER';
 const KEY_PACKAGES_LOW = 10;
 const KEY_PACKAGES_TARGET = 20;
 const WELCOME_WAIT_MS = 8000;
-const NO_PEER_WAIT_MS = 4000;
 
 export interface E2eChatInfo {
   encrypted: boolean;
@@ -29,6 +33,8 @@ export interface E2eChatInfo {
 export interface E2eEvents {
   /** A contact's device key changed in a chat ("security code changed"). */
   keyChanged(chatId: string, accountId: string): void;
+  /** A member of a chat got or lost a device (messages waiting for the contact's device may go now). */
+  devicesChanged?(chatId: string): void;
 }
 
 /** What the app shows for a message: its plaintext content, or that it is waiting for its keys. */
@@ -130,6 +136,7 @@ export class E2eSession {
           return;
         case 'e2e.devices':
           await this.reconcile(u.chatId).catch(() => undefined);
+          this.events.devicesChanged?.(u.chatId);
           return;
         case 'e2e.resend':
           if (u.deviceId === this.deviceId) await this.resend(u.chatId, u.messageId).catch(() => undefined);
@@ -186,7 +193,7 @@ export class E2eSession {
           if (d.keyPackage && diff.missing.some((m) => m.deviceId === d.deviceId)) add.push({ accountId: d.accountId, deviceId: d.deviceId, keyPackage: fromBase64(d.keyPackage) });
         }
       }
-      // A contact with no device ready for encryption (no key package left) is written to in plain until one is.
+      // A contact with no device ready for encryption (no key package left): messages wait for one.
       if (!inGroup && !add.some((a) => a.accountId !== mine)) return 'nopeer';
       const pending = await device.prepareCommit(chatId, { add, removeDeviceIds: diff.removed });
       try {
@@ -210,26 +217,31 @@ export class E2eSession {
     void this.ensureGroup(chatId).catch(() => undefined);
   }
 
-  /** Whether messages in this chat are encrypted now; waits for the group (or its welcome). */
+  /**
+   * Whether messages in this chat are encrypted now; waits for the group (or its welcome). Never
+   * falls back to plaintext in a person chat: throws NETWORK while this device or the group is not
+   * ready, and E2E_NO_PEER while the contact has no device able to decrypt (the message waits).
+   */
   private async ensureGroup(chatId: string): Promise<boolean> {
-    // Never fall back to plaintext because this device could not set up: the message waits in the outbox.
     if (!(await this.ready()) || !this.device) throw new ApiError('NETWORK', 'Encryption is not set up yet.');
     const start = Date.now();
     for (;;) {
       const state = await this.run(() => this.reconcile(chatId));
       if (state === 'ready') return true;
       if (state === 'plain') return false;
-      // A contact who just signed in may not have published key packages yet: wait a little; a
-      // contact with no device able to encrypt (an older client) is written to in plain.
-      if (state === 'nopeer' && Date.now() - start > NO_PEER_WAIT_MS) return false;
+      if (state === 'nopeer') throw new ApiError(NO_PEER_CODE, 'The contact has no device set up for encryption yet.');
       if (state === 'wait' && Date.now() - start > WELCOME_WAIT_MS) throw new ApiError('NETWORK', 'This chat’s encryption is not set up yet.');
       await sleep(300);
     }
   }
 
-  /** The content to send for a message: an envelope, or null to send it as it is (the chat is not encrypted). */
+  /**
+   * The content to send for a message: an envelope, or null to send it as it is (the chat is not
+   * encrypted, or the kind is not one that is). A medium's key goes inside; a medium without one
+   * (forwarded from a business chat) still has its content (caption, file name…) encrypted.
+   */
   async seal(chatId: string, kind: string, content: Record<string, unknown>, media?: MediaKey): Promise<Envelope | null> {
-    if (!ENCRYPTED_KINDS.includes(kind) && !(media && ENCRYPTED_MEDIA_KINDS.includes(kind))) return null;
+    if (!ENCRYPTED_KINDS.includes(kind) && !ENCRYPTED_MEDIA_KINDS.includes(kind)) return null;
     if (!(await this.ensureGroup(chatId))) return null;
     const payload: PlainPayload = { kind, content, ...(media ? { media } : {}) };
     const envelope = await this.run(() => this.device!.encrypt(chatId, payload));
