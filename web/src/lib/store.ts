@@ -67,8 +67,8 @@ export interface State {
 
 const SESSION_KEY = 'parley.session';
 const SNAPSHOT_MESSAGES = 50;
-/** How often messages waiting for a contact's encrypting device look again (besides `e2e.devices` records and reconnects). */
-const NO_PEER_RETRY_MS = 30_000;
+/** How often messages waiting for a contact's encrypting device look again (besides `e2e.devices` records, the contact coming online and reconnects). */
+const NO_PEER_RETRY_MS = 15_000;
 
 function loadSession(): Session | null {
   try {
@@ -472,6 +472,8 @@ export class Store {
 
   private applyPresence(f: PresenceFrame): void {
     this.set((s) => ({ presence: { ...s.presence, [f.accountId]: { online: f.online, lastSeenAt: f.lastSeenAt } } }));
+    // A contact coming online may have just set up a device: messages waiting for one look again.
+    if (f.online && Object.values(this.state.chats).some((c) => c.peer.id === f.accountId && this.state.messages[c.id]?.items.some((m) => m.waitingPeer))) void this.flushOutbox();
   }
 
   // ---- actions --------------------------------------------------------------------------------

@@ -1,0 +1,212 @@
+/**
+ * End-to-end encrypted media and no silent downgrade, in two browsers: Alice sends Bob a voice note
+ * and a document of a few MB in their encrypted chat; Bob plays and downloads them (decrypted on his
+ * device); the server's media folder holds only ciphertext; a blob changed on the server is refused
+ * in the bubble. And a message to a contact who has no encrypting device yet waits on Alice's
+ * device (across a reload), is never stored in plain, and goes encrypted once Bob signs in.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import Database from 'better-sqlite3';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { codeFor, nextNational, signInNew, startChat, type SignedInPage } from './helpers.js';
+
+const dataDir = () => process.env.PARLEY_E2E_DATA_DIR!;
+
+function query<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path.join(dataDir(), 'parley.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+interface StoredMedia {
+  kind: string;
+  messageKind: string;
+  sha256: string;
+  mimeType: string;
+  fileName: string | null;
+  size: number;
+  content: string;
+}
+
+/** The media of the messages `accountId` sent, as the server stored them (rows and blob files). */
+function storedMedia(accountId: string): StoredMedia[] {
+  return query<StoredMedia>(
+    `select md.kind as kind, m.kind as messageKind, md.sha256 as sha256, md.mime_type as mimeType, md.file_name as fileName, md.size as size, m.content as content
+       from messages m join media md on md.id = m.media_id where m.sender_id = ? order by m.seq`,
+    accountId,
+  );
+}
+
+const blobFile = (sha256: string) => path.join(dataDir(), 'media', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+
+async function accountOf(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(localStorage.getItem('parley.session') ?? '{}') as { accountId: string }).accountId);
+}
+
+function bubble(page: Page, text: string | RegExp): Locator {
+  return page.locator('.msg-row', { has: page.locator('.bubble-text', { hasText: text }) }).last();
+}
+
+async function axeClean(page: Page): Promise<void> {
+  const axe = await new AxeBuilder({ page }).include('.conversation-wrap').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
+
+async function sendDocument(page: Page, name: string, buffer: Buffer): Promise<void> {
+  await page.getByRole('button', { name: 'Attach' }).click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('menuitem', { name: 'Document' }).click();
+  await (await chooser).setFiles({ name, mimeType: 'application/pdf', buffer });
+  await page.getByRole('dialog', { name: 'Send a document' }).getByRole('button', { name: 'Send' }).click();
+}
+
+test('a voice note and documents go encrypted: Bob plays and downloads them, the server holds ciphertext, a changed blob is refused', async ({ browser }) => {
+  const marker = `E2E-MEDIA-${Date.now().toString(36)}`;
+  const alice = await signInNew(browser);
+  const bob = await signInNew(browser);
+  const aliceId = await accountOf(alice.page);
+
+  await startChat(alice.page, bob.phone);
+  await expect(alice.page.locator('.notice', { hasText: 'end-to-end encrypted' })).toBeVisible();
+  await alice.page.locator('.composer textarea').fill(`Files coming ${marker}`);
+  await alice.page.keyboard.press('Enter');
+  await bob.page.locator('.chat-item', { hasText: `Files coming ${marker}` }).click();
+  await expect(bubble(bob.page, `Files coming ${marker}`)).toBeVisible();
+
+  // A voice note from Chromium's fake microphone.
+  await alice.page.getByRole('button', { name: 'Record voice message' }).click();
+  await expect(alice.page.getByRole('timer')).toBeVisible();
+  await alice.page.waitForTimeout(1800);
+  await alice.page.getByRole('button', { name: 'Stop and send' }).click();
+  const voice = bob.page.locator('.msg-row.in[data-kind="voice"]').last();
+  await expect(voice).toBeVisible({ timeout: 15_000 });
+  const audio = voice.locator('audio');
+  await expect.poll(() => audio.getAttribute('src'), { timeout: 15_000 }).toMatch(/^blob:/);
+  // The decrypted copy is real audio: the browser reads its length.
+  await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.readyState >= 1 && Number.isFinite(el.duration) ? Math.round(el.duration) : -1), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+  await expect(voice.locator('.voice-time')).toHaveText(/0:0[1-3]/);
+  await voice.getByRole('button', { name: 'Play · Voice message' }).click();
+  await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 10_000 }).toBeGreaterThan(0);
+
+  // A document of a few MB, with the marker inside and in its name.
+  const doc = Buffer.concat([Buffer.from(`%PDF-1.4\n% ${marker}\n`), crypto.randomBytes(3 * 1024 * 1024), Buffer.from(`\n${marker}\n%%EOF\n`)]);
+  const docName = `report-${marker}.pdf`;
+  await sendDocument(alice.page, docName, doc);
+  const docRow = bob.page.locator('.msg-row.in[data-kind="document"]', { hasText: docName });
+  await expect(docRow).toBeVisible({ timeout: 20_000 });
+  await expect(docRow.locator('.document-details')).toHaveText('PDF · 3 MB');
+  const download = bob.page.waitForEvent('download');
+  await docRow.getByRole('button', { name: `Download ${docName}` }).click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toBe(docName);
+  expect(crypto.createHash('sha256').update(fs.readFileSync((await saved.path())!)).digest('hex')).toBe(crypto.createHash('sha256').update(doc).digest('hex'));
+
+  // The server: envelopes for content, ciphertext for media, no file names, no plaintext anywhere.
+  const media = storedMedia(aliceId);
+  expect(media.map((m) => [m.messageKind, m.kind, m.mimeType, m.fileName])).toEqual([
+    ['voice', 'audio', 'application/octet-stream', null],
+    ['document', 'document', 'application/octet-stream', null],
+  ]);
+  for (const m of media) {
+    expect(m.content).toContain('"e2e"');
+    expect(m.content).not.toContain(marker);
+    const blob = fs.readFileSync(blobFile(m.sha256));
+    expect(blob.length).toBe(m.size);
+    expect(blob.includes(marker)).toBe(false);
+    // Not an Ogg, PDF, WebM/Matroska or MP4 file: bytes no one can sniff.
+    for (const magic of ['OggS', '%PDF', '\u001aE\u00df\u00a3']) expect(blob.subarray(0, 4).equals(Buffer.from(magic, 'latin1'))).toBe(false);
+    expect(blob.subarray(4, 8).toString('latin1')).not.toBe('ftyp');
+  }
+  expect(media[1]!.size).toBe(doc.length + 16);
+  expect(fs.readFileSync(blobFile(media[1]!.sha256)).includes(doc.subarray(0, 64))).toBe(false);
+
+  // A blob changed on the server after it was sent: Bob's device refuses it and says so.
+  const second = Buffer.from(`%PDF-1.4\n% second ${marker}\n${'x'.repeat(5000)}\n%%EOF\n`);
+  const secondName = `minutes-${marker}.pdf`;
+  await sendDocument(alice.page, secondName, second);
+  const secondRow = bob.page.locator('.msg-row.in[data-kind="document"]', { hasText: secondName });
+  await expect(secondRow).toBeVisible({ timeout: 15_000 });
+  const stored = storedMedia(aliceId)[2]!;
+  const file = blobFile(stored.sha256);
+  const bytes = fs.readFileSync(file);
+  bytes[100] = bytes[100]! ^ 0xff;
+  fs.writeFileSync(file, bytes);
+  await secondRow.getByRole('button', { name: `Download ${secondName}` }).click();
+  await expect(secondRow.getByRole('alert')).toHaveText(/This file was changed after it was sent, so it was not opened\./);
+  await axeClean(bob.page);
+
+  await alice.context.close();
+  await bob.context.close();
+});
+
+/** Sign in through the UI with a given number (a further device of an existing account). */
+async function signInAs(browser: Browser, national: string): Promise<SignedInPage> {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.locator('#country').selectOption('FR');
+  await page.locator('#phone').fill(national);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('#code').fill(await codeFor(`+33${national}`));
+  await page.locator('form button[type=submit]').click();
+  await expect(page.locator('.sidebar')).toBeVisible();
+  return { context, page, phone: `+33${national}` };
+}
+
+/** Create an account through the HTTP API only: a device that never sets up encryption (as an older client). */
+async function registerWithoutEncryption(national: string): Promise<string> {
+  const phone = `+33${national}`;
+  const base = process.env.PARLEY_E2E_URL!;
+  const post = (p: string, body: unknown) => fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect((await post('/v1/auth/code', { phone })).ok).toBe(true);
+  const verified = await post('/v1/auth/verify', { phone, code: await codeFor(phone), deviceName: 'Old phone', platform: 'android' });
+  expect(verified.ok).toBe(true);
+  return ((await verified.json()) as { account: { id: string } }).account.id;
+}
+
+test('a message to a contact with no encrypting device waits (across a reload) and goes encrypted once they have one, never in plain', async ({ browser }) => {
+  const marker = `E2E-WAIT-${Date.now().toString(36)}`;
+  const bobNational = nextNational();
+  await registerWithoutEncryption(bobNational);
+  const alice = await signInNew(browser);
+  const aliceId = await accountOf(alice.page);
+
+  await startChat(alice.page, `+33${bobNational}`);
+  await alice.page.locator('.composer textarea').fill(`Are you there ${marker}`);
+  await alice.page.keyboard.press('Enter');
+  const waiting = bubble(alice.page, `Are you there ${marker}`);
+  await expect(waiting.getByRole('status')).toHaveText(/Waiting for .+ to be reachable securely/);
+  await expect(waiting.getByRole('img', { name: 'Waiting to send' })).toBeVisible();
+  await axeClean(alice.page);
+  // Longer than the old fallback to plaintext: still nothing on the server.
+  await alice.page.waitForTimeout(6000);
+  await expect(waiting.getByRole('status')).toBeVisible();
+  expect(query('select id from messages where sender_id = ?', aliceId)).toEqual([]);
+
+  // A reload keeps it waiting (the outbox is on the device).
+  await alice.page.reload();
+  await alice.page.locator('.chat-item').first().click();
+  await expect(bubble(alice.page, `Are you there ${marker}`).getByRole('status')).toHaveText(/to be reachable securely/);
+  expect(query('select id from messages where sender_id = ?', aliceId)).toEqual([]);
+
+  // Bob signs in on the web: his device sets up encryption, and Alice's message goes, encrypted.
+  const bob = await signInAs(browser, bobNational);
+  const item = bob.page.locator('.chat-item', { hasText: `Are you there ${marker}` });
+  await expect(item).toBeVisible({ timeout: 30_000 });
+  await item.click();
+  await expect(bubble(bob.page, `Are you there ${marker}`)).toBeVisible();
+  await expect(bubble(alice.page, `Are you there ${marker}`).getByRole('status')).toHaveCount(0);
+  const sent = query<{ content: string }>('select content from messages where sender_id = ?', aliceId);
+  expect(sent).toHaveLength(1);
+  expect(sent[0]!.content).toContain('"e2e"');
+  expect(sent[0]!.content).not.toContain(marker);
+
+  await alice.context.close();
+  await bob.context.close();
+});
