@@ -4,25 +4,10 @@ import type { Chat } from '#contracts/models.js';
 import { I18nProvider, type Locale } from '../../i18n/index.js';
 import { store, type ClientMessage } from '../../lib/store.js';
 import { Composer, type ComposerProps } from './composer.js';
+import { testMessage } from './test-messages.js';
 
 function msg(over: Partial<ClientMessage> = {}): ClientMessage {
-  return {
-    id: 'msg_quoted0001',
-    chatId: 'chat_c',
-    seq: 4,
-    senderId: 'acc_me',
-    clientId: 'c4',
-    kind: 'text',
-    content: { text: 'Dinner at 8?' },
-    mediaId: null,
-    replyTo: null,
-    forwarded: false,
-    createdAt: Date.now() - 60_000,
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-    ...over,
-  };
+  return testMessage({ id: 'msg_quoted0001', chatId: 'chat_c', seq: 4, senderId: 'acc_me', clientId: 'c4', content: { text: 'Dinner at 8?' }, ...over });
 }
 
 function show(props: Partial<ComposerProps> = {}, locale: Locale = 'en') {

@@ -6,62 +6,19 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import type { Chat } from '#contracts/models.js';
 import { encryptMedia, type MediaKey } from '../../../../packages/e2e/src/index.js';
 import { I18nProvider, type Locale } from '../../i18n/index.js';
 import type { ClientMessage } from '../../lib/store.js';
 import { MessageBubble } from './message-bubble.js';
 import { fetchDecrypted, MediaUnreadable } from './media.js';
+import { ME, testChat, testMessage } from './test-messages.js';
 
-const ME = 'acc_me0000000';
-const BOB = 'acc_bob000000';
-
-function chat(): Chat {
-  return {
-    id: 'chat_test00000',
-    kind: 'direct',
-    peer: { id: BOB, phone: '+33611111111', displayName: 'Bob', about: null, photoMediaId: null, contactName: 'Bob Martin', blocked: false, kind: 'person', business: null },
-    members: [
-      { accountId: ME, deliveredSeq: 0, readSeq: 0 },
-      { accountId: BOB, deliveredSeq: 0, readSeq: 0 },
-    ],
-    lastSeq: 10,
-    lastActivityAt: Date.now(),
-    lastMessage: null,
-    unreadCount: 0,
-    readSeq: 10,
-    archived: false,
-    pinnedAt: null,
-    mutedUntil: null,
-  };
-}
-
-let n = 0;
-function msg(over: Partial<ClientMessage>): ClientMessage {
-  n++;
-  return {
-    id: `msg_enc${n}`,
-    chatId: 'chat_test00000',
-    seq: n,
-    senderId: BOB,
-    clientId: `c${n}`,
-    kind: 'text',
-    content: {},
-    mediaId: null,
-    replyTo: null,
-    forwarded: false,
-    createdAt: Date.now() - 60_000,
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-    ...over,
-  };
-}
+const msg = (over: Partial<ClientMessage>) => testMessage({ content: {}, ...over });
 
 function show(m: ClientMessage, locale: Locale = 'en') {
   return render(
     <I18nProvider initial={locale}>
-      <MessageBubble message={m} chat={chat()} myId={ME} first />
+      <MessageBubble message={m} chat={testChat()} myId={ME} first />
     </I18nProvider>,
   );
 }

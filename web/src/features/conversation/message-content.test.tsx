@@ -6,52 +6,10 @@ import { store, type ClientMessage } from '../../lib/store.js';
 import { MessageBubble } from './message-bubble.js';
 import { linkify } from './message-content.js';
 import { emojiOnlyCount } from '../../ui/emoji.js';
+import { BOB, ME, testChat, testMessage } from './test-messages.js';
 
-const ME = 'acc_me0000000';
-const BOB = 'acc_bob000000';
-
-function chat(over: Partial<Chat> = {}): Chat {
-  return {
-    id: 'chat_test00000',
-    kind: 'direct',
-    peer: { id: BOB, phone: '+33611111111', displayName: 'Bob', about: null, photoMediaId: null, contactName: 'Bob Martin', blocked: false, kind: 'person', business: null, },
-    members: [
-      { accountId: ME, deliveredSeq: 0, readSeq: 0 },
-      { accountId: BOB, deliveredSeq: 0, readSeq: 0 },
-    ],
-    lastSeq: 10,
-    lastActivityAt: Date.now(),
-    lastMessage: null,
-    unreadCount: 0,
-    readSeq: 10,
-    archived: false,
-    pinnedAt: null,
-    mutedUntil: null,
-    ...over,
-  };
-}
-
-let n = 0;
-function msg(over: Partial<ClientMessage>): ClientMessage {
-  n++;
-  return {
-    id: `msg_test${n}`,
-    chatId: 'chat_test00000',
-    seq: n,
-    senderId: BOB,
-    clientId: `c${n}`,
-    kind: 'text',
-    content: { text: 'hello' },
-    mediaId: null,
-    replyTo: null,
-    forwarded: false,
-    createdAt: Date.now() - 60_000,
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-    ...over,
-  };
-}
+const chat = testChat;
+const msg = testMessage;
 
 function show(m: ClientMessage, opts: { locale?: Locale; chat?: Chat; quoted?: ClientMessage; withActions?: boolean; onJump?: (id: string) => void } = {}) {
   return render(
