@@ -11,7 +11,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { codeFor, nextNational, signInNew, startChat, type SignedInPage } from './helpers.js';
+import { codeFor, signInNew, startChat, type SignedInPage } from './helpers.js';
 
 const dataDir = () => process.env.PARLEY_E2E_DATA_DIR!;
 
@@ -34,20 +34,23 @@ interface StoredMedia {
   content: string;
 }
 
-/** The media of the messages `accountId` sent, as the server stored them (rows and blob files). */
-function storedMedia(accountId: string): StoredMedia[] {
+/** The media of the messages in `chatId`, as the server stored them (rows and blob files). */
+function storedMedia(chatId: string): StoredMedia[] {
   return query<StoredMedia>(
     `select md.kind as kind, m.kind as messageKind, md.sha256 as sha256, md.mime_type as mimeType, md.file_name as fileName, md.size as size, m.content as content
-       from messages m join media md on md.id = m.media_id where m.sender_id = ? order by m.seq`,
-    accountId,
+       from messages m join media md on md.id = m.media_id where m.chat_id = ? order by m.seq`,
+    chatId,
   );
 }
 
-const blobFile = (sha256: string) => path.join(dataDir(), 'media', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-
-async function accountOf(page: Page): Promise<string> {
-  return page.evaluate(() => (JSON.parse(localStorage.getItem('parley.session') ?? '{}') as { accountId: string }).accountId);
+/** The id of the chat open in `page` (from its address). */
+function openChatId(page: Page): string {
+  const id = /\/chat\/([^/?#]+)/.exec(page.url())?.[1];
+  expect(id).toBeTruthy();
+  return decodeURIComponent(id!);
 }
+
+const blobFile = (sha256: string) => path.join(dataDir(), 'media', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 
 function bubble(page: Page, text: string | RegExp): Locator {
   return page.locator('.msg-row', { has: page.locator('.bubble-text', { hasText: text }) }).last();
@@ -70,10 +73,10 @@ test('a voice note and documents go encrypted: Bob plays and downloads them, the
   const marker = `E2E-MEDIA-${Date.now().toString(36)}`;
   const alice = await signInNew(browser);
   const bob = await signInNew(browser);
-  const aliceId = await accountOf(alice.page);
 
   await startChat(alice.page, bob.phone);
   await expect(alice.page.locator('.notice', { hasText: 'end-to-end encrypted' })).toBeVisible();
+  const chatId = openChatId(alice.page);
   await alice.page.locator('.composer textarea').fill(`Files coming ${marker}`);
   await alice.page.keyboard.press('Enter');
   await bob.page.locator('.chat-item', { hasText: `Files coming ${marker}` }).click();
@@ -108,7 +111,7 @@ test('a voice note and documents go encrypted: Bob plays and downloads them, the
   expect(crypto.createHash('sha256').update(fs.readFileSync((await saved.path())!)).digest('hex')).toBe(crypto.createHash('sha256').update(doc).digest('hex'));
 
   // The server: envelopes for content, ciphertext for media, no file names, no plaintext anywhere.
-  const media = storedMedia(aliceId);
+  const media = storedMedia(chatId);
   expect(media.map((m) => [m.messageKind, m.kind, m.mimeType, m.fileName])).toEqual([
     ['voice', 'audio', 'application/octet-stream', null],
     ['document', 'document', 'application/octet-stream', null],
@@ -132,7 +135,7 @@ test('a voice note and documents go encrypted: Bob plays and downloads them, the
   await sendDocument(alice.page, secondName, second);
   const secondRow = bob.page.locator('.msg-row.in[data-kind="document"]', { hasText: secondName });
   await expect(secondRow).toBeVisible({ timeout: 15_000 });
-  const stored = storedMedia(aliceId)[2]!;
+  const stored = storedMedia(chatId)[2]!;
   const file = blobFile(stored.sha256);
   const bytes = fs.readFileSync(file);
   bytes[100] = bytes[100]! ^ 0xff;
@@ -159,25 +162,31 @@ async function signInAs(browser: Browser, national: string): Promise<SignedInPag
   return { context, page, phone: `+33${national}` };
 }
 
-/** Create an account through the HTTP API only: a device that never sets up encryption (as an older client). */
-async function registerWithoutEncryption(national: string): Promise<string> {
-  const phone = `+33${national}`;
+/**
+ * Create a new account through the HTTP API only: a device that never sets up encryption (as an
+ * older client). Returns its national number (a fresh one: a number other tests used may already
+ * have devices that encrypt).
+ */
+async function registerWithoutEncryption(): Promise<string> {
   const base = process.env.PARLEY_E2E_URL!;
   const post = (p: string, body: unknown) => fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect((await post('/v1/auth/code', { phone })).ok).toBe(true);
-  const verified = await post('/v1/auth/verify', { phone, code: await codeFor(phone), deviceName: 'Old phone', platform: 'android' });
-  expect(verified.ok).toBe(true);
-  return ((await verified.json()) as { account: { id: string } }).account.id;
+  for (;;) {
+    const national = `6${String(crypto.randomInt(10_000_000, 99_999_999))}`;
+    const phone = `+33${national}`;
+    expect((await post('/v1/auth/code', { phone })).ok).toBe(true);
+    const verified = await post('/v1/auth/verify', { phone, code: await codeFor(phone), deviceName: 'Old phone', platform: 'android' });
+    expect(verified.ok).toBe(true);
+    if (((await verified.json()) as { created: boolean }).created) return national;
+  }
 }
 
 test('a message to a contact with no encrypting device waits (across a reload) and goes encrypted once they have one, never in plain', async ({ browser }) => {
   const marker = `E2E-WAIT-${Date.now().toString(36)}`;
-  const bobNational = nextNational();
-  await registerWithoutEncryption(bobNational);
+  const bobNational = await registerWithoutEncryption();
   const alice = await signInNew(browser);
-  const aliceId = await accountOf(alice.page);
 
   await startChat(alice.page, `+33${bobNational}`);
+  const chatId = openChatId(alice.page);
   await alice.page.locator('.composer textarea').fill(`Are you there ${marker}`);
   await alice.page.keyboard.press('Enter');
   const waiting = bubble(alice.page, `Are you there ${marker}`);
@@ -187,13 +196,14 @@ test('a message to a contact with no encrypting device waits (across a reload) a
   // Longer than the old fallback to plaintext: still nothing on the server.
   await alice.page.waitForTimeout(6000);
   await expect(waiting.getByRole('status')).toBeVisible();
-  expect(query('select id from messages where sender_id = ?', aliceId)).toEqual([]);
+  expect(query('select id from messages where chat_id = ?', chatId)).toEqual([]);
 
   // A reload keeps it waiting (the outbox is on the device).
+  const chatUrl = alice.page.url();
   await alice.page.reload();
-  await alice.page.locator('.chat-item').first().click();
+  await expect(alice.page).toHaveURL(chatUrl);
   await expect(bubble(alice.page, `Are you there ${marker}`).getByRole('status')).toHaveText(/to be reachable securely/);
-  expect(query('select id from messages where sender_id = ?', aliceId)).toEqual([]);
+  expect(query('select id from messages where chat_id = ?', chatId)).toEqual([]);
 
   // Bob signs in on the web: his device sets up encryption, and Alice's message goes, encrypted.
   const bob = await signInAs(browser, bobNational);
@@ -202,7 +212,7 @@ test('a message to a contact with no encrypting device waits (across a reload) a
   await item.click();
   await expect(bubble(bob.page, `Are you there ${marker}`)).toBeVisible();
   await expect(bubble(alice.page, `Are you there ${marker}`).getByRole('status')).toHaveCount(0);
-  const sent = query<{ content: string }>('select content from messages where sender_id = ?', aliceId);
+  const sent = query<{ content: string }>('select content from messages where chat_id = ?', chatId);
   expect(sent).toHaveLength(1);
   expect(sent[0]!.content).toContain('"e2e"');
   expect(sent[0]!.content).not.toContain(marker);
