@@ -3,7 +3,8 @@
  * and a document of a few MB in their encrypted chat; Bob plays and downloads them (decrypted on his
  * device); the server's media folder holds only ciphertext; a blob changed on the server is refused
  * in the bubble. And a message to a contact who has no encrypting device yet waits on Alice's
- * device (across a reload), is never stored in plain, and goes encrypted once Bob signs in.
+ * device (across a reload), is never stored in plain, and goes encrypted once Bob signs in. And a
+ * chat with a business says so on both sides.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { codeFor, signInNew, startChat, type SignedInPage } from './helpers.js';
+import { codeFor, signInNew, signInNewBusiness, startChat, type SignedInPage } from './helpers.js';
 
 const dataDir = () => process.env.PARLEY_E2E_DATA_DIR!;
 
@@ -219,4 +220,33 @@ test('a message to a contact with no encrypting device waits (across a reload) a
 
   await alice.context.close();
   await bob.context.close();
+});
+
+test('a chat with a business says on both sides that it ends at the business’s platform, and offers no security code', async ({ browser }) => {
+  const marker = `E2E-BIZ-${Date.now().toString(36)}`;
+  const biz = await signInNewBusiness(browser, { name: 'Librairie Lumière', category: 'food_grocery' });
+  const customer = await signInNew(browser);
+
+  await startChat(customer.page, biz.phone);
+  await expect(customer.page.locator('.chat-subtitle')).toContainText('Business chat · not end-to-end encrypted');
+  await expect(customer.page.locator('.business-chat-notice')).toContainText('they end at the business’s platform');
+  await customer.page.locator('.composer textarea').fill(`Do you have it ${marker}`);
+  await customer.page.keyboard.press('Enter');
+  await customer.page.getByRole('button', { name: 'Contact info' }).click();
+  const customerInfo = customer.page.getByRole('complementary', { name: 'Contact info' });
+  await expect(customerInfo.getByRole('note')).toContainText('they end at the business’s platform');
+  await expect(customer.page.getByRole('button', { name: 'Verify security code' })).toHaveCount(0);
+
+  // The business's side: the same statement, in its own words.
+  await biz.page.locator('.chat-item', { hasText: `Do you have it ${marker}` }).click();
+  await expect(biz.page.locator('.chat-subtitle')).toContainText('Business chat · not end-to-end encrypted');
+  await expect(biz.page.locator('.business-chat-notice')).toHaveText(/You write as a business: this chat is not end-to-end encrypted\./);
+  await expect(biz.page.locator('.notice', { hasText: 'Messages in this chat are end-to-end encrypted' })).toHaveCount(0);
+  await biz.page.getByRole('button', { name: 'Contact info' }).click();
+  await expect(biz.page.getByRole('complementary', { name: 'Contact info' }).getByRole('note')).toContainText('You write as a business');
+  await expect(biz.page.getByRole('button', { name: 'Verify security code' })).toHaveCount(0);
+  await axeClean(biz.page);
+
+  await biz.context.close();
+  await customer.context.close();
 });
