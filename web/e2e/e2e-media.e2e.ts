@@ -1,6 +1,6 @@
 /**
- * End-to-end encrypted media and no silent downgrade, in two browsers: Alice sends Bob a voice note
- * and a document of a few MB in their encrypted chat; Bob plays and downloads them (decrypted on his
+ * End-to-end encrypted media and no silent downgrade, in two browsers: Alice sends Bob a voice note,
+ * a video (its poster drawn on her device) and a document of a few MB in their encrypted chat; Bob plays and downloads them (decrypted on his
  * device); the server's media folder holds only ciphertext; a blob changed on the server is refused
  * in the bubble. And a message to a contact who has no encrypting device yet waits on Alice's
  * device (across a reload), is never stored in plain, and goes encrypted once Bob signs in. And a
@@ -70,7 +70,7 @@ async function sendDocument(page: Page, name: string, buffer: Buffer): Promise<v
   await page.getByRole('dialog', { name: 'Send a document' }).getByRole('button', { name: 'Send' }).click();
 }
 
-test('a voice note and documents go encrypted: Bob plays and downloads them, the server holds ciphertext, a changed blob is refused', async ({ browser }) => {
+test('a voice note, a video and documents go encrypted: Bob plays and downloads them, the server holds ciphertext, a changed blob is refused', async ({ browser }) => {
   const marker = `E2E-MEDIA-${Date.now().toString(36)}`;
   const alice = await signInNew(browser);
   const bob = await signInNew(browser);
@@ -98,6 +98,47 @@ test('a voice note and documents go encrypted: Bob plays and downloads them, the
   await voice.getByRole('button', { name: 'Play · Voice message' }).click();
   await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime), { timeout: 10_000 }).toBeGreaterThan(0);
 
+  // A short video made in Alice's browser: its poster frame is drawn on her device and travels encrypted.
+  const webm = Buffer.from(
+    await alice.page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 160;
+      canvas.height = 120;
+      const ctx = canvas.getContext('2d')!;
+      const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm' });
+      const parts: Blob[] = [];
+      recorder.ondataavailable = (e) => parts.push(e.data);
+      const stopped = new Promise((r) => (recorder.onstop = r));
+      recorder.start();
+      for (let i = 0; i < 25; i++) {
+        ctx.fillStyle = `hsl(${i * 12}, 70%, 45%)`;
+        ctx.fillRect(0, 0, 160, 120);
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      recorder.stop();
+      await stopped;
+      const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+      let bin = '';
+      for (const b of bytes) bin += String.fromCharCode(b);
+      return btoa(bin);
+    }),
+    'base64',
+  );
+  await alice.page.getByRole('button', { name: 'Attach' }).click();
+  const videoChooser = alice.page.waitForEvent('filechooser');
+  await alice.page.getByRole('menuitem', { name: 'Photo or video' }).click();
+  await (await videoChooser).setFiles({ name: 'clip.webm', mimeType: 'video/webm', buffer: webm });
+  const sendVideo = alice.page.getByRole('dialog', { name: 'Send photo or video' });
+  await sendVideo.getByLabel('Add a caption').fill(`Clip ${marker}`);
+  await sendVideo.getByRole('button', { name: 'Send' }).click();
+  const video = bob.page.locator('.msg-row.in[data-kind="video"]').last();
+  await expect(video.getByText(`Clip ${marker}`)).toBeVisible({ timeout: 15_000 });
+  await expect(video.locator('.media-thumb')).toHaveAttribute('src', /^data:image\/jpeg;base64,/);
+  await video.getByRole('button', { name: `Play · Clip ${marker}` }).click();
+  const player = video.locator('video');
+  await expect(player).toHaveAttribute('src', /^blob:/, { timeout: 15_000 });
+  await expect.poll(() => player.evaluate((el: HTMLVideoElement) => el.videoWidth), { timeout: 10_000 }).toBe(160);
+
   // A document of a few MB, with the marker inside and in its name.
   const doc = Buffer.concat([Buffer.from(`%PDF-1.4\n% ${marker}\n`), crypto.randomBytes(3 * 1024 * 1024), Buffer.from(`\n${marker}\n%%EOF\n`)]);
   const docName = `report-${marker}.pdf`;
@@ -115,6 +156,7 @@ test('a voice note and documents go encrypted: Bob plays and downloads them, the
   const media = storedMedia(chatId);
   expect(media.map((m) => [m.messageKind, m.kind, m.mimeType, m.fileName])).toEqual([
     ['voice', 'audio', 'application/octet-stream', null],
+    ['video', 'video', 'application/octet-stream', null],
     ['document', 'document', 'application/octet-stream', null],
   ]);
   for (const m of media) {
@@ -127,8 +169,9 @@ test('a voice note and documents go encrypted: Bob plays and downloads them, the
     for (const magic of ['OggS', '%PDF', '\u001aE\u00df\u00a3']) expect(blob.subarray(0, 4).equals(Buffer.from(magic, 'latin1'))).toBe(false);
     expect(blob.subarray(4, 8).toString('latin1')).not.toBe('ftyp');
   }
-  expect(media[1]!.size).toBe(doc.length + 16);
-  expect(fs.readFileSync(blobFile(media[1]!.sha256)).includes(doc.subarray(0, 64))).toBe(false);
+  expect(media[1]!.size).toBe(webm.length + 16);
+  expect(media[2]!.size).toBe(doc.length + 16);
+  expect(fs.readFileSync(blobFile(media[2]!.sha256)).includes(doc.subarray(0, 64))).toBe(false);
 
   // A blob changed on the server after it was sent: Bob's device refuses it and says so.
   const second = Buffer.from(`%PDF-1.4\n% second ${marker}\n${'x'.repeat(5000)}\n%%EOF\n`);
@@ -136,7 +179,7 @@ test('a voice note and documents go encrypted: Bob plays and downloads them, the
   await sendDocument(alice.page, secondName, second);
   const secondRow = bob.page.locator('.msg-row.in[data-kind="document"]', { hasText: secondName });
   await expect(secondRow).toBeVisible({ timeout: 15_000 });
-  const stored = storedMedia(chatId)[2]!;
+  const stored = storedMedia(chatId)[3]!;
   const file = blobFile(stored.sha256);
   const bytes = fs.readFileSync(file);
   bytes[100] = bytes[100]! ^ 0xff;
