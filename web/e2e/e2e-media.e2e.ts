@@ -12,6 +12,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { encryptedSize } from '../../packages/e2e/src/media.js';
 import { codeFor, signInNew, signInNewBusiness, startChat, type SignedInPage } from './helpers.js';
 
 const dataDir = () => process.env.PARLEY_E2E_DATA_DIR!;
@@ -169,8 +170,8 @@ test('a voice note, a video and documents go encrypted: Bob plays and downloads 
     for (const magic of ['OggS', '%PDF', '\u001aE\u00df\u00a3']) expect(blob.subarray(0, 4).equals(Buffer.from(magic, 'latin1'))).toBe(false);
     expect(blob.subarray(4, 8).toString('latin1')).not.toBe('ftyp');
   }
-  expect(media[1]!.size).toBe(webm.length + 16);
-  expect(media[2]!.size).toBe(doc.length + 16);
+  expect(media[1]!.size).toBe(encryptedSize(webm.length));
+  expect(media[2]!.size).toBe(encryptedSize(doc.length));
   expect(fs.readFileSync(blobFile(media[2]!.sha256)).includes(doc.subarray(0, 64))).toBe(false);
 
   // A blob changed on the server after it was sent: Bob's device refuses it and says so.
@@ -192,15 +193,21 @@ test('a voice note, a video and documents go encrypted: Bob plays and downloads 
   await bob.context.close();
 });
 
-/** Sign in through the UI with a given number (a further device of an existing account). */
-async function signInAs(browser: Browser, national: string): Promise<SignedInPage> {
+/** Sign in through the UI with a given number (a further device of an existing account); `oldCode` is the code its last sign-in used. */
+async function signInAs(browser: Browser, national: string, oldCode: string): Promise<SignedInPage> {
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto('/');
   await page.locator('#country').selectOption('FR');
   await page.locator('#phone').fill(national);
   await page.locator('form button[type=submit]').click();
-  await page.locator('#code').fill(await codeFor(`+33${national}`));
+  // The SMS stub keeps the last code per number: wait for the new one.
+  let code = oldCode;
+  for (let i = 0; i < 50 && code === oldCode; i++) {
+    await page.waitForTimeout(100);
+    code = await codeFor(`+33${national}`);
+  }
+  await page.locator('#code').fill(code);
   await page.locator('form button[type=submit]').click();
   await expect(page.locator('.sidebar')).toBeVisible();
   return { context, page, phone: `+33${national}` };
@@ -209,24 +216,25 @@ async function signInAs(browser: Browser, national: string): Promise<SignedInPag
 /**
  * Create a new account through the HTTP API only: a device that never sets up encryption (as an
  * older client). Returns its national number (a fresh one: a number other tests used may already
- * have devices that encrypt).
+ * have devices that encrypt) and the code it signed in with.
  */
-async function registerWithoutEncryption(): Promise<string> {
+async function registerWithoutEncryption(): Promise<{ national: string; code: string }> {
   const base = process.env.PARLEY_E2E_URL!;
   const post = (p: string, body: unknown) => fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   for (;;) {
     const national = `6${String(crypto.randomInt(10_000_000, 99_999_999))}`;
     const phone = `+33${national}`;
     expect((await post('/v1/auth/code', { phone })).ok).toBe(true);
-    const verified = await post('/v1/auth/verify', { phone, code: await codeFor(phone), deviceName: 'Old phone', platform: 'android' });
+    const code = await codeFor(phone);
+    const verified = await post('/v1/auth/verify', { phone, code, deviceName: 'Old phone', platform: 'android' });
     expect(verified.ok).toBe(true);
-    if (((await verified.json()) as { created: boolean }).created) return national;
+    if (((await verified.json()) as { created: boolean }).created) return { national, code };
   }
 }
 
 test('a message to a contact with no encrypting device waits (across a reload) and goes encrypted once they have one, never in plain', async ({ browser }) => {
   const marker = `E2E-WAIT-${Date.now().toString(36)}`;
-  const bobNational = await registerWithoutEncryption();
+  const { national: bobNational, code: bobOldCode } = await registerWithoutEncryption();
   const alice = await signInNew(browser);
 
   await startChat(alice.page, `+33${bobNational}`);
@@ -250,7 +258,7 @@ test('a message to a contact with no encrypting device waits (across a reload) a
   expect(query('select id from messages where chat_id = ?', chatId)).toEqual([]);
 
   // Bob signs in on the web: his device sets up encryption, and Alice's message goes, encrypted.
-  const bob = await signInAs(browser, bobNational);
+  const bob = await signInAs(browser, bobNational, bobOldCode);
   const item = bob.page.locator('.chat-item', { hasText: `Are you there ${marker}` });
   await expect(item).toBeVisible({ timeout: 30_000 });
   await item.click();

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encryptedSize } from '../../../packages/e2e/src/media.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { api, openChat, signIn, WsClient, type Person } from '../helpers/clients.js';
 import { download, makeOggOpus, makePdf, makePng, makeWebp, mediaFiles, sha256, upload } from '../helpers/media-fixtures.js';
@@ -255,8 +256,9 @@ describe('media', () => {
       expect((await api(server, 'GET', '/healthz')).status).toBe(200);
     });
 
-    it('an encrypted medium over its kind’s limit plus the encryption tag (16 bytes)', async () => {
-      const limit = 500 * 1024 + 16;
+    it('an encrypted medium over its kind’s limit plus the encryption’s tags (16 bytes a MiB)', async () => {
+      const limit = encryptedSize(500 * 1024);
+      expect(limit).toBe(500 * 1024 + 16);
       const atLimit = Buffer.alloc(limit, 3);
       for (const chunked of [false, true]) {
         const over = await upload<ErrorBody>(server, alice.token, Buffer.concat([atLimit, Buffer.from([chunked ? 1 : 2])]), { kind: 'sticker', contentType: 'application/octet-stream', encrypted: true, chunked });

@@ -18,11 +18,11 @@ import type { Transaction } from 'kysely';
 import type { DB, MediaTable } from '../../tables.js';
 import { profilesFor } from '../accounts/index.js';
 import { checkDeclaredType, resolveMediaType } from './mime-policy.js';
-import { MEDIA_OVERHEAD } from '../../../../packages/e2e/src/media.js';
+import { encryptedSize } from '../../../../packages/e2e/src/media.js';
 import { commitBlob, detectType, discardTemp, receiveToTemp, removeBlob, type TempBlob } from './storage.js';
 
 /** The largest upload of any kind (encrypted on the device included): what the HTTP layer lets through before the kind's own limit applies. */
-export const MAX_MEDIA_BYTES = Math.max(...Object.values(MEDIA_LIMITS)) + MEDIA_OVERHEAD;
+export const MAX_MEDIA_BYTES = encryptedSize(Math.max(...Object.values(MEDIA_LIMITS)));
 
 export function toMedia(row: MediaTable): Media {
   return { id: row.id, kind: row.kind, mimeType: row.mime_type, size: row.size, sha256: row.sha256, fileName: row.file_name, createdAt: row.created_at };
@@ -57,9 +57,9 @@ export interface UploadInput {
 /** The stored type of an end-to-end encrypted medium. */
 export const ENCRYPTED_MEDIA_TYPE = 'application/octet-stream';
 
-/** The most bytes an upload of `kind` may have: the kind's limit, plus the encryption's tag for a medium encrypted on the device. */
+/** The most bytes an upload of `kind` may have: the kind's limit; encrypted on the device, plus its tags (16 bytes a MiB). */
 function limitOf(kind: MediaKind, encrypted: boolean | undefined): number {
-  return MEDIA_LIMITS[kind] + (encrypted ? MEDIA_OVERHEAD : 0);
+  return encrypted ? encryptedSize(MEDIA_LIMITS[kind]) : MEDIA_LIMITS[kind];
 }
 
 /**

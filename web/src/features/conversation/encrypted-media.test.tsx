@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { encryptMedia, type MediaKey } from '../../../../packages/e2e/src/index.js';
+import { encryptedSize, encryptMedia, type MediaKey } from '../../../../packages/e2e/src/index.js';
 import { I18nProvider, type Locale } from '../../i18n/index.js';
 import type { ClientMessage } from '../../lib/store.js';
 import { MessageBubble } from './message-bubble.js';
@@ -83,7 +83,7 @@ describe('fetchDecrypted', () => {
     for (let i = 0; i < plain.length; i += 65_536) globalThis.crypto.getRandomValues(plain.subarray(i, i + 65_536));
     const key = await stored('med_big', plain, 'application/zip');
     expect(key.size).toBe(plain.length);
-    expect(blobs.get('med_big')!.length).toBe(plain.length + 16);
+    expect(blobs.get('med_big')!.length).toBe(encryptedSize(plain.length));
     const back = new Uint8Array(await (await fetchDecrypted('med_big', key)).arrayBuffer());
     expect(back.length).toBe(plain.length);
     expect(Buffer.compare(back, plain)).toBe(0);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Media } from '#contracts/models.js';
-import { decryptMedia, E2eError, encryptMedia, type MediaKey } from '../../../../packages/e2e/src/index.js';
+import { E2eError, encryptMediaParts, MediaDecryptor, type MediaKey } from '../../../../packages/e2e/src/index.js';
 import { store, type ClientMessage } from '../../lib/store.js';
 
 /**
@@ -14,8 +14,10 @@ import { store, type ClientMessage } from '../../lib/store.js';
  * medium's real type) travels inside the encrypted message, the file name in its content.
  */
 export async function uploadEncrypted(file: Blob, kind: string, opts: { onProgress?(fraction: number): void; signal?: AbortSignal } = {}): Promise<{ media: Media; key: MediaKey }> {
-  const { ciphertext, key } = await encryptMedia(new Uint8Array(await file.arrayBuffer()), file.type.split(';')[0]?.trim() || undefined);
-  const media = await store.api.uploadMedia(new Blob([ciphertext as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), kind, undefined, { ...opts, encrypted: true });
+  // Read and encrypted a chunk at a time: a large document is never held in memory twice over.
+  const read = async (offset: number, length: number) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
+  const { parts, key } = await encryptMediaParts(read, file.size, file.type.split(';')[0]?.trim() || undefined);
+  const media = await store.api.uploadMedia(new Blob(parts, { type: 'application/octet-stream' }), kind, undefined, { ...opts, encrypted: true });
   return { media, key };
 }
 
@@ -68,20 +70,37 @@ function typeOf(plain: Uint8Array, key: MediaKey): string {
  * plaintext as a Blob of its real type. Throws MediaUnreadable.
  */
 export async function fetchDecrypted(mediaId: string, key: MediaKey, signal?: AbortSignal): Promise<Blob> {
-  let bytes: Uint8Array;
+  const decryptor = new MediaDecryptor(key);
+  const plain: Uint8Array[] = [];
+  // Decrypted as it downloads, a chunk at a time; shown only once the whole checked out.
+  const step = async (work: () => Promise<Uint8Array[]>) => {
+    try {
+      plain.push(...(await work()));
+    } catch (err) {
+      throw new MediaUnreadable(err instanceof E2eError && err.code === 'MEDIA_TAMPERED' ? 'tampered' : 'unavailable');
+    }
+  };
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
   try {
     const r = await fetch(store.api.mediaUrl(mediaId), signal ? { signal } : {});
-    if (!r.ok) throw new Error(String(r.status));
-    bytes = new Uint8Array(await r.arrayBuffer());
+    if (!r.ok || !r.body) throw new Error(String(r.status));
+    reader = r.body.getReader();
   } catch {
     throw new MediaUnreadable('unavailable');
   }
-  try {
-    const plain = await decryptMedia(bytes, key);
-    return new Blob([plain as Uint8Array<ArrayBuffer>], { type: typeOf(plain, key) });
-  } catch (err) {
-    throw new MediaUnreadable(err instanceof E2eError && err.code === 'MEDIA_TAMPERED' ? 'tampered' : 'unavailable');
+  for (;;) {
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      throw new MediaUnreadable('unavailable');
+    }
+    if (next.done) break;
+    const bytes = next.value;
+    await step(() => decryptor.push(bytes));
   }
+  await step(() => decryptor.finish());
+  return new Blob(plain as Uint8Array<ArrayBuffer>[], { type: typeOf(plain[0] ?? new Uint8Array(), key) });
 }
 
 export interface MediaSrc {
