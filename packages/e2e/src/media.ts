@@ -13,7 +13,7 @@
  * memory). Without `chunk` (photos sent before chunks), the blob is one GCM seal of the whole.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesEqual, fromBase64, own, toBase64 } from './bytes.js';
+import { bytesEqual, concatBytes, fromBase64, own, toBase64 } from './bytes.js';
 import { E2eError } from './errors.js';
 
 export interface MediaKey {
@@ -75,13 +75,7 @@ export async function encryptMediaParts(read: (offset: number, length: number) =
 
 export async function encryptMedia(plaintext: Uint8Array, type?: string): Promise<{ ciphertext: Uint8Array; key: MediaKey }> {
   const { parts, key } = await encryptMediaParts(async (offset, length) => plaintext.subarray(offset, offset + length), plaintext.length, type);
-  const ciphertext = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    ciphertext.set(p, at);
-    at += p.length;
-  }
-  return { ciphertext, key };
+  return { ciphertext: concatBytes(parts), key };
 }
 
 const tampered = (why: string) => new E2eError('MEDIA_TAMPERED', why);
@@ -159,12 +153,5 @@ export class MediaDecryptor {
 
 export async function decryptMedia(ciphertext: Uint8Array, ref: MediaKey): Promise<Uint8Array> {
   const d = new MediaDecryptor(ref);
-  const parts = [...(await d.push(ciphertext)), ...(await d.finish())];
-  const plain = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    plain.set(p, at);
-    at += p.length;
-  }
-  return plain;
+  return concatBytes([...(await d.push(ciphertext)), ...(await d.finish())]);
 }
