@@ -8,9 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { encryptedSize, encryptMedia, type MediaKey } from '../../../../packages/e2e/src/index.js';
 import { I18nProvider, type Locale } from '../../i18n/index.js';
-import type { ClientMessage } from '../../lib/store.js';
+import { store, type ClientMessage } from '../../lib/store.js';
 import { MessageBubble } from './message-bubble.js';
-import { fetchDecrypted, MediaUnreadable } from './media.js';
+import { fetchDecrypted, forwardedMedia, MediaUnreadable } from './media.js';
 import { ME, testChat, testMessage } from './test-messages.js';
 
 const msg = (over: Partial<ClientMessage>) => testMessage({ content: {}, ...over });
@@ -26,6 +26,7 @@ function show(m: ClientMessage, locale: Locale = 'en') {
 /** What the server holds, by media id: the ciphertext uploaded (or a tampered copy). */
 const blobs = new Map<string, Uint8Array>();
 const fetched: string[] = [];
+const uploads: { url: string; type: string; body: Uint8Array }[] = [];
 
 async function stored(mediaId: string, plain: Uint8Array, type: string): Promise<MediaKey> {
   const { ciphertext, key } = await encryptMedia(plain, type);
@@ -44,8 +45,13 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 beforeEach(() => {
   blobs.clear();
   fetched.length = 0;
+  uploads.length = 0;
   // The server's media download: serves the stored bytes (never a plaintext).
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    if (init?.method === 'POST' && /\/v1\/media\?/.test(String(input))) {
+      uploads.push({ url: String(input), type: (init.headers as Record<string, string>)['content-type'] ?? '', body: new Uint8Array(await (init.body as Blob).arrayBuffer()) });
+      return new Response(JSON.stringify({ id: `med_up${uploads.length}`, kind: 'document', mimeType: 'x', size: 0, sha256: 'x', fileName: null, createdAt: 0 }), { status: 201 });
+    }
     const id = /\/v1\/media\/([^/?]+)/.exec(String(input))?.[1];
     const blob = id ? blobs.get(decodeURIComponent(id)) : undefined;
     if (id) fetched.push(id);
@@ -87,6 +93,27 @@ describe('fetchDecrypted', () => {
     const back = new Uint8Array(await (await fetchDecrypted('med_big', key)).arrayBuffer());
     expect(back.length).toBe(plain.length);
     expect(Buffer.compare(back, plain)).toBe(0);
+  });
+});
+
+describe('forwarding an encrypted medium', () => {
+  it('into a chat that is not end-to-end encrypted: decrypted here and uploaded as it is, under its name', async () => {
+    const plain = bytes('%PDF-1.7 menu of the week');
+    const key = await stored('med_doc', plain, 'application/pdf');
+    const m = testMessage({ kind: 'document', mediaId: 'med_doc', mediaKey: key, content: { fileName: 'menu.pdf' } });
+    expect(store.isEncrypted('chat_business0')).toBe(false);
+    expect(await forwardedMedia(m, 'chat_business0')).toEqual({ mediaId: 'med_up1' });
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]!.url).toContain('kind=document');
+    expect(uploads[0]!.url).toContain('fileName=menu.pdf');
+    expect(uploads[0]!.url).not.toContain('encrypted');
+    expect(uploads[0]!.type).toBe('application/pdf');
+    expect(Buffer.compare(uploads[0]!.body, plain)).toBe(0);
+    // A medium that was never encrypted goes as it is; a tampered one is not forwarded.
+    expect(await forwardedMedia(testMessage({ kind: 'image', mediaId: 'med_plain' }), 'chat_business0')).toEqual({ mediaId: 'med_plain' });
+    tamper('med_doc');
+    await expect(forwardedMedia(m, 'chat_business0')).rejects.toMatchObject({ reason: 'tampered' });
+    expect(uploads).toHaveLength(1);
   });
 });
 
