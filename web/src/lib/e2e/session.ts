@@ -11,7 +11,7 @@ import { E2eDevice, E2eError, fromBase64, isEnvelope, safetyNumber, toBase64, ve
 import { ApiError, type Api } from '../api.js';
 import { IdbE2eStore } from './idb-store.js';
 
-/** Message kinds whose content is encrypted (media kinds follow once media are encrypted on the device). */
+/** Message kinds whose content is encrypted, besides the media kinds below. */
 export const ENCRYPTED_KINDS: readonly string[] = ['text', 'location', 'contact'];
 /** Media kinds encrypted on the device (the medium with a fresh key; the key inside the message). */
 export const ENCRYPTED_MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'voice', 'document', 'sticker'];
