@@ -1,5 +1,5 @@
 /**
- * End-to-end encryption in two browsers: Alice and Bob chat (text, a reply, a photo), each side decrypts on
+ * End-to-end encryption in two browsers: Alice and Bob chat (text, a reply, a reaction, a photo), each side decrypts on
  * the device; they verify each other's safety number by scanning a picture of the other's QR code;
  * and the server's database holds no plaintext of their messages.
  */
@@ -14,15 +14,20 @@ function bubble(page: Page, text: string | RegExp): Locator {
   return page.locator('.msg-row', { has: page.locator('.bubble-text', { hasText: text }) }).last();
 }
 
-/** The stored content of every message of the server (read-only, from the test server's SQLite database). */
-function storedContents(): string[] {
+/** Rows of a query on the test server's SQLite database (read-only). */
+function stored<T>(query: string): T[] {
   const db = new Database(path.join(process.env.PARLEY_E2E_DATA_DIR!, 'parley.db'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('select content from messages').all() as { content: string }[]).map((r) => String(r.content));
+    return db.prepare(query).all() as T[];
   } finally {
     db.close();
   }
 }
+
+/** The stored content of every message of the server. */
+const storedContents = () => stored<{ content: string }>('select content from messages').map((r) => String(r.content));
+/** Every reaction the server stores: its emoji column and whether it holds an envelope. */
+const storedReactions = () => stored<{ emoji: string; encrypted: number }>('select emoji, e2e is not null as encrypted from reactions');
 
 test('two people chat end-to-end encrypted; the server stores only ciphertext', async ({ browser }) => {
   const marker = `E2E-MARKER-${Date.now().toString(36)}`;
@@ -49,6 +54,14 @@ test('two people chat end-to-end encrypted; the server stores only ciphertext', 
   const reply = bubble(alice.page, `Hi Alice ${marker}`);
   await expect(reply).toBeVisible();
   await expect(reply.locator('.quote-preview')).toHaveText(`Hello Bob ${marker}`);
+
+  // Alice reacts to Bob's reply: the emoji is encrypted on her device and decrypted on Bob's.
+  await reply.locator('.bubble').hover();
+  await reply.getByRole('button', { name: 'Message actions' }).click();
+  await alice.page.getByRole('button', { name: 'React with 😮' }).click();
+  await expect(reply.getByRole('button', { name: 'Reactions: 😮 1' })).toBeVisible();
+  await expect(bubble(bob.page, `Hi Alice ${marker}`).getByRole('button', { name: 'Reactions: 😮 1' })).toBeVisible();
+  expect(storedReactions()).toEqual([{ emoji: '', encrypted: 1 }]);
 
   // A photo: encrypted on Alice's device (thumbnail made there), decrypted on Bob's.
   const png = Buffer.from(
@@ -80,6 +93,8 @@ test('two people chat end-to-end encrypted; the server stores only ciphertext', 
   await bob.page.reload();
   await bob.page.locator('.chat-item', { hasText: `Garden ${marker}` }).click();
   await expect(bubble(bob.page, `Hello Bob ${marker}`)).toBeVisible();
+  // The reaction too: it was decrypted once and kept on the device.
+  await expect(bubble(bob.page, `Hi Alice ${marker}`).getByRole('button', { name: 'Reactions: 😮 1' })).toBeVisible();
 
   // Safety numbers: Alice shows her code, Bob scans a picture of it; both see the same digits.
   await alice.page.getByRole('button', { name: 'Contact info' }).click();

@@ -4,7 +4,7 @@
  * the WebSocket at `/v1/ws`. docs/protocol.md describes each with examples.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { MESSAGE_KINDS, Message } from './models.js';
+import { MESSAGE_KINDS, Message, ReactionEnvelope } from './models.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -52,8 +52,10 @@ export const ReactFrame = Type.Object(
     type: Type.Literal('react'),
     id: FrameId,
     messageId: MessageId,
-    /** An emoji, or null to remove one's reaction. */
-    emoji: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()]),
+    /** An emoji, or null to remove one's reaction. Exactly one of `emoji` and `e2e`. */
+    emoji: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()])),
+    /** The reaction end-to-end encrypted (chats between people only). */
+    e2e: Type.Optional(ReactionEnvelope),
   },
   { additionalProperties: false },
 );

@@ -3,9 +3,41 @@
  * (packages/e2e): credential, key packages, group set-up, commits and welcomes from the update
  * log, encrypt on send and decrypt on receipt.
  */
-import { E2eDevice, MemoryStore, fromBase64, toBase64, type DeviceToAdd, type ListedDevice, type PlainPayload } from '../../../packages/e2e/src/index.js';
-import { api, WsClient, type Person } from './clients.js';
+import { E2eDevice, MemoryStore, fromBase64, openReaction, sealReaction, toBase64, type DeviceToAdd, type ListedDevice, type PlainPayload, type ReactionEnvelope } from '../../../packages/e2e/src/index.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { api, openChat, signIn, WsClient, type Person } from './clients.js';
 import type { TestServer } from './server.js';
+
+/** Every byte the database holds, as text (SQLite: the files and the WAL; PostgreSQL: every row). */
+export async function databaseText(server: TestServer): Promise<string> {
+  if (server.parley.ctx.dialect === 'sqlite') {
+    const files = fs.readdirSync(server.dataDir).filter((f) => f.startsWith('parley.db'));
+    if (!files.includes('parley.db-wal')) throw new Error('expected a WAL file');
+    return files.map((f) => fs.readFileSync(path.join(server.dataDir, f)).toString('latin1')).join('\n');
+  }
+  const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public'`.execute(server.parley.ctx.db);
+  let out = '';
+  for (const t of tables.rows) out += JSON.stringify((await sql`select * from ${sql.table(t.table_name)}`.execute(server.parley.ctx.db)).rows);
+  return out;
+}
+
+/** How `text` appears in databaseText (SQLite files are read as latin1). */
+export function asStored(server: TestServer, text: string): string {
+  return server.parley.ctx.dialect === 'sqlite' ? Buffer.from(text, 'utf8').toString('latin1') : text;
+}
+
+/** Alice and Bob with one device each, in a chat whose group Alice created (`start` makes an E2eClient). */
+export async function e2ePair(server: TestServer, start: (p: Person) => Promise<E2eClient>): Promise<{ alice: E2eClient; bob: E2eClient; chatId: string }> {
+  const alice = await start(await signIn(server));
+  const bob = await start(await signIn(server));
+  const chatId = await openChat(server, alice.person, bob.person);
+  if ((await alice.reconcile(chatId)) !== 200) throw new Error('the group could not be created');
+  await bob.waitFor('e2e.welcome');
+  if (!(await bob.device.hasGroup(chatId))) throw new Error('bob did not join');
+  return { alice, bob, chatId };
+}
 
 type UpdateFrame = Awaited<ReturnType<WsClient['nextUpdate']>>;
 
@@ -21,6 +53,13 @@ export class E2eClient {
   readonly keyNotices: { chatId: string; accountId: string; deviceId: string }[] = [];
   /** Messages this device sent (MLS senders cannot decrypt their own messages). */
   readonly sent = new Set<string>();
+  /**
+   * Reactions this device decrypted or sent, by `messageId|accountId|ct` (an MLS message decrypts
+   * once, and `message.updated` lists every reaction again each time).
+   */
+  readonly reactionCache = new Map<string, string>();
+  /** Reactions as this device shows them, by message id: account id → emoji (or `failed:<code>`). */
+  readonly reactions = new Map<string, Map<string, string>>();
 
   private constructor(
     readonly server: TestServer,
@@ -80,8 +119,11 @@ export class E2eClient {
       await this.device.processCommit(u.chatId!, fromBase64(u.commit!));
     } else if (u.type === 'e2e.devices') {
       this.deviceChanges.push(u);
+    } else if (u.type === 'message.updated' && u.message) {
+      await this.revealReactions(u.message as never);
     } else if (u.type === 'message.created' && u.message) {
       const m = u.message as { id: string; chatId: string; kind: string; content: unknown };
+      await this.revealReactions(u.message as never);
       if (this.plain.has(m.id) || this.failed.has(m.id) || this.sent.has(m.id)) return;
       try {
         this.plain.set(m.id, await this.device.decrypt(m.chatId, m.kind, m.content));
@@ -89,6 +131,36 @@ export class E2eClient {
         this.failed.set(m.id, (err as { code?: string }).code ?? String(err));
       }
     }
+  }
+
+  private async revealReactions(m: { id: string; chatId: string; reactions: { accountId: string; emoji?: string; e2e?: ReactionEnvelope }[] }): Promise<void> {
+    const shown = new Map<string, string>();
+    for (const r of m.reactions) {
+      if (!r.e2e) {
+        shown.set(r.accountId, r.emoji ?? '');
+        continue;
+      }
+      const key = `${m.id}|${r.accountId}|${r.e2e.ct}`;
+      let emoji = this.reactionCache.get(key);
+      if (emoji === undefined) {
+        try {
+          emoji = await openReaction(this.device, m.chatId, m.id, r.accountId, r.e2e);
+          this.reactionCache.set(key, emoji);
+        } catch (err) {
+          emoji = `failed:${(err as { code?: string }).code ?? String(err)}`;
+        }
+      }
+      shown.set(r.accountId, emoji);
+    }
+    this.reactions.set(m.id, shown);
+  }
+
+  /** React to a message: encrypted (`e2e`) or, with `plain`, as an emoji in the clear; null removes. Returns the server's answer frame. */
+  async react(chatId: string, messageId: string, emoji: string | null, plain = false) {
+    if (emoji === null || plain) return this.ws.request({ type: 'react', messageId, emoji });
+    const e2e = await sealReaction(this.device, chatId, messageId, this.person.accountId, emoji);
+    this.reactionCache.set(`${messageId}|${this.person.accountId}|${e2e.ct}`, emoji);
+    return this.ws.request({ type: 'react', messageId, e2e });
   }
 
   /** Wait until an update matching `pred` arrived, then apply everything up to it. */

@@ -7,7 +7,7 @@
  */
 import type { Chat, Message } from '#contracts/models.js';
 import type { Update } from '#contracts/protocol.js';
-import { E2eDevice, E2eError, fromBase64, isEnvelope, safetyNumber, toBase64, verifyCredential, parseCredential, type DeviceToAdd, type MediaKey, type SafetyNumber, type SafetyParty, type Envelope, type ListedDevice, type PlainPayload } from '../../../../packages/e2e/src/index.js';
+import { E2eDevice, E2eError, fromBase64, isEnvelope, openReaction, safetyNumber, sealReaction, toBase64, verifyCredential, parseCredential, type DeviceToAdd, type MediaKey, type SafetyNumber, type SafetyParty, type Envelope, type ListedDevice, type PlainPayload, type ReactionEnvelope } from '../../../../packages/e2e/src/index.js';
 import { ApiError, type Api } from '../api.js';
 import { IdbE2eStore } from './idb-store.js';
 
@@ -41,6 +41,11 @@ export interface Revealed {
 async function digestOf(ct: string): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(ct)));
   return toBase64(d);
+}
+
+/** Where a decrypted reaction is kept: by message, reactor and the digest of its ciphertext. */
+async function reactionKey(messageId: string, accountId: string, ct: string): Promise<string> {
+  return `reaction:${messageId}:${accountId}:${await digestOf(ct)}`;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -291,6 +296,36 @@ export class E2eSession {
       if (err instanceof E2eError && err.code === 'KIND_MISMATCH') return { content: {}, waiting: true };
       this.askResend(m);
       return { content: {}, waiting: true };
+    }
+  }
+
+  /**
+   * This device's reaction to a message, encrypted for the chat's group; null to send the emoji as
+   * it is (the chat is not encrypted). Kept on the device: a sender cannot decrypt its own.
+   */
+  async sealReaction(chatId: string, messageId: string, accountId: string, emoji: string): Promise<ReactionEnvelope | null> {
+    if (!(await this.ensureGroup(chatId))) return null;
+    const envelope = await this.run(() => sealReaction(this.device!, chatId, messageId, accountId, emoji));
+    await this.store.putPlain(await reactionKey(messageId, accountId, envelope.ct), emoji);
+    return envelope;
+  }
+
+  /**
+   * The emoji of an encrypted reaction, or null when this device cannot decrypt it. Decrypted once
+   * and kept (by message, reactor and ciphertext digest): `message.updated` lists every reaction
+   * again each time, and an MLS message can be decrypted only once.
+   */
+  async revealReaction(chatId: string, messageId: string, accountId: string, envelope: ReactionEnvelope): Promise<string | null> {
+    const key = await reactionKey(messageId, accountId, envelope.ct);
+    const known = await this.store.getPlain<string>(key);
+    if (known !== undefined) return known;
+    if (!(await this.ready()) || !this.device) return null;
+    try {
+      const emoji = await this.run(async () => (await this.store.getPlain<string>(key)) ?? openReaction(this.device!, chatId, messageId, accountId, envelope));
+      await this.store.putPlain(key, emoji);
+      return emoji;
+    } catch {
+      return null;
     }
   }
 
