@@ -123,13 +123,18 @@ export const E2eCommitUpdate = Type.Object({
   senderDeviceId: Type.String(),
   commit: Type.String(),
 });
-/** A welcome into a chat's MLS group for one device (`deviceId`; other devices of the account ignore it). */
+/**
+ * A welcome into a chat's MLS group for one device (`deviceId`; other devices of the account ignore
+ * it). The server keeps it until that device acknowledges `welcomeId` (POST /v1/e2e/welcomes/ack).
+ */
 export const E2eWelcomeUpdate = Type.Object({
   type: Type.Literal('e2e.welcome'),
   chatId: Type.String(),
   epoch: Type.Integer({ minimum: 1 }),
   deviceId: Type.String(),
   welcome: Type.String(),
+  /** Absent on records written before welcomes were kept. */
+  welcomeId: Type.Optional(Type.String()),
 });
 /** A device of `accountId` became ready for end-to-end chats (`added`) or was revoked: member devices add or remove its leaf. */
 export const E2eDevicesUpdate = Type.Object({

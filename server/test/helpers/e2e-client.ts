@@ -51,6 +51,8 @@ export class E2eClient {
   readonly deviceChanges: Record<string, unknown>[] = [];
   /** "Security code changed" notices this device would show (a contact's device key changed). */
   readonly keyNotices: { chatId: string; accountId: string; deviceId: string }[] = [];
+  /** Whether to acknowledge a welcome once joined from its `e2e.welcome` record. */
+  ackWelcomes = true;
   /** Messages this device sent (MLS senders cannot decrypt their own messages). */
   readonly sent = new Set<string>();
   /**
@@ -74,6 +76,11 @@ export class E2eClient {
     const client = new E2eClient(server, person, device, ws);
     await client.uploadKeyPackages(keyPackages);
     return client;
+  }
+
+  /** The same device (its state and token) on a new connection, as after a restart of the app. */
+  static async resume(old: E2eClient): Promise<E2eClient> {
+    return new E2eClient(old.server, old.person, old.device, await WsClient.connect(old.server, old.person.token));
   }
 
   /** A fresh device identity: signature key, and the credential the server issues for it. */
@@ -115,6 +122,7 @@ export class E2eClient {
     const u = f.update as Record<string, string> & { message?: Record<string, unknown> };
     if (u.type === 'e2e.welcome' && u.deviceId === this.person.deviceId) {
       if (!(await this.device.hasGroup(u.chatId!))) await this.device.joinFromWelcome(u.chatId!, fromBase64(u.welcome!));
+      if (u.welcomeId && this.ackWelcomes) await this.call('POST', '/v1/e2e/welcomes/ack', { ids: [u.welcomeId] });
     } else if (u.type === 'e2e.commit' && u.senderDeviceId !== this.person.deviceId) {
       await this.device.processCommit(u.chatId!, fromBase64(u.commit!));
     } else if (u.type === 'e2e.devices') {
@@ -161,6 +169,30 @@ export class E2eClient {
     const e2e = await sealReaction(this.device, chatId, messageId, this.person.accountId, emoji);
     this.reactionCache.set(`${messageId}|${this.person.accountId}|${e2e.ct}`, emoji);
     return this.ws.request({ type: 'react', messageId, e2e });
+  }
+
+  /**
+   * Join from the welcomes the server kept for this device (GET /v1/e2e/welcomes), catch up on the
+   * commits after each, and acknowledge them. Returns the chats joined.
+   */
+  async fetchWelcomes(): Promise<string[]> {
+    const pending = await this.call<{ welcomes: { id: string; chatId: string; epoch: number; welcome: string }[] }>('GET', '/v1/e2e/welcomes');
+    const joined: string[] = [];
+    for (const w of pending.body.welcomes) {
+      if (!(await this.device.hasGroup(w.chatId))) {
+        await this.device.joinFromWelcome(w.chatId, fromBase64(w.welcome));
+        joined.push(w.chatId);
+      }
+      await this.catchUp(w.chatId);
+    }
+    if (pending.body.welcomes.length) await this.call('POST', '/v1/e2e/welcomes/ack', { ids: pending.body.welcomes.map((w) => w.id) });
+    return joined;
+  }
+
+  /** Apply the chat's stored commits after this device's epoch. */
+  async catchUp(chatId: string): Promise<void> {
+    const commits = await this.call<{ commits: { commit: string }[] }>('GET', `/v1/e2e/chats/${chatId}/commits?after=${await this.device.epoch(chatId)}`);
+    for (const c of commits.body.commits) await this.device.processCommit(chatId, fromBase64(c.commit));
   }
 
   /** Wait until an update matching `pred` arrived, then apply everything up to it. */

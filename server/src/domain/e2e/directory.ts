@@ -16,6 +16,7 @@ import type { DB } from '../../tables.js';
 import { appendUpdate } from '../messaging/updates.js';
 import { signWithServerKey } from './keys.js';
 import { isEncryptable } from './policy.js';
+import { dropWelcomes } from './welcomes.js';
 
 /** Unused key packages a device may hold. */
 export const MAX_KEY_PACKAGES = 100;
@@ -56,6 +57,8 @@ export async function issueCredential(ctx: Ctx, actor: Actor, signatureKeyB64: s
       return;
     }
     await tx.deleteFrom('e2e_key_packages').where('device_id', '=', actor.deviceId).execute();
+    // Welcomes made for the old key's key packages can no longer be used.
+    await dropWelcomes(tx, actor.deviceId);
     if (existing) {
       await tx.updateTable('e2e_devices').set({ signature_key: claims.signatureKey, credential, announced: 0 }).where('device_id', '=', actor.deviceId).execute();
     } else {
@@ -184,11 +187,15 @@ export async function activeDevices(db: Kysely<DB>, accountIds: string[]): Promi
 
 /**
  * Tell the members of every end-to-end chat of `accountId` (chats whose MLS group exists) that
- * one of its devices was added or revoked; a revoked device's unused key packages are deleted.
+ * one of its devices was added or revoked; a revoked device's unused key packages and pending
+ * welcomes are deleted.
  * Call inside a write op.
  */
 export async function announceDevice(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, deviceId: string, change: 'added' | 'revoked', now: number): Promise<void> {
-  if (change === 'revoked') await tx.deleteFrom('e2e_key_packages').where('device_id', '=', deviceId).execute();
+  if (change === 'revoked') {
+    await tx.deleteFrom('e2e_key_packages').where('device_id', '=', deviceId).execute();
+    await dropWelcomes(tx, deviceId);
+  }
   const chats = await tx.selectFrom('chat_members as m').innerJoin('e2e_groups as g', 'g.chat_id', 'm.chat_id').select('m.chat_id').where('m.account_id', '=', accountId).execute();
   for (const { chat_id: chatId } of chats) {
     const members = (await tx.selectFrom('chat_members').select('account_id').where('chat_id', '=', chatId).execute()).map((m) => m.account_id);

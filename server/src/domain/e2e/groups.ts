@@ -15,6 +15,7 @@ import { accessChat } from '../messaging/chats.js';
 import { appendUpdate } from '../messaging/updates.js';
 import { activeDevices, decodeBase64, type E2eDeviceView } from './directory.js';
 import { isEncryptable } from './policy.js';
+import { keepWelcome } from './welcomes.js';
 
 export interface E2eChatView {
   chatId: string;
@@ -92,7 +93,10 @@ export async function submitCommit(ctx: Ctx, actor: Actor, chatId: string, input
     }
     await tx.insertInto('e2e_commits').values({ chat_id: chatId, epoch: next, sender_device_id: actor.deviceId, data: input.commit, created_at: now }).execute();
     for (const m of members) await appendUpdate(tx, emit, m, { type: 'e2e.commit', chatId, epoch: next, senderDeviceId: actor.deviceId, commit: input.commit }, now);
-    for (const d of welcomeTargets) await appendUpdate(tx, emit, d.accountId, { type: 'e2e.welcome', chatId, epoch: next, deviceId: d.deviceId, welcome: input.welcome!.data }, now);
+    for (const d of welcomeTargets) {
+      const welcomeId = await keepWelcome(tx, { chatId, deviceId: d.deviceId, accountId: d.accountId, epoch: next, data: input.welcome!.data, now });
+      await appendUpdate(tx, emit, d.accountId, { type: 'e2e.welcome', chatId, epoch: next, deviceId: d.deviceId, welcome: input.welcome!.data, welcomeId }, now);
+    }
     return { epoch: next };
   });
 }

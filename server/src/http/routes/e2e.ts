@@ -11,7 +11,7 @@ import type { Ctx } from '../../context.js';
 import { requireActor } from '../auth.js';
 import { CIPHERSUITE } from '../../../../packages/e2e/src/suite.js';
 import { reencryptMessage } from '../../domain/messaging/index.js';
-import { claimKeyPackages, getE2eChat, issueCredential, keyPackageCount, listCommits, requestResend, serverKey, submitCommit, uploadKeyPackages } from '../../domain/e2e/index.js';
+import { acknowledgeWelcomes, claimKeyPackages, getE2eChat, pendingWelcomes, issueCredential, keyPackageCount, listCommits, requestResend, serverKey, submitCommit, uploadKeyPackages } from '../../domain/e2e/index.js';
 
 const Base64 = (maxLength: number) => Type.String({ minLength: 4, maxLength, pattern: '^[A-Za-z0-9+/]+={0,2}$' });
 const ChatParams = Type.Object({ chatId: Type.String({ maxLength: 64 }) });
@@ -81,6 +81,20 @@ export function e2eRoutes(ctx: Ctx): FastifyPluginAsync {
         },
       },
       async (req) => submitCommit(ctx, req.actor, req.params.chatId, req.body),
+    );
+
+    // The welcomes addressed to this device that it has not acknowledged.
+    app.get('/v1/e2e/welcomes', async (req) => pendingWelcomes(ctx, req.actor));
+
+    app.post(
+      '/v1/e2e/welcomes/ack',
+      {
+        schema: {
+          summary: 'This device joined from (or gave up on) these welcomes',
+          body: Type.Object({ ids: Type.Array(Id, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        },
+      },
+      async (req) => acknowledgeWelcomes(ctx, req.actor, req.body.ids),
     );
 
     app.get(

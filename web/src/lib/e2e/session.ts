@@ -19,6 +19,7 @@ const KEY_PACKAGES_LOW = 10;
 const KEY_PACKAGES_TARGET = 20;
 const WELCOME_WAIT_MS = 8000;
 const NO_PEER_WAIT_MS = 4000;
+const WELCOMES_EVERY_MS = 5000;
 
 export interface E2eChatInfo {
   encrypted: boolean;
@@ -62,6 +63,7 @@ export class E2eSession {
   private readonly asked = new Set<string>();
   private setup: Promise<boolean> | null = null;
   private closed = false;
+  private welcomesFetchedAt = -Infinity;
 
   constructor(
     private readonly api: Api,
@@ -105,6 +107,7 @@ export class E2eSession {
     }
     this.device = device;
     await this.topUp();
+    void this.fetchWelcomes();
     return true;
   }
 
@@ -122,13 +125,11 @@ export class E2eSession {
   handle(u: Update): void {
     void this.run(async () => {
       if (!(await this.ready()) || !this.device) return;
-      const device = this.device;
       switch (u.type) {
         case 'e2e.welcome':
-          if (u.deviceId === this.deviceId && !(await device.hasGroup(u.chatId))) {
-            await device.joinFromWelcome(u.chatId, fromBase64(u.welcome)).catch(() => undefined);
-            void this.topUp().catch(() => undefined);
-          }
+          if (u.deviceId !== this.deviceId) return;
+          await this.join(u.chatId, u.welcome);
+          if (u.welcomeId) void this.ackWelcomes([u.welcomeId]);
           return;
         case 'e2e.commit':
           if (u.senderDeviceId !== this.deviceId) await this.applyCommit(u.chatId, u.commit);
@@ -143,6 +144,40 @@ export class E2eSession {
           return;
       }
     });
+  }
+
+  /** Join a chat's group from a welcome addressed to this device (unless it is in the group already). */
+  private async join(chatId: string, welcome: string): Promise<void> {
+    const device = this.device!;
+    if (await device.hasGroup(chatId)) return;
+    try {
+      await device.joinFromWelcome(chatId, fromBase64(welcome));
+    } catch {
+      return;
+    }
+    void this.topUp().catch(() => undefined);
+    await this.catchUp(chatId).catch(() => undefined);
+  }
+
+  private async ackWelcomes(ids: string[]): Promise<void> {
+    await this.api.request('POST', '/v1/e2e/welcomes/ack', { ids }).catch(() => undefined);
+  }
+
+  /**
+   * Join from the welcomes the server kept for this device (one whose update record was missed or
+   * pruned), then acknowledge them. At start-up, and when a message arrives for a chat whose group
+   * this device does not have (at most every few seconds).
+   */
+  fetchWelcomes(): Promise<void> {
+    const now = Date.now();
+    if (now - this.welcomesFetchedAt < WELCOMES_EVERY_MS) return Promise.resolve();
+    this.welcomesFetchedAt = now;
+    return this.run(async () => {
+      if (!this.device || this.closed) return;
+      const { welcomes } = await this.api.request<{ welcomes: { id: string; chatId: string; welcome: string }[] }>('GET', '/v1/e2e/welcomes');
+      for (const w of welcomes) await this.join(w.chatId, w.welcome);
+      if (welcomes.length) await this.ackWelcomes(welcomes.map((w) => w.id));
+    }).catch(() => undefined);
   }
 
   private async applyCommit(chatId: string, commit: string): Promise<void> {
@@ -294,6 +329,8 @@ export class E2eSession {
       return { content: payload.content as Record<string, unknown>, waiting: false, ...(payload.media ? { media: payload.media } : {}) };
     } catch (err) {
       if (err instanceof E2eError && err.code === 'KIND_MISMATCH') return { content: {}, waiting: true };
+      // No group for this chat: a welcome may be waiting on the server (its record was missed).
+      if (!(await this.device.hasGroup(m.chatId))) void this.fetchWelcomes();
       this.askResend(m);
       return { content: {}, waiting: true };
     }
