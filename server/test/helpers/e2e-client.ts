@@ -100,9 +100,16 @@ export class E2eClient {
   }
 
   async uploadKeyPackages(n: number): Promise<void> {
+    if (n === 0) return;
     const kps = await this.device.generateKeyPackages(n);
     const res = await api(this.server, 'POST', '/v1/e2e/key-packages', { token: this.person.token, body: { keyPackages: kps.map(toBase64) } });
     if (res.status !== 200) throw new Error(`key packages: ${JSON.stringify(res.body)}`);
+  }
+
+  /** Upload a last-resort key package (handed out only when no ordinary one is left, never deleted). */
+  async uploadLastResort(): Promise<void> {
+    const res = await api(this.server, 'POST', '/v1/e2e/key-packages', { token: this.person.token, body: { lastResort: toBase64(await this.device.generateLastResortKeyPackage()) } });
+    if (res.status !== 200) throw new Error(`last resort: ${JSON.stringify(res.body)}`);
   }
 
   private call<T>(method: string, path: string, body?: unknown) {

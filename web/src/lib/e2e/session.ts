@@ -111,14 +111,18 @@ export class E2eSession {
     return true;
   }
 
-  /** Keep at least 10 key packages on the server (others claim one to add this device to a chat). */
+  /**
+   * Keep at least 10 key packages on the server (others claim one to add this device to a chat),
+   * and a last-resort one, handed out when the others have run out.
+   */
   async topUp(): Promise<void> {
     const device = this.device;
     if (!device || this.closed) return;
-    const { count } = await this.api.request<{ count: number }>('GET', '/v1/e2e/key-packages/count');
-    if (count >= KEY_PACKAGES_LOW) return;
-    const kps = await device.generateKeyPackages(KEY_PACKAGES_TARGET - count);
-    await this.api.request('POST', '/v1/e2e/key-packages', { keyPackages: kps.map(toBase64) });
+    const { count, lastResort } = await this.api.request<{ count: number; lastResort?: boolean }>('GET', '/v1/e2e/key-packages/count');
+    if (count >= KEY_PACKAGES_LOW && lastResort !== false) return;
+    const kps = count < KEY_PACKAGES_LOW ? await device.generateKeyPackages(KEY_PACKAGES_TARGET - count) : [];
+    const last = lastResort === false ? await device.generateLastResortKeyPackage() : null;
+    await this.api.request('POST', '/v1/e2e/key-packages', { ...(kps.length ? { keyPackages: kps.map(toBase64) } : {}), ...(last ? { lastResort: toBase64(last) } : {}) });
   }
 
   /** Apply an `e2e.*` record from the update log (in log order). */
