@@ -448,6 +448,7 @@ export interface DB {
   e2e_commits: E2eCommitsTable;
   e2e_resends: E2eResendsTable;
   e2e_welcomes: E2eWelcomesTable;
+  e2e_group_devices: E2eGroupDevicesTable;
   two_step: TwoStepTable;
   two_step_tickets: TwoStepTicketsTable;
 }
@@ -685,6 +686,13 @@ export interface E2eCommitsTable {
   sender_device_id: string;
   data: string;
   created_at: number;
+}
+/** A device the server knows to be in a chat's MLS group: its creator, or added by an accepted welcome (migration 0018). */
+export interface E2eGroupDevicesTable {
+  chat_id: string;
+  device_id: string;
+  /** The epoch it joined at. */
+  joined_epoch: number;
 }
 /** A welcome kept for the device it adds until that device confirms it joined (migration 0018). */
 export interface E2eWelcomesTable {

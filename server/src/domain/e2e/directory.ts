@@ -57,8 +57,9 @@ export async function issueCredential(ctx: Ctx, actor: Actor, signatureKeyB64: s
       return;
     }
     await tx.deleteFrom('e2e_key_packages').where('device_id', '=', actor.deviceId).execute();
-    // Welcomes made for the old key's key packages can no longer be used.
+    // Welcomes made for the old key's key packages can no longer be used, and the groups' leaves hold the old key.
     await dropWelcomes(tx, actor.deviceId);
+    await tx.deleteFrom('e2e_group_devices').where('device_id', '=', actor.deviceId).execute();
     if (existing) {
       await tx.updateTable('e2e_devices').set({ signature_key: claims.signatureKey, credential, announced: 0 }).where('device_id', '=', actor.deviceId).execute();
     } else {
@@ -238,6 +239,7 @@ export async function announceDevice(tx: Transaction<DB>, emit: Emit<Envelope>, 
   if (change === 'revoked') {
     await tx.deleteFrom('e2e_key_packages').where('device_id', '=', deviceId).execute();
     await dropWelcomes(tx, deviceId);
+    await tx.deleteFrom('e2e_group_devices').where('device_id', '=', deviceId).execute();
   }
   const chats = await tx.selectFrom('chat_members as m').innerJoin('e2e_groups as g', 'g.chat_id', 'm.chat_id').select('m.chat_id').where('m.account_id', '=', accountId).execute();
   for (const { chat_id: chatId } of chats) {
