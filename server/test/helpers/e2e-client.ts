@@ -7,8 +7,45 @@ import { E2eDevice, MemoryStore, fromBase64, openReaction, sealReaction, toBase6
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { afterEach, beforeEach } from 'vitest';
 import { api, openChat, signIn, WsClient, type Person } from './clients.js';
-import type { TestServer } from './server.js';
+import { startServer, type TestServer, type TestServerOptions } from './server.js';
+
+export interface E2eTestWorld {
+  /** A device of `person` (an E2eClient with `keyPackages` uploaded), closed after the test. */
+  start(person: Person, keyPackages?: number): Promise<E2eClient>;
+  /** Alice and Bob with one device each, in a chat whose group Alice created. */
+  pair(): Promise<{ alice: E2eClient; bob: E2eClient; chatId: string }>;
+  /** Close `client` after the test too (one made with E2eClient.resume). */
+  track(client: E2eClient): E2eClient;
+}
+
+/**
+ * Call inside describe(): a fresh server for each test (`options` read then; `onStart` gets it) and
+ * the devices started with `start`, all closed after the test.
+ */
+export function useE2eServer(onStart: (server: TestServer) => void, options: () => TestServerOptions = () => ({})): E2eTestWorld {
+  let server: TestServer | undefined;
+  const clients: E2eClient[] = [];
+  beforeEach(async () => {
+    server = await startServer(options());
+    onStart(server);
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.close();
+    await server?.close();
+  });
+  const start = async (person: Person, keyPackages = 3) => {
+    const c = await E2eClient.start(server!, person, keyPackages);
+    clients.push(c);
+    return c;
+  };
+  const track = (c: E2eClient) => {
+    clients.push(c);
+    return c;
+  };
+  return { start, pair: () => e2ePair(server!, (p) => start(p)), track };
+}
 
 /** Every byte the database holds, as text (SQLite: the files and the WAL; PostgreSQL: every row). */
 export async function databaseText(server: TestServer): Promise<string> {

@@ -3,30 +3,17 @@
  * creator, or one added by an accepted welcome, until its key changes or it is revoked); replayed
  * and reordered commits are refused and change nothing.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toBase64, type PendingCommit } from '../../../packages/e2e/src/index.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { api, signIn, type Person } from '../helpers/clients.js';
-import { E2eClient, e2ePair } from '../helpers/e2e-client.js';
+import type { TestServer } from '../helpers/server.js';
+import { api, signIn } from '../helpers/clients.js';
+import { useE2eServer } from '../helpers/e2e-client.js';
 
 type ErrorBody = { error: { code: string; details?: Record<string, unknown> } };
 
 describe('who may commit', () => {
-  let server: TestServer;
-  const clients: E2eClient[] = [];
-  const start = async (p: Person) => {
-    const c = await E2eClient.start(server, p);
-    clients.push(c);
-    return c;
-  };
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) await c.close();
-    await server.close();
-  });
+  let server!: TestServer;
+  const { start, pair } = useE2eServer((s) => (server = s));
 
   const post = (token: string, p: PendingCommit) =>
     api<ErrorBody & { epoch: number }>(server, 'POST', `/v1/e2e/chats/${p.chatId}/commits`, {
@@ -36,7 +23,7 @@ describe('who may commit', () => {
   const epochOf = async (chatId: string, token: string) => (await api<{ epoch: number }>(server, 'GET', `/v1/e2e/chats/${chatId}`, { token })).body.epoch;
 
   it('a device that is not in the group cannot commit, not even a valid commit it got hold of', async () => {
-    const { alice, bob, chatId } = await e2ePair(server, start);
+    const { alice, bob, chatId } = await pair();
     // Bob's new laptop has a credential and key packages, but nobody has added it yet.
     const laptop = await start(await signIn(server, bob.person.phone, 'Laptop'));
     const pending = await alice.device.prepareCommit(chatId, {});
@@ -64,7 +51,7 @@ describe('who may commit', () => {
   });
 
   it("a device whose key changed cannot commit with its old state until it is added again", async () => {
-    const { alice, bob, chatId } = await e2ePair(server, start);
+    const { alice, bob, chatId } = await pair();
     const oldDevice = bob.device;
     await bob.resetKeys();
     const stale = await oldDevice.prepareCommit(chatId, {});
@@ -76,7 +63,7 @@ describe('who may commit', () => {
   });
 
   it('a replayed commit and a reordered one are refused and change nothing; in order they are accepted', async () => {
-    const { alice, bob, chatId } = await e2ePair(server, start);
+    const { alice, bob, chatId } = await pair();
     // Alice builds two commits in a row (epoch 1 → 2 → 3) and sends the second first.
     const first = await alice.device.prepareCommit(chatId, {});
     await alice.device.commitAccepted(chatId);

@@ -3,32 +3,19 @@
  * through its last-resort key package (RFC 9420 §16.8), which the server hands out only then and
  * never deletes; claims are rate-limited per device with a clear error.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toBase64 } from '../../../packages/e2e/src/index.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { api, openChat, signIn, type Person } from '../helpers/clients.js';
-import { E2eClient } from '../helpers/e2e-client.js';
+import type { TestServer } from '../helpers/server.js';
+import { api, openChat, signIn } from '../helpers/clients.js';
+import { useE2eServer, type E2eClient } from '../helpers/e2e-client.js';
 
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
 type Claim = { devices: { deviceId: string; keyPackage: string | null; lastResort: boolean }[] };
 
 describe('key-package exhaustion', () => {
-  let server: TestServer;
-  const clients: E2eClient[] = [];
-  const start = async (p: Person, keyPackages = 3) => {
-    const c = await E2eClient.start(server, p, keyPackages);
-    clients.push(c);
-    return c;
-  };
+  let server!: TestServer;
+  const { start } = useE2eServer((s) => (server = s));
   const count = async (c: E2eClient) => (await api<{ count: number; lastResort: boolean }>(server, 'GET', '/v1/e2e/key-packages/count', { token: c.person.token })).body;
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) await c.close();
-    await server.close();
-  });
 
   it('a device with zero ordinary key packages is still added to chats, through its last-resort key package', async () => {
     const bob = await start(await signIn(server), 0);

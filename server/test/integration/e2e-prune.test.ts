@@ -3,33 +3,22 @@
  * goes once every current device of its chat acknowledged its `e2e.commit` record and no pending
  * welcome needs it; anything older than PARLEY_E2E_RETENTION_DAYS goes regardless.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { runMaintenance } from '../../src/workers/maintenance.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { openChat, signIn, type Person } from '../helpers/clients.js';
-import { E2eClient, e2ePair } from '../helpers/e2e-client.js';
+import type { TestServer } from '../helpers/server.js';
+import { openChat, signIn } from '../helpers/clients.js';
+import { useE2eServer, type E2eClient } from '../helpers/e2e-client.js';
 
 const DAY = 86_400_000;
 
 describe('pruning end-to-end commits', () => {
-  let server: TestServer;
-  let clock: ManualClock;
-  const clients: E2eClient[] = [];
-  const start = async (p: Person) => {
-    const c = await E2eClient.start(server, p);
-    clients.push(c);
-    return c;
-  };
-
-  beforeEach(async () => {
+  let server!: TestServer;
+  let clock!: ManualClock;
+  beforeEach(() => {
     clock = new ManualClock(Date.now());
-    server = await startServer({ clock, config: { PARLEY_E2E_RETENTION_DAYS: 7 } });
   });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) await c.close();
-    await server.close();
-  });
+  const { start, pair } = useE2eServer((s) => (server = s), () => ({ clock, config: { PARLEY_E2E_RETENTION_DAYS: 7 } }));
 
   const storedEpochs = async (chatId: string) =>
     (await server.parley.ctx.db.selectFrom('e2e_commits').select('epoch').where('chat_id', '=', chatId).orderBy('epoch').execute()).map((c) => Number(c.epoch));
@@ -53,7 +42,7 @@ describe('pruning end-to-end commits', () => {
   }
 
   it('deletes the commits every current device acknowledged, and only those', async () => {
-    const { alice, bob, chatId } = await e2ePair(server, start);
+    const { alice, bob, chatId } = await pair();
     await commitEmpty(alice, chatId);
     await commitEmpty(alice, chatId);
     await bob.waitFor('e2e.commit', (u) => u.epoch === 3);

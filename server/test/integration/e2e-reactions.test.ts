@@ -3,38 +3,25 @@
  * react with envelopes; the server stores them opaque, keeps one reaction per person per message
  * and its usual rules, and refuses them in a chat with a business.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sealReaction } from '../../../packages/e2e/src/index.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { api, openChat, signIn, WsClient, type Person } from '../helpers/clients.js';
+import type { TestServer } from '../helpers/server.js';
+import { api, openChat, signIn, WsClient } from '../helpers/clients.js';
 import { newBusiness } from '../helpers/business.js';
-import { asStored, databaseText, E2eClient, e2ePair } from '../helpers/e2e-client.js';
+import { asStored, databaseText, useE2eServer, type E2eClient } from '../helpers/e2e-client.js';
 
 type ErrorBody = { error: { code: string } };
 type Reactions = { accountId: string; emoji?: string; e2e?: { v: number; epoch: number; ct: string } }[];
 
 describe('end-to-end encrypted reactions', () => {
-  let server: TestServer;
-  const clients: E2eClient[] = [];
-  const start = async (p: Person) => {
-    const c = await E2eClient.start(server, p);
-    clients.push(c);
-    return c;
-  };
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) await c.close();
-    await server.close();
-  });
+  let server!: TestServer;
+  const { start, pair } = useE2eServer((s) => (server = s));
 
   const updatedWith = (c: E2eClient, messageId: string, pred: (r: Reactions) => boolean) =>
     c.waitFor('message.updated', (u) => (u.message as { id: string }).id === messageId && pred((u.message as { reactions: Reactions }).reactions));
 
   it('decrypt only on the devices in the chat; replacement and removal work; the database holds no emoji', async () => {
-    const { alice, bob, chatId } = await e2ePair(server, start);
+    const { alice, bob, chatId } = await pair();
     const messageId = await alice.send(chatId, { kind: 'text', content: { text: 'lunch?' } });
     expect(await bob.receive(messageId)).toMatchObject({ content: { text: 'lunch?' } });
 
@@ -90,7 +77,7 @@ describe('end-to-end encrypted reactions', () => {
   });
 
   it('keeps the rules: exactly one of emoji and e2e, a size limit, not on deleted messages, and the server cannot move a reaction', async () => {
-    const { alice, bob, chatId } = await e2ePair(server, start);
+    const { alice, bob, chatId } = await pair();
     const messageId = await alice.send(chatId, { kind: 'text', content: { text: 'hi' } });
     const e2e = await sealReaction(bob.device, chatId, messageId, bob.person.accountId, '❤️');
     expect(await bob.ws.request({ type: 'react', messageId, emoji: '❤️', e2e })).toMatchObject({ type: 'error', code: 'VALIDATION_FAILED' });

@@ -3,33 +3,29 @@
  * `e2e.welcome` record (acknowledged without processing it, or pruned from the update log while it
  * was away) still joins through GET /v1/e2e/welcomes; only that device reads or acknowledges them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { pruneUpdates } from '../../src/domain/messaging/index.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { api, openChat, signIn, WsClient, type Person } from '../helpers/clients.js';
-import { E2eClient } from '../helpers/e2e-client.js';
+import type { TestServer } from '../helpers/server.js';
+import { api, openChat, signIn, WsClient } from '../helpers/clients.js';
+import { E2eClient, useE2eServer } from '../helpers/e2e-client.js';
 
 type Welcomes = { welcomes: { id: string; chatId: string; epoch: number; welcome: string }[] };
 const DAY = 86_400_000;
 
 describe('pending welcomes', () => {
-  let server: TestServer;
-  const clients: E2eClient[] = [];
-  const start = async (p: Person) => {
-    const c = await E2eClient.start(server, p);
-    clients.push(c);
-    return c;
-  };
+  let server!: TestServer;
+  let clock!: ManualClock;
+  beforeEach(() => {
+    clock = new ManualClock(Date.now());
+  });
+  const { start, track } = useE2eServer(
+    (s) => (server = s),
+    () => ({ clock }),
+  );
   const welcomesOf = async (token: string) => (await api<Welcomes>(server, 'GET', '/v1/e2e/welcomes', { token })).body.welcomes;
 
-  afterEach(async () => {
-    for (const c of clients.splice(0)) await c.close();
-    await server.close();
-  });
-
   it('a device whose welcome record was acknowledged without processing joins from the endpoint; only it sees its welcomes', async () => {
-    server = await startServer();
     const alice = await start(await signIn(server));
     const bob = await start(await signIn(server));
     const chatId = await openChat(server, alice.person, bob.person);
@@ -58,8 +54,7 @@ describe('pending welcomes', () => {
     // Alice commits again before Bob is back: Bob joins at epoch 1 and catches up on epoch 2.
     expect((await alice.submit(await alice.device.prepareCommit(chatId, {}))).status).toBe(200);
     const message = await alice.send(chatId, { kind: 'text', content: { text: 'did you get this?' } });
-    const bob2 = await E2eClient.resume(bob);
-    clients.push(bob2);
+    const bob2 = track(await E2eClient.resume(bob));
     expect(await bob2.fetchWelcomes()).toEqual([chatId]);
     expect(await bob2.device.epoch(chatId)).toBe(2);
     const history = await api<{ messages: { id: string; kind: string; content: unknown }[] }>(server, 'GET', `/v1/chats/${chatId}/messages`, { token: bob.person.token });
@@ -70,8 +65,6 @@ describe('pending welcomes', () => {
   });
 
   it('a device away past the update log retention joins from its kept welcome; a newer welcome supersedes, a new key or a revoke drops it', async () => {
-    const clock = new ManualClock(Date.now());
-    server = await startServer({ clock });
     const alice = await start(await signIn(server));
     const bob = await start(await signIn(server));
     bob.ackWelcomes = false;
@@ -85,8 +78,7 @@ describe('pending welcomes', () => {
     expect(await bobWs.request({ type: 'sync', after: 0 })).toMatchObject({ type: 'error', code: 'RESYNC_REQUIRED' });
     await bobWs.close();
 
-    const bob2 = await E2eClient.resume(bob);
-    clients.push(bob2);
+    const bob2 = track(await E2eClient.resume(bob));
     expect(await bob2.fetchWelcomes()).toEqual([chatId]);
     const id = await alice.send(chatId, { kind: 'text', content: { text: 'welcome back' } });
     expect(await bob2.receive(id)).toMatchObject({ content: { text: 'welcome back' } });

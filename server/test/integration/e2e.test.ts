@@ -4,35 +4,21 @@
  * (commit ordering, welcomes, device changes).
  */
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assembleCredential, credentialSigningText, decryptMedia, E2eDevice, encryptMedia, fromBase64, MemoryStore, suite, toBase64, utf8, type MediaKey } from '../../../packages/e2e/src/index.js';
 import { blobPath } from '../../src/domain/media/storage.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 import { api, openChat, signIn, type Person } from '../helpers/clients.js';
 import { newBusiness } from '../helpers/business.js';
-import { databaseText as dbText, E2eClient, e2ePair } from '../helpers/e2e-client.js';
+import { databaseText as dbText, useE2eServer, type E2eClient } from '../helpers/e2e-client.js';
 import { download, upload } from '../helpers/media-fixtures.js';
 
 type ErrorBody = { error: { code: string; details?: Record<string, unknown> } };
 
 describe('end-to-end encryption', () => {
-  let server: TestServer;
-  const clients: E2eClient[] = [];
-  const start = async (p: Person, keyPackages = 3) => {
-    const c = await E2eClient.start(server, p, keyPackages);
-    clients.push(c);
-    return c;
-  };
+  let server!: TestServer;
+  const { start, pair } = useE2eServer((s) => (server = s));
 
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) await c.close();
-    await server.close();
-  });
-
-  const pair = () => e2ePair(server, (p) => start(p));
   const databaseText = () => dbText(server);
 
   it('messages decrypt only on the devices in the chat, and the database holds no plaintext', async () => {
