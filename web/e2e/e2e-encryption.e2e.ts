@@ -124,6 +124,8 @@ test('two people chat end-to-end encrypted; the server stores only ciphertext', 
   expect(contents.length).toBeGreaterThanOrEqual(3);
   expect(contents.filter((c) => c.includes('"e2e"')).length).toBeGreaterThanOrEqual(3);
   expect(contents.filter((c) => c.includes(marker))).toEqual([]);
+  // Each device also published a last-resort key package (it can be added to chats when the others run out).
+  expect(stored<{ n: number }>('select count(distinct device_id) as n from e2e_key_packages where last_resort = 1')[0]!.n).toBe(2);
 
   await alice.context.close();
   await bob.context.close();
