@@ -1,7 +1,8 @@
 /**
- * End-to-end encryption in two browsers: Alice and Bob chat (text, a reply, a reaction, a photo), each side decrypts on
- * the device; they verify each other's safety number by scanning a picture of the other's QR code;
- * and the server's database holds no plaintext of their messages.
+ * End-to-end encryption in two browsers: Alice and Bob chat (text, a reply, a reaction, a photo),
+ * each side decrypts on the device; they verify each other's safety number by scanning a picture of
+ * the other's QR code; the server's database holds no plaintext of their messages. A device whose
+ * welcome record was lost joins from the welcome the server kept.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -126,6 +127,40 @@ test('two people chat end-to-end encrypted; the server stores only ciphertext', 
   expect(contents.filter((c) => c.includes(marker))).toEqual([]);
   // Each device also published a last-resort key package (it can be added to chats when the others run out).
   expect(stored<{ n: number }>('select count(distinct device_id) as n from e2e_key_packages where last_resort = 1')[0]!.n).toBe(2);
+
+  await alice.context.close();
+  await bob.context.close();
+});
+
+test('a device whose welcome record was lost still joins the chat: it fetches its kept welcome at start-up', async ({ browser }) => {
+  const marker = `LOST-WELCOME-${Date.now().toString(36)}`;
+  const alice = await signInNew(browser);
+  const bob = await signInNew(browser);
+  // Wait until Bob's device has published its key packages, then close the app.
+  const bobId = stored<{ id: string }>(`select id from accounts where phone = '${bob.phone}'`)[0]!.id;
+  await expect.poll(() => stored<{ n: number }>(`select count(*) as n from e2e_key_packages where account_id = '${bobId}'`)[0]!.n).toBeGreaterThan(1);
+  await bob.page.close();
+
+  await startChat(alice.page, bob.phone);
+  await alice.page.locator('.composer textarea').fill(`Are you there? ${marker}`);
+  await alice.page.keyboard.press('Enter');
+  await expect.poll(() => stored<{ n: number }>(`select count(*) as n from e2e_welcomes where account_id = '${bobId}'`)[0]!.n).toBe(1);
+  // The welcome record never reaches Bob's device (as if the log had been pruned while it was away).
+  const db = new Database(path.join(process.env.PARLEY_E2E_DATA_DIR!, 'parley.db'));
+  try {
+    db.prepare(`delete from updates where account_id = ? and type = 'e2e.welcome'`).run(bobId);
+  } finally {
+    db.close();
+  }
+
+  const page = await bob.context.newPage();
+  await page.goto('/');
+  const item = page.locator('.chat-item', { hasText: `Are you there? ${marker}` });
+  await expect(item).toBeVisible({ timeout: 15_000 });
+  await item.click();
+  await expect(bubble(page, `Are you there? ${marker}`)).toBeVisible();
+  // It joined from the kept welcome and confirmed it.
+  await expect.poll(() => stored<{ n: number }>(`select count(*) as n from e2e_welcomes where account_id = '${bobId}'`)[0]!.n).toBe(0);
 
   await alice.context.close();
   await bob.context.close();
