@@ -136,6 +136,8 @@ export const errorCatalog = {
   E2E_KEY_PACKAGES_FULL: { status: 409, message: 'A device may hold at most 100 unused key packages.' },
   E2E_COMMIT_INVALID: { status: 400, message: "This is not a commit for this chat's group." },
   E2E_EPOCH_CONFLICT: { status: 409, message: "The commit is not for the chat's current epoch; apply the newer commits and try again." },
+  E2E_NOT_IN_GROUP: { status: 403, message: "This device is not in the chat's group; it may commit once it has joined from a welcome." },
+  E2E_CLAIMS_RATE_LIMITED: { status: 429, message: 'Too many key-package claims from this device; try again in a minute.' },
   E2E_NOT_FOR_BUSINESS: { status: 409, message: 'Chats with a business are not end-to-end encrypted.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

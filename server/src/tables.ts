@@ -119,7 +119,10 @@ export interface MessagesTable {
 export interface ReactionsTable {
   message_id: string;
   account_id: string;
+  /** The emoji; empty when the reaction is end-to-end encrypted. */
   emoji: string;
+  /** The reaction's end-to-end envelope as JSON `{"v","epoch","ct"}` (migration 0018), or null. */
+  e2e: Generated<string | null>;
   created_at: number;
 }
 
@@ -444,6 +447,8 @@ export interface DB {
   e2e_groups: E2eGroupsTable;
   e2e_commits: E2eCommitsTable;
   e2e_resends: E2eResendsTable;
+  e2e_welcomes: E2eWelcomesTable;
+  e2e_group_devices: E2eGroupDevicesTable;
   two_step: TwoStepTable;
   two_step_tickets: TwoStepTicketsTable;
 }
@@ -665,6 +670,8 @@ export interface E2eKeyPackagesTable {
   account_id: string;
   /** The encoded MLS key package message, base64. */
   data: string;
+  /** 1: a last-resort key package (RFC 9420 §16.8), handed out only when the device has no other, never deleted (migration 0018). */
+  last_resort: Generated<number>;
   created_at: number;
 }
 export interface E2eGroupsTable {
@@ -677,6 +684,25 @@ export interface E2eCommitsTable {
   /** The epoch the commit leads to. */
   epoch: number;
   sender_device_id: string;
+  data: string;
+  created_at: number;
+}
+/** A device the server knows to be in a chat's MLS group: its creator, or added by an accepted welcome (migration 0018). */
+export interface E2eGroupDevicesTable {
+  chat_id: string;
+  device_id: string;
+  /** The epoch it joined at. */
+  joined_epoch: number;
+}
+/** A welcome kept for the device it adds until that device confirms it joined (migration 0018). */
+export interface E2eWelcomesTable {
+  id: string;
+  chat_id: string;
+  device_id: string;
+  account_id: string;
+  /** The epoch the device joins at. */
+  epoch: number;
+  /** The MLS welcome, base64. */
   data: string;
   created_at: number;
 }

@@ -122,7 +122,21 @@ export const Device = Type.Object({
 });
 export type Device = Static<typeof Device>;
 
-export const Reaction = Type.Object({ accountId: Type.String(), emoji: Type.String() });
+/** Largest `ct` of an end-to-end encrypted reaction, in base64 characters. */
+export const MAX_REACTION_CT_CHARS = 4096;
+/**
+ * An end-to-end encrypted reaction (docs/adr/0007): `ct` is an MLS private message (base64) whose
+ * plaintext is `{"kind":"reaction","content":{"emoji","messageId","accountId"}}`; `epoch` is the
+ * MLS epoch it was made in.
+ */
+export const ReactionEnvelope = Type.Object(
+  { v: Type.Literal(1), epoch: Type.Integer({ minimum: 0 }), ct: Type.String({ minLength: 4, maxLength: MAX_REACTION_CT_CHARS, pattern: '^[A-Za-z0-9+/]+={0,2}$' }) },
+  { additionalProperties: false },
+);
+export type ReactionEnvelope = Static<typeof ReactionEnvelope>;
+
+/** One person's reaction: `emoji` in plain, or `e2e` (encrypted, in chats between people); exactly one of them. */
+export const Reaction = Type.Object({ accountId: Type.String(), emoji: Type.Optional(Type.String()), e2e: Type.Optional(ReactionEnvelope) });
 export type Reaction = Static<typeof Reaction>;
 
 export const MessageStatus = Type.Union([Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read')]);

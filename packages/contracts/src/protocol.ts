@@ -4,7 +4,7 @@
  * the WebSocket at `/v1/ws`. docs/protocol.md describes each with examples.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { MESSAGE_KINDS, Message } from './models.js';
+import { MESSAGE_KINDS, Message, ReactionEnvelope } from './models.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -52,8 +52,10 @@ export const ReactFrame = Type.Object(
     type: Type.Literal('react'),
     id: FrameId,
     messageId: MessageId,
-    /** An emoji, or null to remove one's reaction. */
-    emoji: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()]),
+    /** An emoji, or null to remove one's reaction. Exactly one of `emoji` and `e2e`. */
+    emoji: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()])),
+    /** The reaction end-to-end encrypted (chats between people only). */
+    e2e: Type.Optional(ReactionEnvelope),
   },
   { additionalProperties: false },
 );
@@ -121,13 +123,18 @@ export const E2eCommitUpdate = Type.Object({
   senderDeviceId: Type.String(),
   commit: Type.String(),
 });
-/** A welcome into a chat's MLS group for one device (`deviceId`; other devices of the account ignore it). */
+/**
+ * A welcome into a chat's MLS group for one device (`deviceId`; other devices of the account ignore
+ * it). The server keeps it until that device acknowledges `welcomeId` (POST /v1/e2e/welcomes/ack).
+ */
 export const E2eWelcomeUpdate = Type.Object({
   type: Type.Literal('e2e.welcome'),
   chatId: Type.String(),
   epoch: Type.Integer({ minimum: 1 }),
   deviceId: Type.String(),
   welcome: Type.String(),
+  /** Absent on records written before welcomes were kept. */
+  welcomeId: Type.Optional(Type.String()),
 });
 /** A device of `accountId` became ready for end-to-end chats (`added`) or was revoked: member devices add or remove its leaf. */
 export const E2eDevicesUpdate = Type.Object({

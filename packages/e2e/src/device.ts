@@ -108,6 +108,16 @@ interface StoredKeyPackage {
   keyPackage: string;
   initPrivateKey: string;
   hpkePrivateKey: string;
+  /** A last-resort key package is kept after use: it may be used by several welcomes. */
+  lastResort?: boolean;
+}
+
+/** The `last_resort` key package extension (RFC 9420 §16.8): the package may be used more than once. */
+export const LAST_RESORT_EXTENSION = 0x000a;
+
+/** Whether a key package carries the `last_resort` extension. */
+export function isLastResort(kp: KeyPackage): boolean {
+  return kp.extensions.some((e) => e.extensionType === LAST_RESORT_EXTENSION);
 }
 
 const IDENTITY = 'identity';
@@ -170,24 +180,41 @@ export class E2eDevice {
 
   /** Make `count` key packages; keeps their private halves and returns the encoded public ones to upload. */
   async generateKeyPackages(count: number): Promise<Uint8Array[]> {
-    const cs = await suite();
     const out: Uint8Array[] = [];
-    for (let i = 0; i < count; i++) {
-      const kp = await generateKeyPackageWithKey(
-        this.credential(),
-        defaultCapabilities(),
-        defaultLifetime,
-        [],
-        { signKey: fromBase64(this.identity.signKey), publicKey: this.signaturePublicKey },
-        cs,
-      );
-      const encoded = encodeMlsMessage({ keyPackage: kp.publicPackage, wireformat: 'mls_key_package', version: 'mls10' });
-      const ref = await makeKeyPackageRef(kp.publicPackage, cs.hash);
-      const saved: StoredKeyPackage = { keyPackage: toBase64(encoded), initPrivateKey: toBase64(kp.privatePackage.initPrivateKey), hpkePrivateKey: toBase64(kp.privatePackage.hpkePrivateKey) };
-      await this.store.put(kpName(ref), utf8(JSON.stringify(saved)));
-      out.push(encoded);
-    }
+    for (let i = 0; i < count; i++) out.push(await this.makeKeyPackage(false));
     return out;
+  }
+
+  /**
+   * Make a last-resort key package (RFC 9420 §16.8): the server hands it out only when this device
+   * has no other left and never deletes it, so the device can still be added to chats; it stays
+   * usable here after a welcome used it. Upload it as `lastResort`.
+   */
+  generateLastResortKeyPackage(): Promise<Uint8Array> {
+    return this.makeKeyPackage(true);
+  }
+
+  private async makeKeyPackage(lastResort: boolean): Promise<Uint8Array> {
+    const cs = await suite();
+    const capabilities = defaultCapabilities();
+    const kp = await generateKeyPackageWithKey(
+      this.credential(),
+      lastResort ? { ...capabilities, extensions: [...capabilities.extensions, LAST_RESORT_EXTENSION] } : capabilities,
+      defaultLifetime,
+      lastResort ? [{ extensionType: LAST_RESORT_EXTENSION, extensionData: new Uint8Array(0) }] : [],
+      { signKey: fromBase64(this.identity.signKey), publicKey: this.signaturePublicKey },
+      cs,
+    );
+    const encoded = encodeMlsMessage({ keyPackage: kp.publicPackage, wireformat: 'mls_key_package', version: 'mls10' });
+    const ref = await makeKeyPackageRef(kp.publicPackage, cs.hash);
+    const saved: StoredKeyPackage = {
+      keyPackage: toBase64(encoded),
+      initPrivateKey: toBase64(kp.privatePackage.initPrivateKey),
+      hpkePrivateKey: toBase64(kp.privatePackage.hpkePrivateKey),
+      ...(lastResort ? { lastResort: true } : {}),
+    };
+    await this.store.put(kpName(ref), utf8(JSON.stringify(saved)));
+    return encoded;
   }
 
   private async load(chatId: string): Promise<ClientState | undefined> {
@@ -378,8 +405,8 @@ export class E2eDevice {
       const priv: PrivateKeyPackage = { initPrivateKey: fromBase64(kp.initPrivateKey), hpkePrivateKey: fromBase64(kp.hpkePrivateKey), signaturePrivateKey: fromBase64(this.identity.signKey) };
       const state = await joinGroup(msg.welcome, decoded.keyPackage, priv, emptyPskIndex, await suite(), undefined, undefined, this.config);
       if (fromUtf8(state.groupContext.groupId) !== chatId) throw new E2eError('WELCOME_NOT_FOR_US', 'The welcome is for another chat.');
-      // A key package is used once.
-      await this.store.delete(kpName(secret.newMember));
+      // A key package is used once (a last-resort one stays, for the next welcome).
+      if (!kp.lastResort) await this.store.delete(kpName(secret.newMember));
       this.pending.delete(chatId);
       await this.save(chatId, state);
       return;

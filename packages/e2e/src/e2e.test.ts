@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assembleCredential, credentialSigningText, E2eDevice, MemoryStore, decryptMedia, encryptMedia, fromBase64, safetyNumber, suite, toBase64, utf8, verifyCredential, type E2eStore } from './index.js';
+import { decodeMlsMessage } from 'ts-mls';
+import { assembleCredential, credentialSigningText, E2eDevice, isLastResort, MemoryStore, decryptMedia, encryptMedia, fromBase64, openReaction, safetyNumber, sealReaction, suite, toBase64, utf8, verifyCredential, type E2eStore } from './index.js';
 
 /** Plays the server's credential issuer: an Ed25519 key that signs credentials. */
 async function issuer() {
@@ -159,5 +160,51 @@ describe('e2e library', () => {
     expect(ab.groups).toHaveLength(12);
     const b2 = { ...b, signatureKeys: [toBase64(fromBase64(b.signatureKeys[0]!).fill(3))] };
     expect((safetyNumber(a, b2)).digits).not.toBe(ab.digits);
+  });
+
+  it('a reaction decrypts once, for the message and person it was made for', async () => {
+    const iss = await issuer();
+    const alice = await device(iss, 'acc_a', 'dev_a');
+    const bob = await device(iss, 'acc_b', 'dev_b');
+    const [kp] = await bob.generateKeyPackages(1);
+    const pending = await alice.prepareCommit('chat_r', { add: [{ accountId: 'acc_b', deviceId: 'dev_b', keyPackage: kp! }] });
+    await alice.commitAccepted('chat_r');
+    await bob.joinFromWelcome('chat_r', pending.welcome!);
+
+    const env = await sealReaction(alice, 'chat_r', 'msg_1', 'acc_a', '🎉');
+    expect(JSON.stringify(env)).not.toContain('🎉');
+    expect(await openReaction(bob, 'chat_r', 'msg_1', 'acc_a', env)).toBe('🎉');
+    // An MLS message decrypts once: keep what it gave.
+    await expect(openReaction(bob, 'chat_r', 'msg_1', 'acc_a', env)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    // Listed on another message, or as someone else's: refused.
+    const moved = await sealReaction(alice, 'chat_r', 'msg_1', 'acc_a', '👍');
+    await expect(openReaction(bob, 'chat_r', 'msg_2', 'acc_a', moved)).rejects.toMatchObject({ code: 'KIND_MISMATCH' });
+    const other = await sealReaction(alice, 'chat_r', 'msg_1', 'acc_a', '👍');
+    await expect(openReaction(bob, 'chat_r', 'msg_1', 'acc_b', other)).rejects.toMatchObject({ code: 'KIND_MISMATCH' });
+    // A message's plaintext is not a reaction.
+    const message = await alice.encrypt('chat_r', text('hi'));
+    await expect(openReaction(bob, 'chat_r', 'msg_1', 'acc_a', message.e2e)).rejects.toMatchObject({ code: 'KIND_MISMATCH' });
+  });
+
+  it('a last-resort key package carries the extension and adds its device to several groups', async () => {
+    const iss = await issuer();
+    const alice = await device(iss, 'acc_a', 'dev_a');
+    const carol = await device(iss, 'acc_c', 'dev_c');
+    const bob = await device(iss, 'acc_b', 'dev_b');
+    const last = await bob.generateLastResortKeyPackage();
+    const decoded = decodeMlsMessage(last, 0)?.[0];
+    expect(decoded?.wireformat === 'mls_key_package' && isLastResort(decoded.keyPackage)).toBe(true);
+    const [ordinary] = await bob.generateKeyPackages(1);
+    const plain = decodeMlsMessage(ordinary!, 0)?.[0];
+    expect(plain?.wireformat === 'mls_key_package' && isLastResort(plain.keyPackage)).toBe(false);
+    for (const [friend, chatId] of [
+      [alice, 'chat_x'],
+      [carol, 'chat_y'],
+    ] as const) {
+      const pending = await friend.prepareCommit(chatId, { add: [{ accountId: 'acc_b', deviceId: 'dev_b', keyPackage: last }] });
+      await friend.commitAccepted(chatId);
+      await bob.joinFromWelcome(chatId, pending.welcome!);
+      expect(await bob.decrypt(chatId, 'text', await friend.encrypt(chatId, text(`in ${chatId}`)))).toEqual(text(`in ${chatId}`));
+    }
   });
 });

@@ -10,4 +10,5 @@ export { CREDENTIAL_PREFIX, credentialSigningText, assembleCredential, parseCred
 export { encryptMedia, encryptMediaParts, decryptMedia, MediaDecryptor, encryptedSize, MEDIA_CHUNK, type MediaKey } from './media.js';
 export { safetyNumber, type SafetyParty, type SafetyNumber } from './safety.js';
 export { MemoryStore, type E2eStore } from './store.js';
-export { E2eDevice, isEnvelope, type Envelope, type PlainPayload, type GroupMember, type DeviceToAdd, type PendingCommit, type ListedDevice, type GroupDiff } from './device.js';
+export { E2eDevice, isEnvelope, isLastResort, LAST_RESORT_EXTENSION, type Envelope, type PlainPayload, type GroupMember, type DeviceToAdd, type PendingCommit, type ListedDevice, type GroupDiff } from './device.js';
+export { sealReaction, openReaction, REACTION_KIND, type ReactionEnvelope, type ReactionPlaintext } from './reaction.js';

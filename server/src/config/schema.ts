@@ -46,6 +46,10 @@ export const configVars = {
     schema: Type.Integer({ minimum: 1, default: 30 }),
     doc: 'How long per-account update logs are kept; a device offline longer does a full resync.',
   },
+  PARLEY_E2E_RETENTION_DAYS: {
+    schema: Type.Integer({ minimum: 1, default: 30 }),
+    doc: 'How long MLS commits and unconfirmed welcomes of end-to-end encrypted chats are kept at most.',
+  },
   PARLEY_MAX_FRAME_BYTES: { schema: Type.Integer({ minimum: 1024, default: 65536 }), doc: 'Largest WebSocket frame a client may send.' },
   PARLEY_HEARTBEAT_MS: { schema: Type.Integer({ minimum: 1000, default: 30000 }), doc: 'WebSocket ping interval; a connection silent for two intervals is closed.' },
   PARLEY_AUTH_RATE_PER_MINUTE: {

@@ -13,7 +13,7 @@ export function body(code: ErrorCode, message?: string, details?: Record<string,
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
     if (err instanceof AppError) {
-      if (err.code === 'CODE_RESEND_TOO_SOON' || err.code === 'RATE_LIMITED' || err.code === 'PIN_LOCKED' || err.code === 'PIN_INVALID') {
+      if (err.code === 'CODE_RESEND_TOO_SOON' || err.code === 'RATE_LIMITED' || err.code === 'E2E_CLAIMS_RATE_LIMITED' || err.code === 'PIN_LOCKED' || err.code === 'PIN_INVALID') {
         const retry = err.details?.retryAfterSeconds;
         if (typeof retry === 'number') void reply.header('retry-after', String(retry));
       }

@@ -18,6 +18,7 @@ import {
   markRead,
   presenceFor,
   reactToMessage,
+  reactionInput,
   readUpdates,
   recordDeviceAck,
   sendMessage,
@@ -200,7 +201,7 @@ export class ConnectionSession {
       case 'delete':
         return { message: await deleteMessage(ctx, actor, frame.messageId) };
       case 'react':
-        return { message: await reactToMessage(ctx, actor, frame.messageId, frame.emoji) };
+        return { message: await reactToMessage(ctx, actor, frame.messageId, reactionInput(frame)) };
       case 'read':
         return markRead(ctx, actor, frame.chatId, frame.seq);
       case 'typing':

@@ -3,9 +3,78 @@
  * (packages/e2e): credential, key packages, group set-up, commits and welcomes from the update
  * log, encrypt on send and decrypt on receipt.
  */
-import { E2eDevice, MemoryStore, fromBase64, toBase64, type DeviceToAdd, type ListedDevice, type PlainPayload } from '../../../packages/e2e/src/index.js';
-import { api, WsClient, type Person } from './clients.js';
-import type { TestServer } from './server.js';
+import { E2eDevice, MemoryStore, fromBase64, openReaction, sealReaction, toBase64, type DeviceToAdd, type ListedDevice, type PlainPayload, type ReactionEnvelope } from '../../../packages/e2e/src/index.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach } from 'vitest';
+import { api, openChat, signIn, WsClient, type Person } from './clients.js';
+import { startServer, type TestServer, type TestServerOptions } from './server.js';
+
+export interface E2eTestWorld {
+  /** A device of `person` (an E2eClient with `keyPackages` uploaded), closed after the test. */
+  start(person: Person, keyPackages?: number): Promise<E2eClient>;
+  /** Alice and Bob with one device each, in a chat whose group Alice created. */
+  pair(): Promise<{ alice: E2eClient; bob: E2eClient; chatId: string }>;
+  /** Close `client` after the test too (one made with E2eClient.resume). */
+  track(client: E2eClient): E2eClient;
+}
+
+/**
+ * Call inside describe(): a fresh server for each test (`options` read then; `onStart` gets it) and
+ * the devices started with `start`, all closed after the test.
+ */
+export function useE2eServer(onStart: (server: TestServer) => void, options: () => TestServerOptions = () => ({})): E2eTestWorld {
+  let server: TestServer | undefined;
+  const clients: E2eClient[] = [];
+  beforeEach(async () => {
+    server = await startServer(options());
+    onStart(server);
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.close();
+    await server?.close();
+  });
+  const start = async (person: Person, keyPackages = 3) => {
+    const c = await E2eClient.start(server!, person, keyPackages);
+    clients.push(c);
+    return c;
+  };
+  const track = (c: E2eClient) => {
+    clients.push(c);
+    return c;
+  };
+  return { start, pair: () => e2ePair(server!, (p) => start(p)), track };
+}
+
+/** Every byte the database holds, as text (SQLite: the files and the WAL; PostgreSQL: every row). */
+export async function databaseText(server: TestServer): Promise<string> {
+  if (server.parley.ctx.dialect === 'sqlite') {
+    const files = fs.readdirSync(server.dataDir).filter((f) => f.startsWith('parley.db'));
+    if (!files.includes('parley.db-wal')) throw new Error('expected a WAL file');
+    return files.map((f) => fs.readFileSync(path.join(server.dataDir, f)).toString('latin1')).join('\n');
+  }
+  const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public'`.execute(server.parley.ctx.db);
+  let out = '';
+  for (const t of tables.rows) out += JSON.stringify((await sql`select * from ${sql.table(t.table_name)}`.execute(server.parley.ctx.db)).rows);
+  return out;
+}
+
+/** How `text` appears in databaseText (SQLite files are read as latin1). */
+export function asStored(server: TestServer, text: string): string {
+  return server.parley.ctx.dialect === 'sqlite' ? Buffer.from(text, 'utf8').toString('latin1') : text;
+}
+
+/** Alice and Bob with one device each, in a chat whose group Alice created (`start` makes an E2eClient). */
+export async function e2ePair(server: TestServer, start: (p: Person) => Promise<E2eClient>): Promise<{ alice: E2eClient; bob: E2eClient; chatId: string }> {
+  const alice = await start(await signIn(server));
+  const bob = await start(await signIn(server));
+  const chatId = await openChat(server, alice.person, bob.person);
+  if ((await alice.reconcile(chatId)) !== 200) throw new Error('the group could not be created');
+  await bob.waitFor('e2e.welcome');
+  if (!(await bob.device.hasGroup(chatId))) throw new Error('bob did not join');
+  return { alice, bob, chatId };
+}
 
 type UpdateFrame = Awaited<ReturnType<WsClient['nextUpdate']>>;
 
@@ -19,8 +88,17 @@ export class E2eClient {
   readonly deviceChanges: Record<string, unknown>[] = [];
   /** "Security code changed" notices this device would show (a contact's device key changed). */
   readonly keyNotices: { chatId: string; accountId: string; deviceId: string }[] = [];
+  /** Whether to acknowledge a welcome once joined from its `e2e.welcome` record. */
+  ackWelcomes = true;
   /** Messages this device sent (MLS senders cannot decrypt their own messages). */
   readonly sent = new Set<string>();
+  /**
+   * Reactions this device decrypted or sent, by `messageId|accountId|ct` (an MLS message decrypts
+   * once, and `message.updated` lists every reaction again each time).
+   */
+  readonly reactionCache = new Map<string, string>();
+  /** Reactions as this device shows them, by message id: account id → emoji (or `failed:<code>`). */
+  readonly reactions = new Map<string, Map<string, string>>();
 
   private constructor(
     readonly server: TestServer,
@@ -35,6 +113,11 @@ export class E2eClient {
     const client = new E2eClient(server, person, device, ws);
     await client.uploadKeyPackages(keyPackages);
     return client;
+  }
+
+  /** The same device (its state and token) on a new connection, as after a restart of the app. */
+  static async resume(old: E2eClient): Promise<E2eClient> {
+    return new E2eClient(old.server, old.person, old.device, await WsClient.connect(old.server, old.person.token));
   }
 
   /** A fresh device identity: signature key, and the credential the server issues for it. */
@@ -54,9 +137,16 @@ export class E2eClient {
   }
 
   async uploadKeyPackages(n: number): Promise<void> {
+    if (n === 0) return;
     const kps = await this.device.generateKeyPackages(n);
     const res = await api(this.server, 'POST', '/v1/e2e/key-packages', { token: this.person.token, body: { keyPackages: kps.map(toBase64) } });
     if (res.status !== 200) throw new Error(`key packages: ${JSON.stringify(res.body)}`);
+  }
+
+  /** Upload a last-resort key package (handed out only when no ordinary one is left, never deleted). */
+  async uploadLastResort(): Promise<void> {
+    const res = await api(this.server, 'POST', '/v1/e2e/key-packages', { token: this.person.token, body: { lastResort: toBase64(await this.device.generateLastResortKeyPackage()) } });
+    if (res.status !== 200) throw new Error(`last resort: ${JSON.stringify(res.body)}`);
   }
 
   private call<T>(method: string, path: string, body?: unknown) {
@@ -76,12 +166,16 @@ export class E2eClient {
     const u = f.update as Record<string, string> & { message?: Record<string, unknown> };
     if (u.type === 'e2e.welcome' && u.deviceId === this.person.deviceId) {
       if (!(await this.device.hasGroup(u.chatId!))) await this.device.joinFromWelcome(u.chatId!, fromBase64(u.welcome!));
+      if (u.welcomeId && this.ackWelcomes) await this.call('POST', '/v1/e2e/welcomes/ack', { ids: [u.welcomeId] });
     } else if (u.type === 'e2e.commit' && u.senderDeviceId !== this.person.deviceId) {
       await this.device.processCommit(u.chatId!, fromBase64(u.commit!));
     } else if (u.type === 'e2e.devices') {
       this.deviceChanges.push(u);
+    } else if (u.type === 'message.updated' && u.message) {
+      await this.revealReactions(u.message as never);
     } else if (u.type === 'message.created' && u.message) {
       const m = u.message as { id: string; chatId: string; kind: string; content: unknown };
+      await this.revealReactions(u.message as never);
       if (this.plain.has(m.id) || this.failed.has(m.id) || this.sent.has(m.id)) return;
       try {
         this.plain.set(m.id, await this.device.decrypt(m.chatId, m.kind, m.content));
@@ -89,6 +183,60 @@ export class E2eClient {
         this.failed.set(m.id, (err as { code?: string }).code ?? String(err));
       }
     }
+  }
+
+  private async revealReactions(m: { id: string; chatId: string; reactions: { accountId: string; emoji?: string; e2e?: ReactionEnvelope }[] }): Promise<void> {
+    const shown = new Map<string, string>();
+    for (const r of m.reactions) {
+      if (!r.e2e) {
+        shown.set(r.accountId, r.emoji ?? '');
+        continue;
+      }
+      const key = `${m.id}|${r.accountId}|${r.e2e.ct}`;
+      let emoji = this.reactionCache.get(key);
+      if (emoji === undefined) {
+        try {
+          emoji = await openReaction(this.device, m.chatId, m.id, r.accountId, r.e2e);
+          this.reactionCache.set(key, emoji);
+        } catch (err) {
+          emoji = `failed:${(err as { code?: string }).code ?? String(err)}`;
+        }
+      }
+      shown.set(r.accountId, emoji);
+    }
+    this.reactions.set(m.id, shown);
+  }
+
+  /** React to a message: encrypted (`e2e`) or, with `plain`, as an emoji in the clear; null removes. Returns the server's answer frame. */
+  async react(chatId: string, messageId: string, emoji: string | null, plain = false) {
+    if (emoji === null || plain) return this.ws.request({ type: 'react', messageId, emoji });
+    const e2e = await sealReaction(this.device, chatId, messageId, this.person.accountId, emoji);
+    this.reactionCache.set(`${messageId}|${this.person.accountId}|${e2e.ct}`, emoji);
+    return this.ws.request({ type: 'react', messageId, e2e });
+  }
+
+  /**
+   * Join from the welcomes the server kept for this device (GET /v1/e2e/welcomes), catch up on the
+   * commits after each, and acknowledge them. Returns the chats joined.
+   */
+  async fetchWelcomes(): Promise<string[]> {
+    const pending = await this.call<{ welcomes: { id: string; chatId: string; epoch: number; welcome: string }[] }>('GET', '/v1/e2e/welcomes');
+    const joined: string[] = [];
+    for (const w of pending.body.welcomes) {
+      if (!(await this.device.hasGroup(w.chatId))) {
+        await this.device.joinFromWelcome(w.chatId, fromBase64(w.welcome));
+        joined.push(w.chatId);
+      }
+      await this.catchUp(w.chatId);
+    }
+    if (pending.body.welcomes.length) await this.call('POST', '/v1/e2e/welcomes/ack', { ids: pending.body.welcomes.map((w) => w.id) });
+    return joined;
+  }
+
+  /** Apply the chat's stored commits after this device's epoch. */
+  async catchUp(chatId: string): Promise<void> {
+    const commits = await this.call<{ commits: { commit: string }[] }>('GET', `/v1/e2e/chats/${chatId}/commits?after=${await this.device.epoch(chatId)}`);
+    for (const c of commits.body.commits) await this.device.processCommit(chatId, fromBase64(c.commit));
   }
 
   /** Wait until an update matching `pred` arrived, then apply everything up to it. */

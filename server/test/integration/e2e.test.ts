@@ -4,59 +4,22 @@
  * (commit ordering, welcomes, device changes).
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
 import { assembleCredential, credentialSigningText, decryptMedia, E2eDevice, encryptMedia, fromBase64, MemoryStore, suite, toBase64, utf8, type MediaKey } from '../../../packages/e2e/src/index.js';
 import { blobPath } from '../../src/domain/media/storage.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 import { api, openChat, signIn, type Person } from '../helpers/clients.js';
 import { newBusiness } from '../helpers/business.js';
-import { E2eClient } from '../helpers/e2e-client.js';
+import { databaseText as dbText, useE2eServer, type E2eClient } from '../helpers/e2e-client.js';
 import { download, upload } from '../helpers/media-fixtures.js';
 
 type ErrorBody = { error: { code: string; details?: Record<string, unknown> } };
 
 describe('end-to-end encryption', () => {
-  let server: TestServer;
-  const clients: E2eClient[] = [];
-  const start = async (p: Person, keyPackages = 3) => {
-    const c = await E2eClient.start(server, p, keyPackages);
-    clients.push(c);
-    return c;
-  };
+  let server!: TestServer;
+  const { start, pair } = useE2eServer((s) => (server = s));
 
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) await c.close();
-    await server.close();
-  });
-
-  /** Alice and Bob with one device each, in a chat whose group Alice created. */
-  async function pair() {
-    const alice = await start(await signIn(server));
-    const bob = await start(await signIn(server));
-    const chatId = await openChat(server, alice.person, bob.person);
-    expect(await alice.reconcile(chatId)).toBe(200);
-    await bob.waitFor('e2e.welcome');
-    expect(await bob.device.hasGroup(chatId)).toBe(true);
-    return { alice, bob, chatId };
-  }
-
-  /** Every byte the database holds, as text (SQLite: the files and the WAL; PostgreSQL: every row). */
-  async function databaseText(): Promise<string> {
-    if (server.parley.ctx.dialect === 'sqlite') {
-      const files = fs.readdirSync(server.dataDir).filter((f) => f.startsWith('parley.db'));
-      expect(files).toContain('parley.db-wal');
-      return files.map((f) => fs.readFileSync(path.join(server.dataDir, f)).toString('latin1')).join('\n');
-    }
-    const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public'`.execute(server.parley.ctx.db);
-    let out = '';
-    for (const t of tables.rows) out += JSON.stringify((await sql`select * from ${sql.table(t.table_name)}`.execute(server.parley.ctx.db)).rows);
-    return out;
-  }
+  const databaseText = () => dbText(server);
 
   it('messages decrypt only on the devices in the chat, and the database holds no plaintext', async () => {
     const { alice, bob, chatId } = await pair();

@@ -358,9 +358,22 @@ export class Store {
 
   /** A message as this device shows it: decrypted when it is encrypted. */
   private async revealed<T extends Message>(m: T): Promise<T & { waiting?: boolean }> {
-    if (!this.e2e || !isEnvelopeContent(m.content)) return m;
-    const r = await this.e2e.reveal(m);
-    return { ...m, content: r.content, ...(r.waiting ? { waiting: true } : {}), ...(r.media ? { mediaKey: r.media } : {}) };
+    const e2e = this.e2e;
+    if (!e2e) return m;
+    const shown = m.reactions.some((r) => r.e2e) ? { ...m, reactions: await this.revealedReactions(e2e, m) } : m;
+    if (!isEnvelopeContent(m.content)) return shown;
+    const r = await e2e.reveal(m);
+    return { ...shown, content: r.content, ...(r.waiting ? { waiting: true } : {}), ...(r.media ? { mediaKey: r.media } : {}) };
+  }
+
+  /** A message's reactions with encrypted ones decrypted (one this device cannot read keeps its envelope and shows as waiting). */
+  private async revealedReactions(e2e: E2eSession, m: Message): Promise<Message['reactions']> {
+    const out: Message['reactions'] = [];
+    for (const r of m.reactions) {
+      const emoji = r.e2e ? await e2e.revealReaction(m.chatId, m.id, r.accountId, r.e2e) : null;
+      out.push(emoji === null ? r : { accountId: r.accountId, emoji });
+    }
+    return out;
   }
 
   private applyUpdate(seq: number, u: Update): void {
@@ -686,19 +699,34 @@ export class Store {
   }
 
   async edit(messageId: string, content: Record<string, unknown>): Promise<void> {
-    const m = Object.values(this.state.messages)
-      .flatMap((l) => l.items)
-      .find((x) => x.id === messageId);
+    const m = this.findMessage(messageId);
     const sealed = m ? await this.seal(m.chatId, m.kind, content, m.mediaKey) : null;
     await this.request({ type: 'edit', messageId, content: sealed ?? content });
     if (m && sealed) await this.e2e?.remember(messageId, m.kind, content, m.mediaKey).catch(() => undefined);
+  }
+
+  private findMessage(messageId: string): ClientMessage | undefined {
+    return Object.values(this.state.messages)
+      .flatMap((l) => l.items)
+      .find((x) => x.id === messageId);
   }
 
   async deleteForEveryone(messageId: string): Promise<void> {
     await this.request({ type: 'delete', messageId });
   }
 
+  /** Set or remove this person's reaction; in an end-to-end encrypted chat the emoji is encrypted on the device. */
   async react(messageId: string, emoji: string | null): Promise<void> {
+    const m = emoji === null ? undefined : this.findMessage(messageId);
+    const myId = this.state.session?.accountId;
+    if (m && myId && emoji !== null && this.isEncrypted(m.chatId)) {
+      if (!this.e2e) throw new ApiError('NETWORK', 'Encryption is not set up yet.');
+      const e2e = await this.e2e.sealReaction(m.chatId, messageId, myId, emoji);
+      if (e2e) {
+        await this.request({ type: 'react', messageId, e2e });
+        return;
+      }
+    }
     await this.request({ type: 'react', messageId, emoji });
   }
 

@@ -7,7 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { decodeMlsMessage, type KeyPackage } from 'ts-mls';
 import { verifyKeyPackage } from 'ts-mls/keyPackage.js';
-import { assembleCredential, bytesEqual, CIPHERSUITE, credentialSigningText, suite, toBase64 } from '../../../../packages/e2e/src/index.js';
+import { assembleCredential, bytesEqual, CIPHERSUITE, credentialSigningText, isLastResort, suite, toBase64 } from '../../../../packages/e2e/src/index.js';
 import type { Actor, Ctx, Envelope } from '../../context.js';
 import { AppError } from '../../errors.js';
 import type { Emit } from '../../platform/db/write-queue.js';
@@ -16,6 +16,7 @@ import type { DB } from '../../tables.js';
 import { appendUpdate } from '../messaging/updates.js';
 import { signWithServerKey } from './keys.js';
 import { isEncryptable } from './policy.js';
+import { dropWelcomes } from './welcomes.js';
 
 /** Unused key packages a device may hold. */
 export const MAX_KEY_PACKAGES = 100;
@@ -56,6 +57,9 @@ export async function issueCredential(ctx: Ctx, actor: Actor, signatureKeyB64: s
       return;
     }
     await tx.deleteFrom('e2e_key_packages').where('device_id', '=', actor.deviceId).execute();
+    // Welcomes made for the old key's key packages can no longer be used, and the groups' leaves hold the old key.
+    await dropWelcomes(tx, actor.deviceId);
+    await tx.deleteFrom('e2e_group_devices').where('device_id', '=', actor.deviceId).execute();
     if (existing) {
       await tx.updateTable('e2e_devices').set({ signature_key: claims.signatureKey, credential, announced: 0 }).where('device_id', '=', actor.deviceId).execute();
     } else {
@@ -68,8 +72,11 @@ export async function issueCredential(ctx: Ctx, actor: Actor, signatureKeyB64: s
   return { credential, accountId: claims.accountId, deviceId: claims.deviceId, phone: claims.phone, issuedAt };
 }
 
-/** Check one uploaded key package against the device's credential; returns why it is refused, or null. */
-async function keyPackageProblem(bytes: Uint8Array, credential: Uint8Array, signatureKey: Uint8Array): Promise<string | null> {
+/**
+ * Check one uploaded key package against the device's credential, and that it is a last-resort one
+ * (RFC 9420 §16.8 extension) exactly when `lastResort`; returns why it is refused, or null.
+ */
+async function keyPackageProblem(bytes: Uint8Array, credential: Uint8Array, signatureKey: Uint8Array, lastResort: boolean): Promise<string | null> {
   let kp: KeyPackage;
   try {
     const decoded = decodeMlsMessage(bytes, 0);
@@ -80,6 +87,7 @@ async function keyPackageProblem(bytes: Uint8Array, credential: Uint8Array, sign
     return 'not a key package';
   }
   if (kp.cipherSuite !== CIPHERSUITE) return `ciphersuite must be ${CIPHERSUITE}`;
+  if (isLastResort(kp) !== lastResort) return lastResort ? 'a last-resort key package needs the last_resort extension' : 'a last-resort key package goes in lastResort';
   const cred = kp.leafNode.credential;
   if (cred.credentialType !== 'basic' || !bytesEqual(cred.identity, credential)) return "the credential is not this device's";
   if (!bytesEqual(kp.leafNode.signaturePublicKey, signatureKey)) return "the signature key is not this device's";
@@ -87,19 +95,32 @@ async function keyPackageProblem(bytes: Uint8Array, credential: Uint8Array, sign
   return ok ? null : 'bad signature';
 }
 
+export interface KeyPackageCount {
+  /** Ordinary key packages held (top up below 10). */
+  count: number;
+  /** Whether the device has a last-resort key package on the server. */
+  lastResort: boolean;
+}
+
 /**
- * Store key packages of the calling device. All or nothing: one bad key package refuses the upload
- * with E2E_KEY_PACKAGE_INVALID (`details.index`). The device's first key packages announce it to
- * the end-to-end chats of its account (`e2e.devices`, change `added`).
+ * Store key packages of the calling device, and/or its last-resort key package (which replaces
+ * the previous one). All or nothing: one bad key package refuses the upload with
+ * E2E_KEY_PACKAGE_INVALID (`details.index`; -1 for the last-resort one). The device's first key
+ * packages announce it to the end-to-end chats of its account (`e2e.devices`, change `added`).
  */
-export async function uploadKeyPackages(ctx: Ctx, actor: Actor, packages: string[]): Promise<{ count: number }> {
+export async function uploadKeyPackages(ctx: Ctx, actor: Actor, packages: string[], lastResort?: string): Promise<KeyPackageCount> {
+  if (packages.length === 0 && !lastResort) throw new AppError('VALIDATION_FAILED', 'Give keyPackages, lastResort or both.', { path: 'keyPackages' });
   const device = await ctx.db.selectFrom('e2e_devices').selectAll().where('device_id', '=', actor.deviceId).executeTakeFirst();
   if (!device) throw new AppError('E2E_NO_CREDENTIAL');
   const credential = new Uint8Array(Buffer.from(device.credential, 'base64'));
   const signatureKey = new Uint8Array(Buffer.from(device.signature_key, 'base64'));
   for (const [index, text] of packages.entries()) {
-    const problem = await keyPackageProblem(decodeBase64(text, `keyPackages/${index}`), credential, signatureKey);
+    const problem = await keyPackageProblem(decodeBase64(text, `keyPackages/${index}`), credential, signatureKey, false);
     if (problem) throw new AppError('E2E_KEY_PACKAGE_INVALID', `Key package ${index}: ${problem}.`, { index });
+  }
+  if (lastResort) {
+    const problem = await keyPackageProblem(decodeBase64(lastResort, 'lastResort'), credential, signatureKey, true);
+    if (problem) throw new AppError('E2E_KEY_PACKAGE_INVALID', `The last-resort key package: ${problem}.`, { index: -1 });
   }
   return ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
@@ -109,37 +130,54 @@ export async function uploadKeyPackages(ctx: Ctx, actor: Actor, packages: string
     const held = await countOf(tx, actor.deviceId);
     if (held + packages.length > MAX_KEY_PACKAGES) throw new AppError('E2E_KEY_PACKAGES_FULL', undefined, { held, max: MAX_KEY_PACKAGES });
     for (const data of packages) {
-      await tx.insertInto('e2e_key_packages').values({ id: newId('kp'), device_id: actor.deviceId, account_id: actor.accountId, data, created_at: now }).execute();
+      await tx.insertInto('e2e_key_packages').values({ id: newId('kp'), device_id: actor.deviceId, account_id: actor.accountId, data, last_resort: 0, created_at: now }).execute();
+    }
+    if (lastResort) {
+      await tx.deleteFrom('e2e_key_packages').where('device_id', '=', actor.deviceId).where('last_resort', '=', 1).execute();
+      await tx.insertInto('e2e_key_packages').values({ id: newId('kp'), device_id: actor.deviceId, account_id: actor.accountId, data: lastResort, last_resort: 1, created_at: now }).execute();
     }
     if (current.announced === 0) {
       await tx.updateTable('e2e_devices').set({ announced: 1 }).where('device_id', '=', actor.deviceId).execute();
       await announceDevice(tx, emit, actor.accountId, actor.deviceId, 'added', now);
     }
-    return { count: held + packages.length };
+    return { count: held + packages.length, lastResort: lastResort ? true : await hasLastResort(tx, actor.deviceId) };
   });
 }
 
+/** Ordinary key packages the device holds (a last-resort one is not counted). */
 async function countOf(db: Kysely<DB>, deviceId: string): Promise<number> {
-  const row = await db.selectFrom('e2e_key_packages').select((eb) => eb.fn.countAll<number>().as('n')).where('device_id', '=', deviceId).executeTakeFirst();
+  const row = await db
+    .selectFrom('e2e_key_packages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('device_id', '=', deviceId)
+    .where('last_resort', '=', 0)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
-/** How many unused key packages the calling device holds on the server (top up below 10). */
-export async function keyPackageCount(ctx: Ctx, actor: Actor): Promise<{ count: number }> {
-  return { count: await countOf(ctx.db, actor.deviceId) };
+async function hasLastResort(db: Kysely<DB>, deviceId: string): Promise<boolean> {
+  return !!(await db.selectFrom('e2e_key_packages').select('id').where('device_id', '=', deviceId).where('last_resort', '=', 1).executeTakeFirst());
+}
+
+/** How many ordinary key packages the calling device holds on the server (top up below 10), and whether it has a last-resort one. */
+export async function keyPackageCount(ctx: Ctx, actor: Actor): Promise<KeyPackageCount> {
+  return { count: await countOf(ctx.db, actor.deviceId), lastResort: await hasLastResort(ctx.db, actor.deviceId) };
 }
 
 export interface ClaimedKeyPackage {
   accountId: string;
   deviceId: string;
-  /** base64, or null when the device has none left (it cannot be added until it uploads more). */
+  /** base64, or null when the device has none left, not even a last-resort one (it cannot be added until it uploads more). */
   keyPackage: string | null;
+  /** The key package is the device's last-resort one (it had no other left). */
+  lastResort: boolean;
 }
 
 /**
  * Hand out one key package for each active device of `accountId` that has a credential (the
  * calling device excluded), deleting each in the same transaction: a key package is never given
- * twice.
+ * twice. A device with no ordinary key package left gets its last-resort one handed out, which is
+ * never deleted.
  */
 export async function claimKeyPackages(ctx: Ctx, actor: Actor, accountId: string): Promise<{ devices: ClaimedKeyPackage[] }> {
   const target = await ctx.db.selectFrom('accounts').select(['id', 'kind']).where('id', '=', accountId).executeTakeFirst();
@@ -152,9 +190,18 @@ export async function claimKeyPackages(ctx: Ctx, actor: Actor, accountId: string
     const out: ClaimedKeyPackage[] = [];
     for (const d of devices) {
       if (d.deviceId === actor.deviceId) continue;
-      const kp = await tx.selectFrom('e2e_key_packages').select(['id', 'data']).where('device_id', '=', d.deviceId).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
-      if (kp) await tx.deleteFrom('e2e_key_packages').where('id', '=', kp.id).execute();
-      out.push({ accountId: d.accountId, deviceId: d.deviceId, keyPackage: kp?.data ?? null });
+      const kp = await tx
+        .selectFrom('e2e_key_packages')
+        .select(['id', 'data', 'last_resort'])
+        .where('device_id', '=', d.deviceId)
+        .orderBy('last_resort')
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      const lastResort = kp?.last_resort === 1;
+      if (kp && !lastResort) await tx.deleteFrom('e2e_key_packages').where('id', '=', kp.id).execute();
+      out.push({ accountId: d.accountId, deviceId: d.deviceId, keyPackage: kp?.data ?? null, lastResort });
     }
     return { devices: out };
   });
@@ -184,11 +231,16 @@ export async function activeDevices(db: Kysely<DB>, accountIds: string[]): Promi
 
 /**
  * Tell the members of every end-to-end chat of `accountId` (chats whose MLS group exists) that
- * one of its devices was added or revoked; a revoked device's unused key packages are deleted.
+ * one of its devices was added or revoked; a revoked device's unused key packages and pending
+ * welcomes are deleted.
  * Call inside a write op.
  */
 export async function announceDevice(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, deviceId: string, change: 'added' | 'revoked', now: number): Promise<void> {
-  if (change === 'revoked') await tx.deleteFrom('e2e_key_packages').where('device_id', '=', deviceId).execute();
+  if (change === 'revoked') {
+    await tx.deleteFrom('e2e_key_packages').where('device_id', '=', deviceId).execute();
+    await dropWelcomes(tx, deviceId);
+    await tx.deleteFrom('e2e_group_devices').where('device_id', '=', deviceId).execute();
+  }
   const chats = await tx.selectFrom('chat_members as m').innerJoin('e2e_groups as g', 'g.chat_id', 'm.chat_id').select('m.chat_id').where('m.account_id', '=', accountId).execute();
   for (const { chat_id: chatId } of chats) {
     const members = (await tx.selectFrom('chat_members').select('account_id').where('chat_id', '=', chatId).execute()).map((m) => m.account_id);

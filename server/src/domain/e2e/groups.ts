@@ -10,11 +10,12 @@ import { decodeMlsMessage } from 'ts-mls';
 import type { Actor, Ctx } from '../../context.js';
 import { AppError } from '../../errors.js';
 import type { DB } from '../../tables.js';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { accessChat } from '../messaging/chats.js';
 import { appendUpdate } from '../messaging/updates.js';
 import { activeDevices, decodeBase64, type E2eDeviceView } from './directory.js';
 import { isEncryptable } from './policy.js';
+import { keepWelcome } from './welcomes.js';
 
 export interface E2eChatView {
   chatId: string;
@@ -83,6 +84,7 @@ export async function submitCommit(ctx: Ctx, actor: Actor, chatId: string, input
   return ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
     const current = await epochOf(tx, chatId);
+    await checkCommitter(tx, actor, chatId, members, current);
     if (epoch !== current) throw new AppError('E2E_EPOCH_CONFLICT', undefined, { epoch: current });
     const next = current + 1;
     if (current === 0) await tx.insertInto('e2e_groups').values({ chat_id: chatId, epoch: next, updated_at: now }).execute();
@@ -91,10 +93,36 @@ export async function submitCommit(ctx: Ctx, actor: Actor, chatId: string, input
       if (Number(res.numUpdatedRows) !== 1) throw new AppError('E2E_EPOCH_CONFLICT', undefined, { epoch: await epochOf(tx, chatId) });
     }
     await tx.insertInto('e2e_commits').values({ chat_id: chatId, epoch: next, sender_device_id: actor.deviceId, data: input.commit, created_at: now }).execute();
+    if (current === 0) await joinedGroup(tx, chatId, actor.deviceId, next);
+    for (const d of welcomeTargets) await joinedGroup(tx, chatId, d.deviceId, next);
     for (const m of members) await appendUpdate(tx, emit, m, { type: 'e2e.commit', chatId, epoch: next, senderDeviceId: actor.deviceId, commit: input.commit }, now);
-    for (const d of welcomeTargets) await appendUpdate(tx, emit, d.accountId, { type: 'e2e.welcome', chatId, epoch: next, deviceId: d.deviceId, welcome: input.welcome!.data }, now);
+    for (const d of welcomeTargets) {
+      const welcomeId = await keepWelcome(tx, { chatId, deviceId: d.deviceId, accountId: d.accountId, epoch: next, data: input.welcome!.data, now });
+      await appendUpdate(tx, emit, d.accountId, { type: 'e2e.welcome', chatId, epoch: next, deviceId: d.deviceId, welcome: input.welcome!.data, welcomeId }, now);
+    }
     return { epoch: next };
   });
+}
+
+/**
+ * Only a device in the chat's group may commit: a credentialed, active device of a member that
+ * created the group or was added by an accepted welcome (and has not changed its key or been
+ * revoked since). The first commit (epoch 0) may come from any credentialed device of a member.
+ * E2E_NOT_IN_GROUP otherwise. (The sender's leaf is inside the encrypted commit: the receiving
+ * devices check it.)
+ */
+async function checkCommitter(tx: Transaction<DB>, actor: Actor, chatId: string, members: string[], epoch: number): Promise<void> {
+  const credentialed = (await activeDevices(tx, members)).some((d) => d.deviceId === actor.deviceId);
+  const inGroup = epoch === 0 || !!(await tx.selectFrom('e2e_group_devices').select('device_id').where('chat_id', '=', chatId).where('device_id', '=', actor.deviceId).executeTakeFirst());
+  if (!credentialed || !inGroup) throw new AppError('E2E_NOT_IN_GROUP');
+}
+
+async function joinedGroup(tx: Transaction<DB>, chatId: string, deviceId: string, epoch: number): Promise<void> {
+  await tx
+    .insertInto('e2e_group_devices')
+    .values({ chat_id: chatId, device_id: deviceId, joined_epoch: epoch })
+    .onConflict((oc) => oc.columns(['chat_id', 'device_id']).doUpdateSet({ joined_epoch: epoch }))
+    .execute();
 }
 
 /** Commits of the chat's group after `after` (the epoch a device is at), oldest first. */

@@ -4,6 +4,8 @@
  * and delivery service (commit ordering, welcomes, device changes, resend requests).
  */
 export { serverKey } from './keys.js';
-export { issueCredential, uploadKeyPackages, keyPackageCount, claimKeyPackages, activeDevices, announceDevice, MAX_KEY_PACKAGES, type IssuedCredential, type ClaimedKeyPackage, type E2eDeviceView } from './directory.js';
+export { issueCredential, uploadKeyPackages, keyPackageCount, claimKeyPackages, activeDevices, announceDevice, MAX_KEY_PACKAGES, type IssuedCredential, type ClaimedKeyPackage, type KeyPackageCount, type E2eDeviceView } from './directory.js';
 export { getE2eChat, submitCommit, listCommits, requestResend, type E2eChatView, type CommitInput } from './groups.js';
 export { isEncryptable, checkEncryptable } from './policy.js';
+export { pruneE2e } from './prune.js';
+export { pendingWelcomes, acknowledgeWelcomes, type PendingWelcome } from './welcomes.js';

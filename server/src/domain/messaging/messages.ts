@@ -11,7 +11,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Kysely, Transaction } from 'kysely';
 import { contentSchemas, E2eEnvelope, EDITABLE_KINDS, headerMediaKind, isE2eEnvelope, MAX_CONTENT_BYTES } from '#contracts/content.js';
 import { checkEncryptable } from '../e2e/policy.js';
-import { MEDIA_KIND_OF_MESSAGE, SERVER_COMPOSED_KINDS, type Message, type MessageKind } from '#contracts/models.js';
+import { MAX_REACTION_CT_CHARS, MEDIA_KIND_OF_MESSAGE, ReactionEnvelope, SERVER_COMPOSED_KINDS, type Message, type MessageKind } from '#contracts/models.js';
 import { AppError } from '../../errors.js';
 import { randomFillSync } from 'node:crypto';
 import { prepared } from '../../platform/db/prepared.js';
@@ -68,6 +68,7 @@ const contentCheckers = Object.fromEntries(
   Object.entries(contentSchemas).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema)]),
 ) as Record<MessageKind, TypeCheck<TSchema>>;
 const envelopeChecker = TypeCompiler.Compile(E2eEnvelope);
+const reactionEnvelopeChecker = TypeCompiler.Compile(ReactionEnvelope);
 
 /** Validate a message's content for its kind (or, end-to-end encrypted, its envelope); returns the serialized content. */
 export function checkContent(kind: MessageKind, content: unknown): string {
@@ -408,29 +409,44 @@ export async function deleteMessage(ctx: Ctx, actor: Actor, messageId: string): 
   });
 }
 
+/** A reaction to set: an emoji, an end-to-end envelope (`{ e2e }`, chats between people only), or null to remove one's reaction. */
+export type ReactionInput = string | null | { e2e: ReactionEnvelope };
+
+/** The reaction a `react` frame or request body asks for: exactly one of `emoji` (null removes it) and `e2e`. */
+export function reactionInput(body: { emoji?: string | null | undefined; e2e?: ReactionEnvelope | undefined }): ReactionInput {
+  if ((body.emoji !== undefined) === (body.e2e !== undefined)) throw new AppError('VALIDATION_FAILED', 'Give exactly one of emoji and e2e.', { path: 'emoji' });
+  return body.e2e ? { e2e: body.e2e } : (body.emoji ?? null);
+}
+
 /**
- * Set (or with null, remove) the actor's one reaction on a message. `composed.inWrite` runs in the
- * same transaction once the reaction is written (with the updated message); if it throws, nothing
- * is written.
+ * Set (or with null, remove) the actor's one reaction on a message. An encrypted reaction is
+ * stored as it came (its emoji stays empty) and refused in a chat with a business
+ * (E2E_NOT_FOR_BUSINESS). `composed.inWrite` runs in the same transaction once the reaction is
+ * written (with the updated message); if it throws, nothing is written.
  */
-export async function reactToMessage(ctx: Ctx, actor: Actor, messageId: string, emoji: string | null, composed?: ComposedSend): Promise<Message> {
+export async function reactToMessage(ctx: Ctx, actor: Actor, messageId: string, reaction: ReactionInput, composed?: ComposedSend): Promise<Message> {
+  const envelope = reaction !== null && typeof reaction === 'object' ? reaction.e2e : null;
+  const emoji = typeof reaction === 'string' ? reaction : null;
+  if (envelope && !reactionEnvelopeChecker.Check(envelope)) throw new AppError('VALIDATION_FAILED', `e2e: not a valid reaction envelope (ct at most ${MAX_REACTION_CT_CHARS} characters).`, { path: 'e2e' });
   if (emoji !== null && (emoji.trim() === '' || [...emoji].length > 8)) throw new AppError('VALIDATION_FAILED', 'A reaction is one emoji.');
   return ctx.writes.run(async (tx, emit) => {
     const now = ctx.clock.now();
     const { row, members } = await accessMessage(tx, actor, messageId);
     if (row.deleted_at) throw new AppError('MESSAGE_DELETED');
-    if (emoji === null) {
+    if (envelope) await checkEncryptable(tx, members);
+    if (emoji === null && !envelope) {
       await tx.deleteFrom('reactions').where('message_id', '=', row.id).where('account_id', '=', actor.accountId).execute();
     } else {
+      const set = { emoji: emoji ?? '', e2e: envelope ? JSON.stringify(envelope) : null, created_at: now };
       await tx
         .insertInto('reactions')
-        .values({ message_id: row.id, account_id: actor.accountId, emoji, created_at: now })
-        .onConflict((oc) => oc.columns(['message_id', 'account_id']).doUpdateSet({ emoji, created_at: now }))
+        .values({ message_id: row.id, account_id: actor.accountId, ...set })
+        .onConflict((oc) => oc.columns(['message_id', 'account_id']).doUpdateSet(set))
         .execute();
     }
     const message = await announceChange(tx, emit, row, members, now);
     if (composed?.inWrite) await composed.inWrite(tx, emit, message);
-    await ctx.hooks.messageChanged(tx, emit, { change: 'reaction', chatId: row.chat_id, memberIds: members, actorId: actor.accountId, message, emoji, at: now });
+    await ctx.hooks.messageChanged(tx, emit, { change: 'reaction', chatId: row.chat_id, memberIds: members, actorId: actor.accountId, message, ...(envelope ? { encrypted: true } : { emoji }), at: now });
     return message;
   });
 }

@@ -3,7 +3,7 @@
  * Row → API object mappers for messages.
  */
 import type { Kysely } from 'kysely';
-import type { Message, Reaction } from '#contracts/models.js';
+import type { Message, Reaction, ReactionEnvelope } from '#contracts/models.js';
 import type { DB, MessagesTable } from '../../tables.js';
 
 export function toMessage(m: MessagesTable, reactions: Reaction[] = []): Message {
@@ -33,14 +33,14 @@ export async function reactionsOf(db: Kysely<DB>, messageIds: string[]): Promise
   if (messageIds.length === 0) return out;
   const rows = await db
     .selectFrom('reactions')
-    .select(['message_id', 'account_id', 'emoji'])
+    .select(['message_id', 'account_id', 'emoji', 'e2e'])
     .where('message_id', 'in', messageIds)
     .orderBy('created_at', 'asc')
     .execute();
   for (const r of rows) {
     let list = out.get(r.message_id);
     if (!list) out.set(r.message_id, (list = []));
-    list.push({ accountId: r.account_id, emoji: r.emoji });
+    list.push(r.e2e ? { accountId: r.account_id, e2e: JSON.parse(r.e2e) as ReactionEnvelope } : { accountId: r.account_id, emoji: r.emoji });
   }
   return out;
 }

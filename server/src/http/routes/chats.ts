@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { MESSAGE_KINDS } from '#contracts/models.js';
+import { MESSAGE_KINDS, ReactionEnvelope } from '#contracts/models.js';
 import type { Ctx } from '../../context.js';
 import { requireActor } from '../auth.js';
 import {
@@ -17,6 +17,7 @@ import {
   markRead,
   openDirectChat,
   reactToMessage,
+  reactionInput,
   sendMessage,
   updateChatSettings,
 } from '../../domain/messaging/index.js';
@@ -122,8 +123,13 @@ export function chatRoutes(ctx: Ctx): FastifyPluginAsync {
 
     app.put(
       '/v1/messages/:messageId/reaction',
-      { schema: { params: MessageParams, body: Type.Object({ emoji: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()]) }, { additionalProperties: false }) } },
-      async (req) => reactToMessage(ctx, req.actor, req.params.messageId, req.body.emoji),
+      {
+        schema: {
+          params: MessageParams,
+          body: Type.Object({ emoji: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()])), e2e: Type.Optional(ReactionEnvelope) }, { additionalProperties: false }),
+        },
+      },
+      async (req) => reactToMessage(ctx, req.actor, req.params.messageId, reactionInput(req.body)),
     );
   };
 }

@@ -9,14 +9,17 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Ctx } from '../../context.js';
 import { requireActor } from '../auth.js';
+import { AppError } from '../../errors.js';
 import { CIPHERSUITE } from '../../../../packages/e2e/src/suite.js';
 import { reencryptMessage } from '../../domain/messaging/index.js';
-import { claimKeyPackages, getE2eChat, issueCredential, keyPackageCount, listCommits, requestResend, serverKey, submitCommit, uploadKeyPackages } from '../../domain/e2e/index.js';
+import { acknowledgeWelcomes, claimKeyPackages, getE2eChat, pendingWelcomes, issueCredential, keyPackageCount, listCommits, requestResend, serverKey, submitCommit, uploadKeyPackages } from '../../domain/e2e/index.js';
 
 const Base64 = (maxLength: number) => Type.String({ minLength: 4, maxLength, pattern: '^[A-Za-z0-9+/]+={0,2}$' });
 const ChatParams = Type.Object({ chatId: Type.String({ maxLength: 64 }) });
 const MessageParams = Type.Object({ messageId: Type.String({ maxLength: 64 }) });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
+/** Claims per device per minute: each uses up a key package of every device of the target. */
+const CLAIMS_PER_MINUTE = 30;
 
 export function e2eRoutes(ctx: Ctx): FastifyPluginAsync {
   return async (fastify) => {
@@ -43,10 +46,13 @@ export function e2eRoutes(ctx: Ctx): FastifyPluginAsync {
       {
         schema: {
           summary: 'Upload key packages of this device',
-          body: Type.Object({ keyPackages: Type.Array(Base64(16384), { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { keyPackages: Type.Optional(Type.Array(Base64(16384), { minItems: 1, maxItems: 100 })), lastResort: Type.Optional(Base64(16384)) },
+            { additionalProperties: false },
+          ),
         },
       },
-      async (req) => uploadKeyPackages(ctx, req.actor, req.body.keyPackages),
+      async (req) => uploadKeyPackages(ctx, req.actor, req.body.keyPackages ?? [], req.body.lastResort),
     );
 
     app.get('/v1/e2e/key-packages/count', async (req) => keyPackageCount(ctx, req.actor));
@@ -55,7 +61,18 @@ export function e2eRoutes(ctx: Ctx): FastifyPluginAsync {
       '/v1/e2e/key-packages/claim',
       {
         // Each claim uses up a key package of every device of the target: limit it per device.
-        config: { rateLimit: { max: 30, timeWindow: '1 minute', ...perDevice } },
+        config: {
+          rateLimit: {
+            max: CLAIMS_PER_MINUTE,
+            timeWindow: '1 minute',
+            ...perDevice,
+            errorResponseBuilder: (_req, c) =>
+              new AppError('E2E_CLAIMS_RATE_LIMITED', `At most ${CLAIMS_PER_MINUTE} key-package claims a minute per device; try again in ${Math.ceil(c.ttl / 1000)} s.`, {
+                retryAfterSeconds: Math.ceil(c.ttl / 1000),
+                max: CLAIMS_PER_MINUTE,
+              }),
+          },
+        },
         schema: { summary: "Take one key package of each of an account's devices", body: Type.Object({ accountId: Id }, { additionalProperties: false }) },
       },
       async (req) => claimKeyPackages(ctx, req.actor, req.body.accountId),
@@ -81,6 +98,20 @@ export function e2eRoutes(ctx: Ctx): FastifyPluginAsync {
         },
       },
       async (req) => submitCommit(ctx, req.actor, req.params.chatId, req.body),
+    );
+
+    // The welcomes addressed to this device that it has not acknowledged.
+    app.get('/v1/e2e/welcomes', async (req) => pendingWelcomes(ctx, req.actor));
+
+    app.post(
+      '/v1/e2e/welcomes/ack',
+      {
+        schema: {
+          summary: 'This device joined from (or gave up on) these welcomes',
+          body: Type.Object({ ids: Type.Array(Id, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+        },
+      },
+      async (req) => acknowledgeWelcomes(ctx, req.actor, req.body.ids),
     );
 
     app.get(

@@ -33,8 +33,10 @@ export interface MessageChangedEvent {
   actorId: string;
   /** The message as it is after the change (for a reaction: the message reacted to). */
   message: Message;
-  /** `reaction`: the actor's emoji now, or null when they removed their reaction. */
+  /** `reaction`: the actor's emoji now, or null when they removed their reaction; absent when the reaction is end-to-end encrypted. */
   emoji?: string | null;
+  /** `reaction`: true when the reaction is end-to-end encrypted (a chat between people; the server cannot read it). */
+  encrypted?: true;
   at: number;
 }
 

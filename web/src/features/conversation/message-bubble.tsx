@@ -221,13 +221,17 @@ function MessageBubbleImpl({ message: m, chat, myId, first, quoted, error, highl
 
 export const MessageBubble = memo(MessageBubbleImpl);
 
+/** Shown for an end-to-end encrypted reaction this device cannot decrypt (yet). */
+export const WAITING_REACTION = '🕓';
+
 function groupReactions(reactions: ClientMessage['reactions'], myId: string): { emoji: string; count: number; mine: boolean }[] {
   const groups = new Map<string, { emoji: string; count: number; mine: boolean }>();
   for (const r of reactions) {
-    const g = groups.get(r.emoji) ?? { emoji: r.emoji, count: 0, mine: false };
+    const emoji = r.emoji ?? WAITING_REACTION;
+    const g = groups.get(emoji) ?? { emoji, count: 0, mine: false };
     g.count++;
     if (r.accountId === myId) g.mine = true;
-    groups.set(r.emoji, g);
+    groups.set(emoji, g);
   }
   return [...groups.values()].sort((a, b) => b.count - a.count);
 }

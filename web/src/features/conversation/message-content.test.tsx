@@ -157,6 +157,18 @@ describe('message kinds, in English', () => {
     expect(screen.getByRole('article', { name: /^Bob Martin, / })).toBeTruthy();
   });
 
+  it('an encrypted reaction this device could not decrypt shows as waiting, decrypted ones as their emoji', () => {
+    const m = msg({
+      content: { text: 'Encrypted chat' },
+      reactions: [
+        { accountId: BOB, e2e: { v: 1, epoch: 2, ct: 'AAEAAg==' } },
+        { accountId: ME, emoji: '🎉' },
+      ],
+    });
+    show(m, { withActions: true });
+    expect(screen.getByRole('button', { name: 'Reactions: 🕓 1, 🎉 1' }).textContent).toContain('2');
+  });
+
   it('a quote of a message that is not loaded still shows, as the original message', () => {
     show(msg({ replyTo: 'msg_elsewhere', content: { text: 'Answer' } }), { withActions: true });
     expect(screen.getByText('Original message')).toBeTruthy();

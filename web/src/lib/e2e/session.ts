@@ -7,7 +7,7 @@
  */
 import type { Chat, Message } from '#contracts/models.js';
 import type { Update } from '#contracts/protocol.js';
-import { E2eDevice, E2eError, fromBase64, isEnvelope, safetyNumber, toBase64, verifyCredential, parseCredential, type DeviceToAdd, type MediaKey, type SafetyNumber, type SafetyParty, type Envelope, type ListedDevice, type PlainPayload } from '../../../../packages/e2e/src/index.js';
+import { E2eDevice, E2eError, fromBase64, isEnvelope, openReaction, safetyNumber, sealReaction, toBase64, verifyCredential, parseCredential, type DeviceToAdd, type MediaKey, type SafetyNumber, type SafetyParty, type Envelope, type ListedDevice, type PlainPayload, type ReactionEnvelope } from '../../../../packages/e2e/src/index.js';
 import { ApiError, type Api } from '../api.js';
 import { IdbE2eStore } from './idb-store.js';
 
@@ -23,6 +23,7 @@ export const NO_PEER_CODE = 'E2E_NO_PEER';
 const KEY_PACKAGES_LOW = 10;
 const KEY_PACKAGES_TARGET = 20;
 const WELCOME_WAIT_MS = 8000;
+const WELCOMES_EVERY_MS = 5000;
 
 export interface E2eChatInfo {
   encrypted: boolean;
@@ -49,6 +50,11 @@ async function digestOf(ct: string): Promise<string> {
   return toBase64(d);
 }
 
+/** Where a decrypted reaction is kept: by message, reactor and the digest of its ciphertext. */
+async function reactionKey(messageId: string, accountId: string, ct: string): Promise<string> {
+  return `reaction:${messageId}:${accountId}:${await digestOf(ct)}`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Whether a chat is end-to-end encrypted: a direct chat between two people (business chats terminate at the platform). */
@@ -63,6 +69,7 @@ export class E2eSession {
   private readonly asked = new Set<string>();
   private setup: Promise<boolean> | null = null;
   private closed = false;
+  private welcomesFetchedAt = -Infinity;
 
   constructor(
     private readonly api: Api,
@@ -106,30 +113,33 @@ export class E2eSession {
     }
     this.device = device;
     await this.topUp();
+    void this.fetchWelcomes();
     return true;
   }
 
-  /** Keep at least 10 key packages on the server (others claim one to add this device to a chat). */
+  /**
+   * Keep at least 10 key packages on the server (others claim one to add this device to a chat),
+   * and a last-resort one, handed out when the others have run out.
+   */
   async topUp(): Promise<void> {
     const device = this.device;
     if (!device || this.closed) return;
-    const { count } = await this.api.request<{ count: number }>('GET', '/v1/e2e/key-packages/count');
-    if (count >= KEY_PACKAGES_LOW) return;
-    const kps = await device.generateKeyPackages(KEY_PACKAGES_TARGET - count);
-    await this.api.request('POST', '/v1/e2e/key-packages', { keyPackages: kps.map(toBase64) });
+    const { count, lastResort } = await this.api.request<{ count: number; lastResort?: boolean }>('GET', '/v1/e2e/key-packages/count');
+    if (count >= KEY_PACKAGES_LOW && lastResort !== false) return;
+    const kps = count < KEY_PACKAGES_LOW ? await device.generateKeyPackages(KEY_PACKAGES_TARGET - count) : [];
+    const last = lastResort === false ? await device.generateLastResortKeyPackage() : null;
+    await this.api.request('POST', '/v1/e2e/key-packages', { ...(kps.length ? { keyPackages: kps.map(toBase64) } : {}), ...(last ? { lastResort: toBase64(last) } : {}) });
   }
 
   /** Apply an `e2e.*` record from the update log (in log order). */
   handle(u: Update): void {
     void this.run(async () => {
       if (!(await this.ready()) || !this.device) return;
-      const device = this.device;
       switch (u.type) {
         case 'e2e.welcome':
-          if (u.deviceId === this.deviceId && !(await device.hasGroup(u.chatId))) {
-            await device.joinFromWelcome(u.chatId, fromBase64(u.welcome)).catch(() => undefined);
-            void this.topUp().catch(() => undefined);
-          }
+          if (u.deviceId !== this.deviceId) return;
+          await this.join(u.chatId, u.welcome);
+          if (u.welcomeId) void this.ackWelcomes([u.welcomeId]);
           return;
         case 'e2e.commit':
           if (u.senderDeviceId !== this.deviceId) await this.applyCommit(u.chatId, u.commit);
@@ -145,6 +155,40 @@ export class E2eSession {
           return;
       }
     });
+  }
+
+  /** Join a chat's group from a welcome addressed to this device (unless it is in the group already). */
+  private async join(chatId: string, welcome: string): Promise<void> {
+    const device = this.device!;
+    if (await device.hasGroup(chatId)) return;
+    try {
+      await device.joinFromWelcome(chatId, fromBase64(welcome));
+    } catch {
+      return;
+    }
+    void this.topUp().catch(() => undefined);
+    await this.catchUp(chatId).catch(() => undefined);
+  }
+
+  private async ackWelcomes(ids: string[]): Promise<void> {
+    await this.api.request('POST', '/v1/e2e/welcomes/ack', { ids }).catch(() => undefined);
+  }
+
+  /**
+   * Join from the welcomes the server kept for this device (one whose update record was missed or
+   * pruned), then acknowledge them. At start-up, and when a message arrives for a chat whose group
+   * this device does not have (at most every few seconds).
+   */
+  fetchWelcomes(): Promise<void> {
+    const now = Date.now();
+    if (now - this.welcomesFetchedAt < WELCOMES_EVERY_MS) return Promise.resolve();
+    this.welcomesFetchedAt = now;
+    return this.run(async () => {
+      if (!this.device || this.closed) return;
+      const { welcomes } = await this.api.request<{ welcomes: { id: string; chatId: string; welcome: string }[] }>('GET', '/v1/e2e/welcomes');
+      for (const w of welcomes) await this.join(w.chatId, w.welcome);
+      if (welcomes.length) await this.ackWelcomes(welcomes.map((w) => w.id));
+    }).catch(() => undefined);
   }
 
   private async applyCommit(chatId: string, commit: string): Promise<void> {
@@ -301,8 +345,40 @@ export class E2eSession {
       return { content: payload.content as Record<string, unknown>, waiting: false, ...(payload.media ? { media: payload.media } : {}) };
     } catch (err) {
       if (err instanceof E2eError && err.code === 'KIND_MISMATCH') return { content: {}, waiting: true };
+      // No group for this chat: a welcome may be waiting on the server (its record was missed).
+      if (!(await this.device.hasGroup(m.chatId))) void this.fetchWelcomes();
       this.askResend(m);
       return { content: {}, waiting: true };
+    }
+  }
+
+  /**
+   * This device's reaction to a message, encrypted for the chat's group; null to send the emoji as
+   * it is (the chat is not encrypted). Kept on the device: a sender cannot decrypt its own.
+   */
+  async sealReaction(chatId: string, messageId: string, accountId: string, emoji: string): Promise<ReactionEnvelope | null> {
+    if (!(await this.ensureGroup(chatId))) return null;
+    const envelope = await this.run(() => sealReaction(this.device!, chatId, messageId, accountId, emoji));
+    await this.store.putPlain(await reactionKey(messageId, accountId, envelope.ct), emoji);
+    return envelope;
+  }
+
+  /**
+   * The emoji of an encrypted reaction, or null when this device cannot decrypt it. Decrypted once
+   * and kept (by message, reactor and ciphertext digest): `message.updated` lists every reaction
+   * again each time, and an MLS message can be decrypted only once.
+   */
+  async revealReaction(chatId: string, messageId: string, accountId: string, envelope: ReactionEnvelope): Promise<string | null> {
+    const key = await reactionKey(messageId, accountId, envelope.ct);
+    const known = await this.store.getPlain<string>(key);
+    if (known !== undefined) return known;
+    if (!(await this.ready()) || !this.device) return null;
+    try {
+      const emoji = await this.run(async () => (await this.store.getPlain<string>(key)) ?? openReaction(this.device!, chatId, messageId, accountId, envelope));
+      await this.store.putPlain(key, emoji);
+      return emoji;
+    } catch {
+      return null;
     }
   }
 
