@@ -50,6 +50,24 @@ describe('key-package exhaustion', () => {
     expect(await count(bob)).toEqual({ count: 0, lastResort: true });
   });
 
+  it("a contact's first encrypting device is announced in a chat that has no group yet, so messages waiting for it can go", async () => {
+    const alice = await start(await signIn(server));
+    const bobPerson = await signIn(server);
+    const chatId = await openChat(server, alice.person, bobPerson);
+    // Bob has no encrypting device: Alice cannot make the chat's group (her messages wait).
+    const claim = await api<Claim>(server, 'POST', '/v1/e2e/key-packages/claim', { token: alice.person.token, body: { accountId: bobPerson.accountId } });
+    expect(claim.body.devices.every((d) => d.keyPackage === null)).toBe(true);
+    expect(await alice.device.hasGroup(chatId)).toBe(false);
+    // His device publishes key packages: Alice hears of it in that chat at once.
+    const bob = await start(bobPerson);
+    let record: Record<string, unknown> | undefined;
+    await alice.waitFor('e2e.devices', (u) => u.chatId === chatId && !!(record = u));
+    expect(record).toMatchObject({ chatId, accountId: bobPerson.accountId, deviceId: bob.person.deviceId, change: 'added' });
+    expect(await alice.reconcile(chatId)).toBe(200);
+    const id = await alice.send(chatId, { kind: 'text', content: { text: 'now encrypted' } });
+    expect(await bob.receive(id)).toMatchObject({ content: { text: 'now encrypted' } });
+  });
+
   it('checks which slot a key package goes in, and a new last-resort key package replaces the old one', async () => {
     const bob = await start(await signIn(server), 0);
     const lastResort = toBase64(await bob.device.generateLastResortKeyPackage());

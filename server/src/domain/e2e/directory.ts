@@ -230,8 +230,8 @@ export async function activeDevices(db: Kysely<DB>, accountIds: string[]): Promi
 }
 
 /**
- * Tell the members of every end-to-end chat of `accountId` (chats whose MLS group exists) that
- * one of its devices was added or revoked; a revoked device's unused key packages and pending
+ * Tell the members of every end-to-end chat of `accountId` that one of its devices was added (every
+ * chat between people) or revoked (chats whose MLS group exists); a revoked device's unused key packages and pending
  * welcomes are deleted.
  * Call inside a write op.
  */
@@ -241,7 +241,13 @@ export async function announceDevice(tx: Transaction<DB>, emit: Emit<Envelope>, 
     await dropWelcomes(tx, deviceId);
     await tx.deleteFrom('e2e_group_devices').where('device_id', '=', deviceId).execute();
   }
-  const chats = await tx.selectFrom('chat_members as m').innerJoin('e2e_groups as g', 'g.chat_id', 'm.chat_id').select('m.chat_id').where('m.account_id', '=', accountId).execute();
+  // A new device is announced in every chat between people, group or not yet: a contact whose
+  // messages wait for this account to have an encrypting device sends them at once. A revoked one
+  // only matters where a group holds it.
+  const chats =
+    change === 'added'
+      ? await tx.selectFrom('chat_members as m').select('m.chat_id').where('m.account_id', '=', accountId).execute()
+      : await tx.selectFrom('chat_members as m').innerJoin('e2e_groups as g', 'g.chat_id', 'm.chat_id').select('m.chat_id').where('m.account_id', '=', accountId).execute();
   for (const { chat_id: chatId } of chats) {
     const members = (await tx.selectFrom('chat_members').select('account_id').where('chat_id', '=', chatId).execute()).map((m) => m.account_id);
     if (!(await isEncryptable(tx, members))) continue;
