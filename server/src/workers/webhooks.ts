@@ -7,6 +7,9 @@
  * PARLEY_WEBHOOK_RETRY_BASE_MS, doubling, at most an hour apart) until the event is 7 days old,
  * then it is marked dropped. Every attempt is recorded. Events are claimed with a lease (a
  * conditional update of next_attempt_at), so several nodes can run dispatchers on one database.
+ * An app whose subscription asks for batches (max_batch > 1) gets up to that many of its due
+ * events in one POST (their `entry[]` items under one envelope, signed over the whole body); the
+ * outcome of every POST, batched or not, is recorded in one write for all its events.
  * Sending never waits for this: events are only rows until the dispatcher picks them up.
  */
 import http from 'node:http';
@@ -17,25 +20,47 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../tables.js';
 import { newId } from '../platform/ids.js';
 import { prepared } from '../platform/db/prepared.js';
-import { onWebhookEnqueued, signatureHeaders } from '../domain/api/index.js';
+import { batchBody, MAX_WEBHOOK_BATCH, onWebhookEnqueued, signatureHeaders } from '../domain/api/index.js';
 
 export const WEBHOOK_MAX_AGE_MS = 7 * 24 * 3600_000;
 const MAX_DELAY_MS = 3600_000;
 
+/** A due event as the dispatcher selects it (its payload comes with the claim). */
+interface DueRow {
+  id: string;
+  app_id: string;
+  app_secret: string | null;
+  callback_url: string | null;
+  max_batch: number | null;
+}
 interface DueEvent {
   id: string;
   app_id: string;
   payload: string;
   attempts: number;
   created_at: number;
-  next_attempt_at: number;
-  app_secret: string | null;
-  callback_url: string | null;
+}
+/** Events of one app delivered in one POST (one event unless the app asked for batches). */
+interface Batch {
+  appId: string;
+  target: { callback_url: string; app_secret: string } | null;
+  max: number;
+  ids: string[];
 }
 
 /** One POST with keep-alive connections per origin; resolves with the status code. */
+const parsedUrls = new Map<string, URL>();
+function parseUrl(url: string): URL {
+  let u = parsedUrls.get(url);
+  if (!u) {
+    if (parsedUrls.size > 1000) parsedUrls.clear();
+    parsedUrls.set(url, (u = new URL(url)));
+  }
+  return u;
+}
+
 function postJson(agents: Map<string, http.Agent>, url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<number> {
-  const u = new URL(url);
+  const u = parseUrl(url);
   const secure = u.protocol === 'https:';
   let agent = agents.get(u.origin);
   if (!agent) agents.set(u.origin, (agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 })));
@@ -82,10 +107,49 @@ const insertAttempt = prepared((db: Kysely<DB>, p) =>
 const markDelivered = prepared((db: Kysely<DB>, p) =>
   db.updateTable('webhook_events').set({ status: 'delivered', attempts: p('attempts'), last_status_code: p('statusCode'), last_error: null, delivered_at: p('now') }).where('id', '=', p('id')),
 );
+const markFailed = prepared((db: Kysely<DB>, p) =>
+  db
+    .updateTable('webhook_events')
+    .set({ status: p('status'), attempts: p('attempts'), last_status_code: p('statusCode'), last_error: p('error'), next_attempt_at: p('next') })
+    .where('id', '=', p('id')),
+);
+/** Due events, oldest first, with where their app wants them (the payloads come with the claim). */
+const dueRows = prepared((db: Kysely<DB>, p) =>
+  db
+    .selectFrom('webhook_events as e')
+    .innerJoin('api_apps as a', 'a.id', 'e.app_id')
+    .leftJoin('webhook_subscriptions as s', 's.app_id', 'e.app_id')
+    .select(['e.id', 'e.app_id', 'a.app_secret', 's.callback_url', 's.max_batch'])
+    .where('e.status', '=', 'pending')
+    .where('e.next_attempt_at', '<=', p('now'))
+    .orderBy('e.next_attempt_at')
+    .limit(p('limit')),
+);
+
+/** Group due events into POSTs: per app, in order, up to the app's batch size; at most `slots` POSTs. */
+function plan(rows: DueRow[], slots: number, busy: (id: string) => boolean): Batch[] {
+  const open = new Map<string, Batch>();
+  const batches: Batch[] = [];
+  for (const row of rows) {
+    if (busy(row.id)) continue;
+    let b = open.get(row.app_id);
+    if (!b || b.ids.length >= b.max) {
+      if (batches.length >= slots) continue;
+      const target = row.callback_url && row.app_secret ? { callback_url: row.callback_url, app_secret: row.app_secret } : null;
+      b = { appId: row.app_id, target, max: target ? Math.max(1, Math.min(MAX_WEBHOOK_BATCH, Number(row.max_batch ?? 1))) : 1, ids: [] };
+      open.set(row.app_id, b);
+      batches.push(b);
+    }
+    b.ids.push(row.id);
+  }
+  return batches;
+}
 
 export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
   const { PARLEY_WEBHOOK_CONCURRENCY: concurrency, PARLEY_WEBHOOK_TIMEOUT_MS: timeoutMs, PARLEY_WEBHOOK_RETRY_BASE_MS: baseMs, PARLEY_WEBHOOK_POLL_MS: pollMs } = ctx.config;
-  const inFlight = new Map<string, Promise<void>>();
+  /** POSTs in flight, and the events they carry. */
+  const inFlight = new Set<Promise<void>>();
+  const busyEvents = new Set<string>();
   const stopping = new AbortController();
   let ticking: Promise<void> | null = null;
   let again = false;
@@ -93,19 +157,26 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
 
   const agents = new Map<string, http.Agent>();
 
-  const deliver = async (e: DueEvent): Promise<void> => {
+  /** One POST of `events` (claimed, in order), then the outcome of every one of them in one write. */
+  const deliver = async (b: Batch, events: DueEvent[]): Promise<void> => {
+    const body = b.target ? batchBody(events.map((e) => e.payload)) : null;
+    if (b.target && body === null) {
+      // Not all stored envelopes: each goes alone.
+      for (const e of events) await deliver({ ...b, max: 1, ids: [e.id] }, [e]);
+      return;
+    }
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
-    const target = e.callback_url && e.app_secret ? { callback_url: e.callback_url, app_secret: e.app_secret } : null;
+    const target = b.target;
     if (!target) error = 'The app has no webhook subscription any more.';
     else {
       try {
         statusCode = await postJson(
           agents,
           target.callback_url,
-          e.payload,
-          { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1.0', 'x-parley-event-id': e.id, ...signatureHeaders(target.app_secret, e.payload) },
+          body!,
+          { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1.0', 'x-parley-event-id': events.map((e) => e.id).join(','), ...signatureHeaders(target.app_secret, body!) },
           timeoutMs,
           stopping.signal,
         );
@@ -119,40 +190,28 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     if (!ok && error === null) error = `The receiver answered ${statusCode}; only 200 counts as delivered.`;
     await ctx.writes.run(async (tx) => {
       const now = ctx.clock.now();
-      const attempts = e.attempts + 1;
-      await insertAttempt(tx, { id: newId('wha'), eventId: e.id, appId: e.app_id, at: now, statusCode, error: ok ? null : error, durationMs });
-      if (ok) {
-        await markDelivered(tx, { id: e.id, attempts, statusCode, now });
-        return;
+      for (const e of events) {
+        const attempts = e.attempts + 1;
+        await insertAttempt(tx, { id: newId('wha'), eventId: e.id, appId: e.app_id, at: now, statusCode, error: ok ? null : error, durationMs });
+        if (ok) {
+          await markDelivered(tx, { id: e.id, attempts, statusCode, now });
+          continue;
+        }
+        const next = now + retryDelay(baseMs, attempts);
+        const dropped = !target || now - e.created_at >= WEBHOOK_MAX_AGE_MS || next - e.created_at > WEBHOOK_MAX_AGE_MS + MAX_DELAY_MS;
+        await markFailed(tx, { id: e.id, status: dropped ? 'dropped' : 'pending', attempts, statusCode, error, next });
       }
-      const next = now + retryDelay(baseMs, attempts);
-      const dropped = !target || now - e.created_at >= WEBHOOK_MAX_AGE_MS || next - e.created_at > WEBHOOK_MAX_AGE_MS + MAX_DELAY_MS;
-      await tx
-        .updateTable('webhook_events')
-        .set({ status: dropped ? 'dropped' : 'pending', attempts, last_status_code: statusCode, last_error: error, next_attempt_at: next })
-        .where('id', '=', e.id)
-        .execute();
     });
-    if (!ok) ctx.log.info({ msg: 'webhook.attempt_failed', eventId: e.id, appId: e.app_id, statusCode, error });
+    if (!ok) ctx.log.info({ msg: 'webhook.attempt_failed', eventIds: events.map((e) => e.id), appId: b.appId, statusCode, error });
   };
 
   const tick = async (): Promise<void> => {
     const free = concurrency - inFlight.size;
     if (free <= 0 || stopped) return;
     const now = ctx.clock.now();
-    const due = (
-      await ctx.db
-        .selectFrom('webhook_events as e')
-        .innerJoin('api_apps as a', 'a.id', 'e.app_id')
-        .leftJoin('webhook_subscriptions as s', 's.app_id', 'e.app_id')
-        .select(['e.id', 'e.app_id', 'e.payload', 'e.attempts', 'e.created_at', 'e.next_attempt_at', 'a.app_secret', 's.callback_url'])
-        .where('e.status', '=', 'pending')
-        .where('e.next_attempt_at', '<=', now)
-        .orderBy('e.next_attempt_at')
-        .limit(free + inFlight.size)
-        .execute()
-    ).filter((row) => !inFlight.has(row.id)).slice(0, free);
-    if (due.length === 0) return;
+    const rows = await dueRows(ctx.db, { now, limit: free * MAX_WEBHOOK_BATCH });
+    const batches = plan(rows, free, (id) => busyEvents.has(id));
+    if (batches.length === 0) return;
     // Claim them in one write: push next_attempt_at past the longest attempt; with several
     // dispatchers on one database, each event goes to the one whose update matched it.
     const lease = now + timeoutMs + 30_000;
@@ -163,24 +222,27 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
         .where(
           'id',
           'in',
-          due.map((r) => r.id),
+          batches.flatMap((b) => b.ids),
         )
         .where('status', '=', 'pending')
         .where('next_attempt_at', '<=', now)
-        .returning('id')
+        .returning(['id', 'app_id', 'payload', 'attempts', 'created_at'])
         .execute();
-      return new Set(rows.map((r) => r.id));
+      return new Map(rows.map((r) => [r.id, { ...r, attempts: Number(r.attempts), created_at: Number(r.created_at) }]));
     });
-    for (const row of due) {
-      if (!claimed.has(row.id) || stopped) continue;
-      const e: DueEvent = { ...row, attempts: Number(row.attempts), created_at: Number(row.created_at), next_attempt_at: Number(row.next_attempt_at) };
-      const p = deliver(e)
-        .catch((err: unknown) => ctx.log.error({ msg: 'webhook.delivery_failed', eventId: e.id, err }))
+    for (const b of batches) {
+      if (stopped) break;
+      const events = b.ids.map((id) => claimed.get(id)).filter((e): e is DueEvent => e !== undefined);
+      if (events.length === 0) continue;
+      for (const e of events) busyEvents.add(e.id);
+      const p: Promise<void> = deliver(b, events)
+        .catch((err: unknown) => ctx.log.error({ msg: 'webhook.delivery_failed', eventIds: b.ids, err }))
         .finally(() => {
-          inFlight.delete(e.id);
+          inFlight.delete(p);
+          for (const e of events) busyEvents.delete(e.id);
           kick();
         });
-      inFlight.set(e.id, p);
+      inFlight.add(p);
     }
   };
 
@@ -214,7 +276,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     async idle() {
       while (ticking || inFlight.size > 0) {
         if (ticking) await ticking;
-        await Promise.allSettled([...inFlight.values()]);
+        await Promise.allSettled([...inFlight]);
       }
     },
     async stop() {
@@ -222,7 +284,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       clearInterval(timer);
       stopping.abort();
       if (ticking) await ticking.catch(() => undefined);
-      await Promise.allSettled([...inFlight.values()]);
+      await Promise.allSettled([...inFlight]);
       for (const agent of agents.values()) agent.destroy();
     },
   };

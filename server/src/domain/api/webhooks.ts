@@ -32,6 +32,24 @@ export function signatureHeaders(appSecret: string, body: string): { 'x-hub-sign
   };
 }
 
+const ENVELOPE_HEAD = '{"object":"whatsapp_business_account","entry":[';
+const ENVELOPE_TAIL = ']}';
+
+/**
+ * One POST body carrying several stored events: their `entry[]` items, in order, under one
+ * envelope (each event's bytes unchanged inside it). Null when a payload is not a stored envelope.
+ */
+export function batchBody(payloads: readonly string[]): string | null {
+  if (payloads.length === 1) return payloads[0]!;
+  let body = ENVELOPE_HEAD;
+  for (const [i, p] of payloads.entries()) {
+    if (!p.startsWith(ENVELOPE_HEAD) || !p.endsWith(ENVELOPE_TAIL)) return null;
+    if (i > 0) body += ',';
+    body += p.slice(ENVELOPE_HEAD.length, p.length - ENVELOPE_TAIL.length);
+  }
+  return body + ENVELOPE_TAIL;
+}
+
 /** Where a webhook about one API number goes. */
 export interface ApiNumberRef {
   wabaId: string;
