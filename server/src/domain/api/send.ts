@@ -21,6 +21,7 @@ import { MESSAGE_BUILDERS, MESSAGE_TYPES, isObject, objectParam, onlyKeys, requi
 import { fromWamid, toWamid, waDigits } from './ids.js';
 import type { ApiPrincipal } from './setup.js';
 import { enqueueWebhook, statusPayload, webhooksEnqueued, type PricingCategory } from './webhooks.js';
+import { apiCaches } from './caches.js';
 
 const ENVELOPE_KEYS = new Set<string>(['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data', ...MESSAGE_TYPES]);
 const READ_KEYS = new Set(['messaging_product', 'status', 'message_id', 'typing_indicator']);
@@ -39,7 +40,7 @@ export function withoutNulls(value: unknown): unknown {
 const numberById = prepared((db: Kysely<DB>, p) => db.selectFrom('api_numbers').select(['id', 'waba_id', 'display_phone_number', 'account_id', 'registered']).where('id', '=', p('id')));
 
 async function loadPhoneNumber(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, method: string): Promise<ApiNumber & { registered: boolean }> {
-  const [row] = await numberById(ctx.db, { id: phoneNumberId });
+  const row = await apiCaches(ctx).numbers.through(phoneNumberId, async () => (await numberById(ctx.db, { id: phoneNumberId }))[0]);
   if (!row || row.waba_id !== principal.wabaId) throw unknownNode(method, phoneNumberId);
   return { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, accountId: row.account_id, registered: row.registered === 1 };
 }
@@ -124,7 +125,7 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumber, body: Json): Promise<Sen
 
   const waId = normalizeTo(to);
   if (waId === num.displayPhoneNumber) throw new GraphError(131021, 'The recipient is the sending business number.');
-  const [customer] = await accountByPhone(ctx.db, { phone: '+' + waId });
+  const customer = await customerByWaId(ctx, waId);
 
   let replyTo: string | undefined;
   if (body.context !== undefined) {
@@ -205,10 +206,14 @@ export async function sendAsBusiness(
   const actor: Actor = { accountId: num.accountId, deviceId: 'api' };
   const category: PricingCategory = built.kind === 'template' ? (built.content as { category: PricingCategory }).category : 'service';
   let enqueued = 0;
+  // The chat of this business and customer once known: the send then skips resolving the peer.
+  const chats = apiCaches(ctx).directChats;
+  const chatKey = `${num.accountId}:${customerId}`;
+  const chatId = chats.get(chatKey);
   const { message } = await sendMessage(
     ctx,
     actor,
-    { to: customerId, clientId: newId('api'), kind: built.kind, content: built.content, mediaId: built.mediaId, replyTo: built.replyTo },
+    { ...(chatId ? { chatId } : { to: customerId }), clientId: newId('api'), kind: built.kind, content: built.content, mediaId: built.mediaId, replyTo: built.replyTo },
     {
       messageId: built.messageId,
       // The status webhook is written in the same transaction as the message (ADR 0006 point 5).
@@ -223,6 +228,7 @@ export async function sendAsBusiness(
   ).catch((err: unknown) => {
     throw mapSendError(err);
   });
+  if (!chatId) chats.set(chatKey, message.chatId);
   if (enqueued > 0) webhooksEnqueued(ctx);
   return toWamid(waId, message.id);
 }
@@ -236,6 +242,13 @@ function mapSendError(err: unknown): unknown {
   return err;
 }
 const accountByPhone = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('id').where('phone', '=', p('phone')));
+
+/** The Parley account of a wa_id, if any (accounts found are remembered: a phone never changes owner). */
+async function customerByWaId(ctx: Ctx, waId: string): Promise<{ id: string } | undefined> {
+  const phone = '+' + waId;
+  const id = await apiCaches(ctx).accountsByPhone.through(phone, async () => (await accountByPhone(ctx.db, { phone }))[0]?.id);
+  return id === undefined ? undefined : { id };
+}
 const blockRow = prepared((db: Kysely<DB>, p) => db.selectFrom('blocks').select('blocker_id').where('blocker_id', '=', p('blocker')).where('blocked_id', '=', p('blocked')));
 
 async function isBlockedBy(tx: Transaction<DB>, blocker: string, blocked: string): Promise<boolean> {

@@ -16,6 +16,7 @@ import { accessOwnBusiness } from '../business/index.js';
 import { notifyBusinessChanged } from '../messaging/index.js';
 import { newGraphNode, waDigits } from './ids.js';
 import { seedSampleTemplates } from './templates/manage.js';
+import { apiCaches, forgetToken } from './caches.js';
 
 export const API_SCOPES = ['messaging', 'management'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -132,7 +133,7 @@ export async function issueToken(ctx: Ctx, actor: Actor, input: { name?: string 
 }
 
 export async function revokeToken(ctx: Ctx, actor: Actor, tokenId: string): Promise<{ id: string; revokedAt: number }> {
-  return ctx.writes.run(async (tx, emit) => {
+  const revoked = await ctx.writes.run(async (tx, emit) => {
     const waba = await accessOwnWaba(tx, actor);
     const row = await tx.selectFrom('api_tokens').select(['id', 'revoked_at']).where('id', '=', tokenId).where('waba_id', '=', waba.id).executeTakeFirst();
     if (!row) throw new AppError('API_TOKEN_NOT_FOUND');
@@ -142,6 +143,9 @@ export async function revokeToken(ctx: Ctx, actor: Actor, tokenId: string): Prom
     await notifyBusinessChanged(tx, emit, actor.accountId, 'api', now);
     return { id: row.id, revokedAt: now };
   });
+  // Refused from now on by this process (other nodes: within CACHE_TTL_MS).
+  forgetToken(ctx, revoked.id);
+  return revoked;
 }
 
 function checkCallbackUrl(raw: string): URL {
@@ -273,13 +277,19 @@ const tokenByHash = prepared((db: Kysely<DB>, p) =>
 );
 
 export async function authenticateApiToken(ctx: Ctx, token: string): Promise<ApiPrincipal | null> {
-  const [row] = await tokenByHash(ctx.db, { hash: sha256Hex(token) });
-  if (!row || row.revoked_at !== null) return null;
+  const hash = sha256Hex(token);
+  const t = await apiCaches(ctx).tokens.through(hash, async () => {
+    const [row] = await tokenByHash(ctx.db, { hash });
+    if (!row || row.revoked_at !== null) return undefined;
+    return { tokenId: row.id, wabaId: row.waba_id, accountId: row.account_id, scopes: row.scopes, lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at) };
+  });
+  if (!t) return null;
   const now = ctx.clock.now();
-  if (row.last_used_at === null || now - Number(row.last_used_at) > 60_000) {
+  if (t.lastUsedAt === null || now - t.lastUsedAt > 60_000) {
+    t.lastUsedAt = now;
     void ctx.writes.run(async (tx) => {
-      await tx.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+      await tx.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', t.tokenId).execute();
     }).catch((err: unknown) => ctx.log.warn({ msg: 'api.token_touch_failed', err }));
   }
-  return { tokenId: row.id, wabaId: row.waba_id, accountId: row.account_id, scopes: row.scopes.split(',') as ApiScope[] };
+  return { tokenId: t.tokenId, wabaId: t.wabaId, accountId: t.accountId, scopes: t.scopes.split(',') as ApiScope[] };
 }
