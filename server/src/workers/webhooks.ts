@@ -18,9 +18,8 @@ import { performance } from 'node:perf_hooks';
 import type { Ctx } from '../context.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../tables.js';
-import { newId } from '../platform/ids.js';
 import { prepared } from '../platform/db/prepared.js';
-import { batchBody, MAX_WEBHOOK_BATCH, onWebhookEnqueued, signatureHeaders } from '../domain/api/index.js';
+import { batchBody, MAX_WEBHOOK_BATCH, onWebhookEnqueued, outboxId, signatureHeaders } from '../domain/api/index.js';
 
 export const WEBHOOK_MAX_AGE_MS = 7 * 24 * 3600_000;
 const MAX_DELAY_MS = 3600_000;
@@ -192,7 +191,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       const now = ctx.clock.now();
       for (const e of events) {
         const attempts = e.attempts + 1;
-        await insertAttempt(tx, { id: newId('wha'), eventId: e.id, appId: e.app_id, at: now, statusCode, error: ok ? null : error, durationMs });
+        await insertAttempt(tx, { id: outboxId('wha', now), eventId: e.id, appId: e.app_id, at: now, statusCode, error: ok ? null : error, durationMs });
         if (ok) {
           await markDelivered(tx, { id: e.id, attempts, statusCode, now });
           continue;

@@ -2,7 +2,8 @@
  * @module domain/api/caches
  * Read-mostly state of the Business API's send path, kept in memory per process so a send costs
  * no query for it: access tokens (by hash) → their WABA, business and scopes; phone_number_id →
- * its number; a customer's phone → account; (business, customer) → their direct chat.
+ * its number; a customer's phone → account; (business, customer) → their direct chat and the
+ * chat's current conversation window.
  *
  * Correctness rules:
  * - Every entry is what the database said; a change made by this process (a token revoked, a
@@ -17,6 +18,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Ctx } from '../../context.js';
+import type { Conversation } from './webhooks.js';
 
 /** How long an entry of a row that can change (a token, a number) is trusted. */
 export const CACHE_TTL_MS = 5_000;
@@ -95,6 +97,11 @@ export interface ApiCaches {
   accountsByPhone: ReadCache<string, string>;
   /** business id + customer id → their direct chat (its id never changes). */
   directChats: ReadCache<string, string>;
+  /**
+   * chat id → the last conversation window its statuses used, stored only once the write that
+   * found or opened it committed (a window never changes; the send path checks it covers the time).
+   */
+  conversations: ReadCache<string, Conversation>;
 }
 
 const caches = new WeakMap<Ctx, ApiCaches>();
@@ -107,6 +114,7 @@ export function apiCaches(ctx: Ctx): ApiCaches {
       numbers: new ReadCache(CACHE_TTL_MS),
       accountsByPhone: new ReadCache(Number.POSITIVE_INFINITY),
       directChats: new ReadCache(Number.POSITIVE_INFINITY),
+      conversations: new ReadCache(Number.POSITIVE_INFINITY),
     };
     caches.set(ctx, c);
   }

@@ -20,7 +20,7 @@ import { normalizeLanguage } from './templates/model.js';
 import { MESSAGE_BUILDERS, MESSAGE_TYPES, isObject, objectParam, onlyKeys, requiredString, type ApiMessageType, type ApiNumber, type BuiltMessage, type Json } from './message-types/index.js';
 import { fromWamid, toWamid, waDigits } from './ids.js';
 import type { ApiPrincipal } from './setup.js';
-import { enqueueWebhook, statusPayload, webhooksEnqueued, type PricingCategory } from './webhooks.js';
+import { enqueueWebhook, statusPayload, webhooksEnqueued, type Conversation, type PricingCategory } from './webhooks.js';
 import { apiCaches } from './caches.js';
 
 const ENVELOPE_KEYS = new Set<string>(['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data', ...MESSAGE_TYPES]);
@@ -210,6 +210,10 @@ export async function sendAsBusiness(
   const chats = apiCaches(ctx).directChats;
   const chatKey = `${num.accountId}:${customerId}`;
   const chatId = chats.get(chatKey);
+  // The chat's conversation window as last committed here: a status inside it needs no lookup.
+  const conversations = apiCaches(ctx).conversations;
+  const known = chatId ? conversations.get(chatId) : undefined;
+  let seen: Conversation[] = [];
   const { message } = await sendMessage(
     ctx,
     actor,
@@ -218,17 +222,21 @@ export async function sendAsBusiness(
       messageId: built.messageId,
       // The status webhook is written in the same transaction as the message (ADR 0006 point 5).
       inWrite: async (tx, _emit, m) => {
+        seen = known ? [known] : [];
         const blocked = await isBlockedBy(tx, customerId, num.accountId);
         const s = blocked
           ? statusPayload(num, { wamid: toWamid(waId, m.id), status: 'failed', at: m.createdAt, recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient cannot receive messages from this business.' } })
           : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category });
-        enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt);
+        enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt, seen);
       },
     },
   ).catch((err: unknown) => {
     throw mapSendError(err);
   });
   if (!chatId) chats.set(chatKey, message.chatId);
+  // Committed now: the conversation the status used (found or opened) can be trusted.
+  const latest = seen.at(-1);
+  if (latest && latest !== known) conversations.set(message.chatId, latest);
   if (enqueued > 0) webhooksEnqueued(ctx);
   return toWamid(waId, message.id);
 }

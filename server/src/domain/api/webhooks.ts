@@ -12,6 +12,8 @@ import { WEBHOOKS_TOPIC, type Ctx, type Envelope } from '../../context.js';
 import type { DB } from '../../tables.js';
 import { newId } from '../../platform/ids.js';
 import { prepared } from '../../platform/db/prepared.js';
+import { deferInsert, nativeTx } from '../../platform/db/native.js';
+import { newMessageId } from '../messaging/index.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { MessageChangedEvent, MessageSentEvent, ReceiptsMovedEvent } from '../../platform/hooks/hooks.js';
 import { graphTitle, type GraphErrorCode } from './graph-error.js';
@@ -324,11 +326,26 @@ async function subscribedApps(tx: Transaction<DB>, wabaId: string): Promise<stri
   return (await subscribedAppRows(tx, { wabaId })).map((a) => a.id);
 }
 
+const EVENT_COLUMNS = ['id', 'app_id', 'field', 'payload', 'attempts', 'next_attempt_at', 'status', 'last_status_code', 'last_error', 'created_at', 'delivered_at'] as const;
+
+/**
+ * A new id of the outbox (`whe` events, `wha` attempts): the prefix and 21 base32 characters,
+ * time-ordered like message ids (48 bits of milliseconds, then 55 random bits), so the primary-key
+ * index grows at its end instead of taking a random page per row.
+ */
+export function outboxId(prefix: 'whe' | 'wha', now: number): string {
+  return prefix + newMessageId(now).slice(3);
+}
+
 async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[]): Promise<void> {
   await resolveConversation(tx, payload, seen);
   const body = asciiJson(payload);
+  // SQLite inside the write queue: one multi-row insert per transaction, just before COMMIT.
+  const native = nativeTx(tx);
   for (const app of apps) {
-    await insertEvent(tx, { id: newId('whe'), appId: app, field, payload: body, now });
+    const id = outboxId('whe', now);
+    if (native) deferInsert(native, 'webhook_events', EVENT_COLUMNS, [id, app, field, body, 0, now, 'pending', null, null, now, null]);
+    else await insertEvent(tx, { id, appId: app, field, payload: body, now });
   }
 }
 
@@ -337,20 +354,23 @@ async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, 
  * A status payload's conversation block is resolved here (see statusPayload). Returns the number
  * of apps (0: nothing stored).
  */
-export async function enqueueWebhook(tx: Transaction<DB>, wabaId: string, field: string, payload: Record<string, unknown>, now: number): Promise<number> {
-  return enqueueWebhooks(tx, wabaId, field, [payload], now);
+export async function enqueueWebhook(tx: Transaction<DB>, wabaId: string, field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[]): Promise<number> {
+  return enqueueWebhooks(tx, wabaId, field, [payload], now, seen);
 }
 
-/** Several payloads of one field, in order (one event each per subscribed app). */
-export async function enqueueWebhooks(tx: Transaction<DB>, wabaId: string, field: string, payloads: Record<string, unknown>[], now: number): Promise<number> {
+/**
+ * Several payloads of one field, in order (one event each per subscribed app). `seen`:
+ * conversations known to exist (committed, or found in this write); the ones found are added.
+ */
+export async function enqueueWebhooks(tx: Transaction<DB>, wabaId: string, field: string, payloads: Record<string, unknown>[], now: number, seen?: Conversation[]): Promise<number> {
   if (payloads.length === 0) return 0;
   const apps = await subscribedApps(tx, wabaId);
   if (apps.length === 0) {
     // No one to tell, but the conversation a status opens is still recorded (analytics count them).
-    for (const p of payloads) await resolveConversation(tx, p);
+    for (const p of payloads) await resolveConversation(tx, p, seen);
     return 0;
   }
-  for (const p of payloads) await insertEvents(tx, apps, field, p, now);
+  for (const p of payloads) await insertEvents(tx, apps, field, p, now, seen);
   return apps.length;
 }
 
