@@ -5,7 +5,7 @@
  * ordinary Parley message and stored through sendMessage as the business (ADR 0006 point 1), with
  * its `sent` status webhook enqueued in the same transaction. Also mark-as-read (§3.10).
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Actor, Ctx } from '../../context.js';
 import type { DB } from '../../tables.js';
@@ -223,7 +223,8 @@ export async function sendAsBusiness(
       // The status webhook is written in the same transaction as the message (ADR 0006 point 5).
       inWrite: async (tx, _emit, m) => {
         seen = known ? [known] : [];
-        const blocked = await isBlockedBy(tx, customerId, num.accountId);
+        // Withheld: the customer blocked the business (the message is stored for the business only).
+        const blocked = m.undeliverable === true;
         const s = blocked
           ? statusPayload(num, { wamid: toWamid(waId, m.id), status: 'failed', at: m.createdAt, recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient cannot receive messages from this business.' } })
           : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category });
@@ -256,11 +257,6 @@ async function customerByWaId(ctx: Ctx, waId: string): Promise<{ id: string } | 
   const phone = '+' + waId;
   const id = await apiCaches(ctx).accountsByPhone.through(phone, async () => (await accountByPhone(ctx.db, { phone }))[0]?.id);
   return id === undefined ? undefined : { id };
-}
-const blockRow = prepared((db: Kysely<DB>, p) => db.selectFrom('blocks').select('blocker_id').where('blocker_id', '=', p('blocker')).where('blocked_id', '=', p('blocked')));
-
-async function isBlockedBy(tx: Transaction<DB>, blocker: string, blocked: string): Promise<boolean> {
-  return (await blockRow(tx, { blocker, blocked })).length > 0;
 }
 
 /** The internal id of a message named by a wamid, in a chat of the business (with `peerId` when given); else 100. */

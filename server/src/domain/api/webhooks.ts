@@ -190,6 +190,10 @@ const insertEvent = prepared((db: Kysely<DB>, p) =>
   }),
 );
 
+const insertConversation = prepared((db: Kysely<DB>, p) =>
+  db.insertInto('api_conversations').values({ id: p('id'), chat_id: p('chatId'), origin: p('origin'), opened_at: p('openedAt'), expires_at: p('expiresAt') }),
+);
+
 export async function conversationAt(tx: Transaction<DB>, chatId: string, at: number, seen: Conversation[] = [], origin: PricingCategory = 'service'): Promise<Conversation & { opened: boolean }> {
   const known = seen.find((c) => c.openedAt <= at && at < c.expiresAt);
   if (known) return { ...known, opened: false };
@@ -197,7 +201,7 @@ export async function conversationAt(tx: Transaction<DB>, chatId: string, at: nu
   const conv = row
     ? { id: row.id, origin: row.origin, openedAt: Number(row.opened_at), expiresAt: Number(row.expires_at), opened: false }
     : { id: randomBytes(16).toString('hex'), origin, openedAt: at, expiresAt: at + DAY_MS, opened: true };
-  if (conv.opened) await tx.insertInto('api_conversations').values({ id: conv.id, chat_id: chatId, origin: conv.origin, opened_at: conv.openedAt, expires_at: conv.expiresAt }).execute();
+  if (conv.opened) await insertConversation(tx, { id: conv.id, chatId, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
   seen.push({ id: conv.id, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
   return conv;
 }
