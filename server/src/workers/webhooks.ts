@@ -9,7 +9,9 @@
  * conditional update of next_attempt_at), so several nodes can run dispatchers on one database.
  * An app whose subscription asks for batches (max_batch > 1) gets up to that many of its due
  * events in one POST (their `entry[]` items under one envelope, signed over the whole body); the
- * outcome of every POST, batched or not, is recorded in one write for all its events.
+ * outcome of every POST, batched or not, is recorded in one write for all its events. Events this
+ * process's sends commit are handed over in memory, stored already leased to it, and go out
+ * without being read or claimed (see FreshEvents in domain/api/webhooks.ts).
  * Sending never waits for this: events are only rows until the dispatcher picks them up.
  */
 import http from 'node:http';
@@ -19,7 +21,7 @@ import type { Ctx } from '../context.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../tables.js';
 import { prepared } from '../platform/db/prepared.js';
-import { batchBody, MAX_WEBHOOK_BATCH, onWebhookEnqueued, outboxId, signatureHeaders } from '../domain/api/index.js';
+import { batchBody, MAX_WEBHOOK_BATCH, onWebhookEnqueued, outboxId, signatureHeaders, type FreshEvent } from '../domain/api/index.js';
 
 export const WEBHOOK_MAX_AGE_MS = 7 * 24 * 3600_000;
 const MAX_DELAY_MS = 3600_000;
@@ -125,6 +127,20 @@ const dueRows = prepared((db: Kysely<DB>, p) =>
     .limit(p('limit')),
 );
 
+/** Where an app's events go (for events handed over in memory, which come without it). */
+const appTarget = prepared((db: Kysely<DB>, p) =>
+  db
+    .selectFrom('api_apps as a')
+    .leftJoin('webhook_subscriptions as s', 's.app_id', 'a.id')
+    .select(['a.id', 'a.id as app_id', 'a.app_secret', 's.callback_url', 's.max_batch'])
+    .where('a.id', '=', p('appId')),
+);
+
+/** Events handed over in memory wait at most this share of their lease; then the database's copy is left to the lease. */
+const FRESH_WAIT_SHARE = 0.5;
+/** At most this many events wait in memory; more are left to their lease. */
+const FRESH_MAX = 50_000;
+
 /** Group due events into POSTs: per app, in order, up to the app's batch size; at most `slots` POSTs. */
 function plan(rows: DueRow[], slots: number, busy: (id: string) => boolean): Batch[] {
   const open = new Map<string, Batch>();
@@ -204,8 +220,46 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     if (!ok) ctx.log.info({ msg: 'webhook.attempt_failed', eventIds: events.map((e) => e.id), appId: b.appId, statusCode, error });
   };
 
+  const start = (b: Batch, events: DueEvent[]): void => {
+    for (const e of events) busyEvents.add(e.id);
+    const p: Promise<void> = deliver(b, events)
+      .catch((err: unknown) => ctx.log.error({ msg: 'webhook.delivery_failed', eventIds: b.ids, err }))
+      .finally(() => {
+        inFlight.delete(p);
+        for (const e of events) busyEvents.delete(e.id);
+        kick();
+      });
+    inFlight.add(p);
+  };
+
+  /**
+   * Events committed by this process and handed over in memory (already leased to it): sent first,
+   * without a read or a claim. One that waited past its share of the lease is forgotten here (the
+   * database's copy is due again when the lease ends).
+   */
+  let fresh: { e: FreshEvent; at: number }[] = [];
+  const leaseMs = timeoutMs + 30_000;
+  const sendFresh = async (free: number): Promise<number> => {
+    const now = performance.now();
+    fresh = fresh.filter((f) => now - f.at < leaseMs * FRESH_WAIT_SHARE);
+    if (fresh.length === 0) return 0;
+    const targets = new Map<string, DueRow | undefined>();
+    for (const f of fresh) if (!targets.has(f.e.app_id)) targets.set(f.e.app_id, undefined);
+    for (const appId of targets.keys()) targets.set(appId, (await appTarget(ctx.db, { appId }))[0]);
+    const byId = new Map(fresh.map((f) => [f.e.id, f.e]));
+    const rows = fresh.map((f) => targets.get(f.e.app_id) && { ...targets.get(f.e.app_id)!, id: f.e.id }).filter((r): r is DueRow => !!r);
+    const batches = plan(rows, free, (id) => busyEvents.has(id));
+    const taken = new Set(batches.flatMap((b) => b.ids));
+    // Keep the rest (and what arrived during the reads), less the events of apps that no longer exist.
+    fresh = fresh.filter((f) => !taken.has(f.e.id) && !(targets.has(f.e.app_id) && !targets.get(f.e.app_id)));
+    for (const b of batches) start(b, b.ids.map((id) => byId.get(id)!));
+    return batches.length;
+  };
+
   const tick = async (): Promise<void> => {
-    const free = concurrency - inFlight.size;
+    let free = concurrency - inFlight.size;
+    if (free <= 0 || stopped) return;
+    free -= await sendFresh(free);
     if (free <= 0 || stopped) return;
     const now = ctx.clock.now();
     const rows = await dueRows(ctx.db, { now, limit: free * MAX_WEBHOOK_BATCH });
@@ -213,7 +267,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     if (batches.length === 0) return;
     // Claim them in one write: push next_attempt_at past the longest attempt; with several
     // dispatchers on one database, each event goes to the one whose update matched it.
-    const lease = now + timeoutMs + 30_000;
+    const lease = now + leaseMs;
     const claimed = await ctx.writes.run(async (tx) => {
       const rows = await tx
         .updateTable('webhook_events')
@@ -232,16 +286,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     for (const b of batches) {
       if (stopped) break;
       const events = b.ids.map((id) => claimed.get(id)).filter((e): e is DueEvent => e !== undefined);
-      if (events.length === 0) continue;
-      for (const e of events) busyEvents.add(e.id);
-      const p: Promise<void> = deliver(b, events)
-        .catch((err: unknown) => ctx.log.error({ msg: 'webhook.delivery_failed', eventIds: b.ids, err }))
-        .finally(() => {
-          inFlight.delete(p);
-          for (const e of events) busyEvents.delete(e.id);
-          kick();
-        });
-      inFlight.add(p);
+      if (events.length > 0) start(b, events);
     }
   };
 
@@ -265,7 +310,17 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     });
   };
 
-  onWebhookEnqueued(ctx, kick);
+  onWebhookEnqueued(
+    ctx,
+    (events) => {
+      if (events && events.length > 0 && !stopped && fresh.length + events.length <= FRESH_MAX) {
+        const at = performance.now();
+        for (const e of events) fresh.push({ e, at });
+      }
+      kick();
+    },
+    leaseMs,
+  );
   const timer = setInterval(kick, pollMs);
   timer.unref();
   kick();

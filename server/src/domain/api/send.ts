@@ -20,7 +20,7 @@ import { normalizeLanguage } from './templates/model.js';
 import { MESSAGE_BUILDERS, MESSAGE_TYPES, isObject, objectParam, onlyKeys, requiredString, type ApiMessageType, type ApiNumber, type BuiltMessage, type Json } from './message-types/index.js';
 import { fromWamid, toWamid, waDigits } from './ids.js';
 import type { ApiPrincipal } from './setup.js';
-import { enqueueWebhook, statusPayload, webhooksEnqueued, type Conversation, type PricingCategory } from './webhooks.js';
+import { enqueueWebhook, freshEvents, statusPayload, webhooksEnqueued, type Conversation, type FreshEvents, type PricingCategory } from './webhooks.js';
 import { apiCaches } from './caches.js';
 
 const ENVELOPE_KEYS = new Set<string>(['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data', ...MESSAGE_TYPES]);
@@ -214,6 +214,7 @@ export async function sendAsBusiness(
   const conversations = apiCaches(ctx).conversations;
   const known = chatId ? conversations.get(chatId) : undefined;
   let seen: Conversation[] = [];
+  let fresh: FreshEvents | undefined;
   const { message } = await sendMessage(
     ctx,
     actor,
@@ -223,12 +224,13 @@ export async function sendAsBusiness(
       // The status webhook is written in the same transaction as the message (ADR 0006 point 5).
       inWrite: async (tx, _emit, m) => {
         seen = known ? [known] : [];
+        fresh = freshEvents(ctx, m.createdAt);
         // Withheld: the customer blocked the business (the message is stored for the business only).
         const blocked = m.undeliverable === true;
         const s = blocked
           ? statusPayload(num, { wamid: toWamid(waId, m.id), status: 'failed', at: m.createdAt, recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient cannot receive messages from this business.' } })
           : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category });
-        enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt, seen);
+        enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt, seen, fresh);
       },
     },
   ).catch((err: unknown) => {
@@ -238,7 +240,8 @@ export async function sendAsBusiness(
   // Committed now: the conversation the status used (found or opened) can be trusted.
   const latest = seen.at(-1);
   if (latest && latest !== known) conversations.set(message.chatId, latest);
-  if (enqueued > 0) webhooksEnqueued(ctx);
+  // Committed: the status goes straight to this process's dispatcher.
+  if (enqueued > 0) webhooksEnqueued(ctx, fresh?.events);
   return toWamid(waId, message.id);
 }
 

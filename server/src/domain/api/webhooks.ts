@@ -181,7 +181,7 @@ const insertEvent = prepared((db: Kysely<DB>, p) =>
     field: p('field'),
     payload: p('payload'),
     attempts: 0,
-    next_attempt_at: p('now'),
+    next_attempt_at: p('due'),
     status: 'pending',
     last_status_code: null,
     last_error: null,
@@ -341,15 +341,37 @@ export function outboxId(prefix: 'whe' | 'wha', now: number): string {
   return prefix + newMessageId(now).slice(3);
 }
 
-async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[]): Promise<void> {
+/** An event written by this process and handed to its dispatcher once committed (see {@link FreshEvents}). */
+export interface FreshEvent {
+  id: string;
+  app_id: string;
+  payload: string;
+  attempts: number;
+  created_at: number;
+}
+
+/**
+ * Events a write hands to this process's dispatcher after it commits, so they go out without the
+ * dispatcher reading and claiming them: they are stored already leased (next_attempt_at `leaseUntil`),
+ * so no other dispatcher takes them meanwhile, and if this process never delivers them (it stops,
+ * or its queue is too long) they are due again when the lease ends.
+ */
+export interface FreshEvents {
+  leaseUntil: number;
+  events: FreshEvent[];
+}
+
+async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[], fresh?: FreshEvents): Promise<void> {
   await resolveConversation(tx, payload, seen);
   const body = asciiJson(payload);
   // SQLite inside the write queue: one multi-row insert per transaction, just before COMMIT.
   const native = nativeTx(tx);
+  const due = fresh ? fresh.leaseUntil : now;
   for (const app of apps) {
     const id = outboxId('whe', now);
-    if (native) deferInsert(native, 'webhook_events', EVENT_COLUMNS, [id, app, field, body, 0, now, 'pending', null, null, now, null]);
-    else await insertEvent(tx, { id, appId: app, field, payload: body, now });
+    if (native) deferInsert(native, 'webhook_events', EVENT_COLUMNS, [id, app, field, body, 0, due, 'pending', null, null, now, null]);
+    else await insertEvent(tx, { id, appId: app, field, payload: body, now, due });
+    fresh?.events.push({ id, app_id: app, payload: body, attempts: 0, created_at: now });
   }
 }
 
@@ -358,15 +380,23 @@ async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, 
  * A status payload's conversation block is resolved here (see statusPayload). Returns the number
  * of apps (0: nothing stored).
  */
-export async function enqueueWebhook(tx: Transaction<DB>, wabaId: string, field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[]): Promise<number> {
-  return enqueueWebhooks(tx, wabaId, field, [payload], now, seen);
+export async function enqueueWebhook(tx: Transaction<DB>, wabaId: string, field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[], fresh?: FreshEvents): Promise<number> {
+  return enqueueWebhooks(tx, wabaId, field, [payload], now, seen, fresh);
 }
 
 /**
  * Several payloads of one field, in order (one event each per subscribed app). `seen`:
  * conversations known to exist (committed, or found in this write); the ones found are added.
  */
-export async function enqueueWebhooks(tx: Transaction<DB>, wabaId: string, field: string, payloads: Record<string, unknown>[], now: number, seen?: Conversation[]): Promise<number> {
+export async function enqueueWebhooks(
+  tx: Transaction<DB>,
+  wabaId: string,
+  field: string,
+  payloads: Record<string, unknown>[],
+  now: number,
+  seen?: Conversation[],
+  fresh?: FreshEvents,
+): Promise<number> {
   if (payloads.length === 0) return 0;
   const apps = await subscribedApps(tx, wabaId);
   if (apps.length === 0) {
@@ -374,17 +404,28 @@ export async function enqueueWebhooks(tx: Transaction<DB>, wabaId: string, field
     for (const p of payloads) await resolveConversation(tx, p, seen);
     return 0;
   }
-  for (const p of payloads) await insertEvents(tx, apps, field, p, now, seen);
+  for (const p of payloads) await insertEvents(tx, apps, field, p, now, seen, fresh);
   return apps.length;
 }
 
-/** Listeners told that events were enqueued (the dispatcher delivers them at once). */
-const enqueuedListeners = new WeakMap<Ctx, () => void>();
-export function onWebhookEnqueued(ctx: Ctx, listener: () => void): void {
-  enqueuedListeners.set(ctx, listener);
+/** The dispatcher of this process, told that events were enqueued (it delivers them at once). */
+interface EnqueuedListener {
+  (fresh?: FreshEvent[]): void;
+  /** How long a handed-over event may wait in this process before another may take it. */
+  leaseMs: number;
 }
-export function webhooksEnqueued(ctx: Ctx): void {
-  enqueuedListeners.get(ctx)?.();
+const enqueuedListeners = new WeakMap<Ctx, EnqueuedListener>();
+export function onWebhookEnqueued(ctx: Ctx, listener: (fresh?: FreshEvent[]) => void, leaseMs: number): void {
+  enqueuedListeners.set(ctx, Object.assign(listener, { leaseMs }));
+}
+/** Wake the dispatcher; `fresh`: committed events written for it (see {@link freshEvents}). */
+export function webhooksEnqueued(ctx: Ctx, fresh?: FreshEvent[]): void {
+  enqueuedListeners.get(ctx)?.(fresh);
+}
+/** An empty hand-over for a write, or undefined when no dispatcher runs in this process. */
+export function freshEvents(ctx: Ctx, now: number): FreshEvents | undefined {
+  const listener = enqueuedListeners.get(ctx);
+  return listener ? { leaseUntil: now + listener.leaseMs, events: [] } : undefined;
 }
 
 /** The API business of a two-member chat whose other member is `customerId`, or null (no query for a chat between two people). */
