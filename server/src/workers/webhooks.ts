@@ -256,14 +256,23 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     return batches.length;
   };
 
+  /**
+   * Whether the database may hold due events this process has not seen: set by events enqueued
+   * without a hand-over (inbound messages, receipts, other nodes), by the poll timer (retries), and
+   * when the last look found more than it could send. Handed-over events alone need no look.
+   */
+  let lookInDb = true;
   const tick = async (): Promise<void> => {
     let free = concurrency - inFlight.size;
     if (free <= 0 || stopped) return;
     free -= await sendFresh(free);
-    if (free <= 0 || stopped) return;
+    if (free <= 0 || stopped || !lookInDb) return;
+    lookInDb = false;
     const now = ctx.clock.now();
-    const rows = await dueRows(ctx.db, { now, limit: free * MAX_WEBHOOK_BATCH });
+    const limit = free * MAX_WEBHOOK_BATCH;
+    const rows = await dueRows(ctx.db, { now, limit });
     const batches = plan(rows, free, (id) => busyEvents.has(id));
+    if (rows.length >= limit || batches.reduce((n, b) => n + b.ids.length, 0) < rows.length) lookInDb = true;
     if (batches.length === 0) return;
     // Claim them in one write: push next_attempt_at past the longest attempt; with several
     // dispatchers on one database, each event goes to the one whose update matched it.
@@ -316,12 +325,15 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       if (events && events.length > 0 && !stopped && fresh.length + events.length <= FRESH_MAX) {
         const at = performance.now();
         for (const e of events) fresh.push({ e, at });
-      }
+      } else lookInDb = true;
       kick();
     },
     leaseMs,
   );
-  const timer = setInterval(kick, pollMs);
+  const timer = setInterval(() => {
+    lookInDb = true;
+    kick();
+  }, pollMs);
   timer.unref();
   kick();
 
