@@ -200,3 +200,43 @@ describe('Business API: the send path caches', () => {
     expect((await graph(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, text('Welcome back'))).status).toBe(200);
   });
 });
+
+describe('Business API: statuses handed to the dispatcher in memory', () => {
+  let server: TestServer;
+  let receiver: WebhookReceiver;
+  const clock = new ManualClock();
+  beforeEach(async () => {
+    // One POST at a time, each taking a while: the later statuses wait in the dispatcher's memory.
+    server = await startServer({ clock, config: { PARLEY_WEBHOOK_CONCURRENCY: 1, PARLEY_WEBHOOK_TIMEOUT_MS: 2000, PARLEY_WEBHOOK_POLL_MS: 20 } });
+    receiver = await WebhookReceiver.start();
+  });
+  afterEach(async () => {
+    await server.close();
+    await receiver.close();
+  });
+
+  it('a process that stops before delivering them leaves them to the lease: every status still arrives, after it', async () => {
+    const biz = await apiBusiness(server, receiver);
+    const customer = await signIn(server);
+    await customerWrites(server, customer, biz);
+    receiver.requests.length = 0;
+    receiver.mode = { status: 200, delayMs: 300 };
+    const wamids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await graph<{ messages: { id: string }[] }>(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, { messaging_product: 'whatsapp', to: digits(customer.phone), type: 'text', text: { body: `Parcel ${i}` } });
+      expect(res.status).toBe(200);
+      wamids.push(res.body.messages[0]!.id);
+    }
+    // Stop with the first POST in flight and the others in memory, then start again on the same database.
+    await server.restart();
+    receiver.mode = { status: 200 };
+    const received = () => new Set(receiver.payloads().flatMap(({ json }) => statusesOf(json).map((s) => s.id)));
+    await new Promise((r) => setTimeout(r, 200));
+    // Still leased to the stopped process: not delivered again yet.
+    expect(received().size).toBeLessThan(3);
+    // The lease ends (the timeout plus 30 s): the new process delivers every one of them.
+    clock.advance(2000 + 30_000);
+    await until(() => received().size === 3, 5000);
+    expect(received()).toEqual(new Set(wamids));
+  });
+});
