@@ -37,6 +37,18 @@ export function newId(prefix: string): string {
   return `${prefix}_${base32(bytes)}`;
 }
 
+/** `bytes` random bytes as lower-case hex (from the same pool as ids; not for secrets). */
+export function randomHex(bytes: number): string {
+  if (bytes > pool.length) throw new RangeError('randomHex: too many bytes');
+  if (poolAt + bytes > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const hex = pool.toString('hex', poolAt, poolAt + bytes);
+  poolAt += bytes;
+  return hex;
+}
+
 /** A secret bearer token; only its hash is stored. */
 export function newSecret(prefix: string): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;

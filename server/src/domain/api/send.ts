@@ -229,7 +229,7 @@ export async function sendAsBusiness(
         const blocked = m.undeliverable === true;
         const s = blocked
           ? statusPayload(num, { wamid: toWamid(waId, m.id), status: 'failed', at: m.createdAt, recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient cannot receive messages from this business.' } })
-          : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category });
+          : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category, firstInChat: m.seq === 1 });
         enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt, seen, fresh);
       },
     },

@@ -6,11 +6,11 @@
  * in-transaction hooks that raise inbound-message and status webhooks, and the payload builders of
  * the other fields (errors, template status, phone number quality, account updates).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { WEBHOOKS_TOPIC, type Ctx, type Envelope } from '../../context.js';
 import type { DB } from '../../tables.js';
-import { newId } from '../../platform/ids.js';
+import { newId, randomHex } from '../../platform/ids.js';
 import { prepared } from '../../platform/db/prepared.js';
 import { deferInsert, nativeTx } from '../../platform/db/native.js';
 import { newMessageId } from '../messaging/index.js';
@@ -95,6 +95,8 @@ export interface StatusInput {
   error?: { code: GraphErrorCode; details: string };
   /** The message's pricing category (a template's category; free-form messages are `service`, the default). */
   category?: PricingCategory | undefined;
+  /** The message is the chat's first (seq 1): the chat has no conversation yet, none is looked up. */
+  firstInChat?: boolean | undefined;
 }
 
 /** Pricing categories of statuses (`pricing.category`, `conversation.origin.type`), lower case as on the wire. */
@@ -119,6 +121,8 @@ interface PendingConversation {
   /** The origin of the conversation if this status opens one. */
   category: PricingCategory;
   block: Record<string, unknown>;
+  /** The chat has no conversation yet (its first message). */
+  none: boolean;
 }
 
 /**
@@ -141,7 +145,7 @@ export function statusPayload(num: ApiNumberRef, s: StatusInput): Record<string,
     status.conversation = block;
     status.pricing =
       category === 'service' ? { billable: false, pricing_model: 'PMP', category, type: 'free_customer_service' } : { billable: true, pricing_model: 'PMP', category, type: 'regular' };
-    pending = { chatId: s.chatId, messageAt: s.messageAt ?? s.at, category, block };
+    pending = { chatId: s.chatId, messageAt: s.messageAt ?? s.at, category, block, none: s.firstInChat === true };
   }
   const payload = messagesEnvelope(num, { statuses: [status] });
   if (pending) Object.defineProperty(payload, PENDING_CONVERSATION, { value: pending, enumerable: false });
@@ -194,13 +198,20 @@ const insertConversation = prepared((db: Kysely<DB>, p) =>
   db.insertInto('api_conversations').values({ id: p('id'), chat_id: p('chatId'), origin: p('origin'), opened_at: p('openedAt'), expires_at: p('expiresAt') }),
 );
 
-export async function conversationAt(tx: Transaction<DB>, chatId: string, at: number, seen: Conversation[] = [], origin: PricingCategory = 'service'): Promise<Conversation & { opened: boolean }> {
+export async function conversationAt(
+  tx: Transaction<DB>,
+  chatId: string,
+  at: number,
+  seen: Conversation[] = [],
+  origin: PricingCategory = 'service',
+  none = false,
+): Promise<Conversation & { opened: boolean }> {
   const known = seen.find((c) => c.openedAt <= at && at < c.expiresAt);
   if (known) return { ...known, opened: false };
-  const [row] = await conversationRow(tx, { chatId, at });
+  const [row] = none ? [] : await conversationRow(tx, { chatId, at });
   const conv = row
     ? { id: row.id, origin: row.origin, openedAt: Number(row.opened_at), expiresAt: Number(row.expires_at), opened: false }
-    : { id: randomBytes(16).toString('hex'), origin, openedAt: at, expiresAt: at + DAY_MS, opened: true };
+    : { id: randomHex(16), origin, openedAt: at, expiresAt: at + DAY_MS, opened: true };
   if (conv.opened) await insertConversation(tx, { id: conv.id, chatId, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
   seen.push({ id: conv.id, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
   return conv;
@@ -209,7 +220,7 @@ export async function conversationAt(tx: Transaction<DB>, chatId: string, at: nu
 async function resolveConversation(tx: Transaction<DB>, payload: Record<string, unknown>, seen?: Conversation[]): Promise<void> {
   const pending = (payload as { [PENDING_CONVERSATION]?: PendingConversation })[PENDING_CONVERSATION];
   if (!pending) return;
-  const conv = await conversationAt(tx, pending.chatId, pending.messageAt, seen, pending.category);
+  const conv = await conversationAt(tx, pending.chatId, pending.messageAt, seen, pending.category, pending.none);
   // Rebuilt in the reference's key order: id, expiration_timestamp, origin.
   for (const k of Object.keys(pending.block)) delete pending.block[k];
   pending.block.id = conv.id;
