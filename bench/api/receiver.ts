@@ -1,7 +1,7 @@
 /**
  * The API benchmark's webhook receiver (its own process): answers the verification handshake,
  * checks X-Hub-Signature-256 of every POST against the app secrets it is given, counts the
- * statuses, and reports counts to the orchestrator over IPC.
+ * statuses (every one of a batched POST), and reports counts to the orchestrator over IPC.
  */
 import http from 'node:http';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -21,6 +21,17 @@ function signedBy(body: Buffer, header: string | undefined): boolean {
   });
 }
 
+function statusCount(text: string): number {
+  try {
+    const json = JSON.parse(text) as { entry?: { changes?: { value?: { statuses?: unknown[] } }[] }[] };
+    let n = 0;
+    for (const e of json.entry ?? []) for (const c of e.changes ?? []) n += c.value?.statuses?.length ?? 0;
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -35,9 +46,10 @@ const server = http.createServer((req, res) => {
     const now = Date.now();
     counts.posts++;
     if (!signedBy(body, req.headers['x-hub-signature-256'] as string | undefined)) counts.badSignatures++;
-    const text = body.toString('utf8');
-    if (text.includes('"statuses"')) {
-      counts.statuses++;
+    // A batched delivery carries several entries, each with its statuses.
+    const n = statusCount(body.toString('utf8'));
+    if (n > 0) {
+      counts.statuses += n;
       if (!counts.firstAt) counts.firstAt = now;
       counts.lastAt = now;
     }

@@ -4,7 +4,8 @@
  *
  * Parley: a fresh server on a seeded database; BENCH_API_NUMBERS business numbers with API access,
  * each with an app whose webhook points at a local receiver (its own process, checking every
- * signature); BENCH_API_CUSTOMERS customers. A load process (its own process) sends text messages
+ * signature; the apps take BENCH_API_WEBHOOK_BATCH events per POST, 1 for one change per POST);
+ * BENCH_API_CUSTOMERS customers. A load process (its own process) sends text messages
  * spread over the numbers and customers:
  *   closed loop: BENCH_API_CONCURRENCY requests in flight for BENCH_API_SECONDS after a warm-up
  *                → accepted messages/s, accept latency p50/p99;
@@ -50,6 +51,8 @@ const cfg = {
   rate: num('BENCH_API_RATE', 1000, 500),
   openMs: num('BENCH_API_OPEN_SECONDS', 5, 2) * 1000,
   drainMs: num('BENCH_API_DRAIN_SECONDS', 120, 60) * 1000,
+  /** Events per webhook POST the bench's apps ask for (1: one change per POST, the default of an app). */
+  webhookBatch: Math.round(num('BENCH_API_WEBHOOK_BATCH', 50)),
   timeoutS: num('BENCH_TIMEOUT_SECONDS', 900, 300),
   outDir: process.env.BENCH_OUT_DIR || path.join(HERE, 'out'),
 };
@@ -187,7 +190,7 @@ async function setUpNumber(base: string, deviceToken: string, i: number, receive
   await call(base, deviceToken, 'POST', '/v1/business/convert', { name: `Bench shop ${i}`, category: 'shopping_retail' });
   const enabled = await call<{ numbers: { phoneNumberId: string }[] }>(base, deviceToken, 'POST', '/v1/business/api/enable');
   const app = await call<{ id: string; appSecret: string }>(base, deviceToken, 'POST', '/v1/business/api/apps', { name: 'Bench' });
-  await call(base, deviceToken, 'PUT', `/v1/business/api/apps/${app.id}/webhook`, { callbackUrl: receiverUrl, verifyToken: VERIFY_TOKEN });
+  await call(base, deviceToken, 'PUT', `/v1/business/api/apps/${app.id}/webhook`, { callbackUrl: receiverUrl, verifyToken: VERIFY_TOKEN, batchSize: cfg.webhookBatch });
   const tok = await call<{ token: string }>(base, deviceToken, 'POST', '/v1/business/api/tokens', { name: 'bench', scopes: ['messaging'] });
   return { phoneNumberId: enabled.numbers[0]!.phoneNumberId, token: tok.token, appSecret: app.appSecret };
 }
@@ -217,7 +220,7 @@ async function main(): Promise<number> {
   }, cfg.timeoutS * 1000);
   const work = trackTempDir(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-api-')));
   console.log(`Parley API benchmark — ${cpuModel()}, Node ${process.version}, code ${codeVersion(ROOT)}`);
-  console.log(`${cfg.numbers} numbers, ${cfg.customers} customers; closed loop ${cfg.concurrency} in flight for ${cfg.measureMs / 1000} s; open loop ${fmt(cfg.rate)}/s for ${cfg.openMs / 1000} s\n`);
+  console.log(`${cfg.numbers} numbers, ${cfg.customers} customers; closed loop ${cfg.concurrency} in flight for ${cfg.measureMs / 1000} s; open loop ${fmt(cfg.rate)}/s for ${cfg.openMs / 1000} s; webhooks in batches of up to ${cfg.webhookBatch}\n`);
 
   console.log(`${el()} seeding ${cfg.numbers + cfg.customers} accounts`);
   const seed = await seedDatabase(path.join(work, 'seed'), cfg.numbers + cfg.customers, 0);

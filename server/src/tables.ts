@@ -499,6 +499,8 @@ export interface WebhookSubscriptionsTable {
   verify_token: string;
   created_at: number;
   updated_at: number;
+  /** Events delivered in one POST at most (1: one change per POST). */
+  max_batch: number;
 }
 export interface WebhookEventsTable {
   id: string;

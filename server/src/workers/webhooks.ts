@@ -7,6 +7,11 @@
  * PARLEY_WEBHOOK_RETRY_BASE_MS, doubling, at most an hour apart) until the event is 7 days old,
  * then it is marked dropped. Every attempt is recorded. Events are claimed with a lease (a
  * conditional update of next_attempt_at), so several nodes can run dispatchers on one database.
+ * An app whose subscription asks for batches (max_batch > 1) gets up to that many of its due
+ * events in one POST (their `entry[]` items under one envelope, signed over the whole body); the
+ * outcome of every POST, batched or not, is recorded in one write for all its events. Events this
+ * process's sends commit are handed over in memory, stored already leased to it, and go out
+ * without being read or claimed (see FreshEvents in domain/api/webhooks.ts).
  * Sending never waits for this: events are only rows until the dispatcher picks them up.
  */
 import http from 'node:http';
@@ -15,27 +20,48 @@ import { performance } from 'node:perf_hooks';
 import type { Ctx } from '../context.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../tables.js';
-import { newId } from '../platform/ids.js';
 import { prepared } from '../platform/db/prepared.js';
-import { onWebhookEnqueued, signatureHeaders } from '../domain/api/index.js';
+import { batchBody, MAX_WEBHOOK_BATCH, onWebhookEnqueued, outboxId, signatureHeaders, type FreshEvent } from '../domain/api/index.js';
 
 export const WEBHOOK_MAX_AGE_MS = 7 * 24 * 3600_000;
 const MAX_DELAY_MS = 3600_000;
 
+/** A due event as the dispatcher selects it (its payload comes with the claim). */
+interface DueRow {
+  id: string;
+  app_id: string;
+  app_secret: string | null;
+  callback_url: string | null;
+  max_batch: number | null;
+}
 interface DueEvent {
   id: string;
   app_id: string;
   payload: string;
   attempts: number;
   created_at: number;
-  next_attempt_at: number;
-  app_secret: string | null;
-  callback_url: string | null;
+}
+/** Events of one app delivered in one POST (one event unless the app asked for batches). */
+interface Batch {
+  appId: string;
+  target: { callback_url: string; app_secret: string } | null;
+  max: number;
+  ids: string[];
 }
 
 /** One POST with keep-alive connections per origin; resolves with the status code. */
+const parsedUrls = new Map<string, URL>();
+function parseUrl(url: string): URL {
+  let u = parsedUrls.get(url);
+  if (!u) {
+    if (parsedUrls.size > 1000) parsedUrls.clear();
+    parsedUrls.set(url, (u = new URL(url)));
+  }
+  return u;
+}
+
 function postJson(agents: Map<string, http.Agent>, url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<number> {
-  const u = new URL(url);
+  const u = parseUrl(url);
   const secure = u.protocol === 'https:';
   let agent = agents.get(u.origin);
   if (!agent) agents.set(u.origin, (agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 })));
@@ -82,10 +108,63 @@ const insertAttempt = prepared((db: Kysely<DB>, p) =>
 const markDelivered = prepared((db: Kysely<DB>, p) =>
   db.updateTable('webhook_events').set({ status: 'delivered', attempts: p('attempts'), last_status_code: p('statusCode'), last_error: null, delivered_at: p('now') }).where('id', '=', p('id')),
 );
+const markFailed = prepared((db: Kysely<DB>, p) =>
+  db
+    .updateTable('webhook_events')
+    .set({ status: p('status'), attempts: p('attempts'), last_status_code: p('statusCode'), last_error: p('error'), next_attempt_at: p('next') })
+    .where('id', '=', p('id')),
+);
+/** Due events, oldest first, with where their app wants them (the payloads come with the claim). */
+const dueRows = prepared((db: Kysely<DB>, p) =>
+  db
+    .selectFrom('webhook_events as e')
+    .innerJoin('api_apps as a', 'a.id', 'e.app_id')
+    .leftJoin('webhook_subscriptions as s', 's.app_id', 'e.app_id')
+    .select(['e.id', 'e.app_id', 'a.app_secret', 's.callback_url', 's.max_batch'])
+    .where('e.status', '=', 'pending')
+    .where('e.next_attempt_at', '<=', p('now'))
+    .orderBy('e.next_attempt_at')
+    .limit(p('limit')),
+);
+
+/** Where an app's events go (for events handed over in memory, which come without it). */
+const appTarget = prepared((db: Kysely<DB>, p) =>
+  db
+    .selectFrom('api_apps as a')
+    .leftJoin('webhook_subscriptions as s', 's.app_id', 'a.id')
+    .select(['a.id', 'a.id as app_id', 'a.app_secret', 's.callback_url', 's.max_batch'])
+    .where('a.id', '=', p('appId')),
+);
+
+/** Events handed over in memory wait at most this share of their lease; then the database's copy is left to the lease. */
+const FRESH_WAIT_SHARE = 0.5;
+/** At most this many events wait in memory; more are left to their lease. */
+const FRESH_MAX = 50_000;
+
+/** Group due events into POSTs: per app, in order, up to the app's batch size; at most `slots` POSTs. */
+function plan(rows: DueRow[], slots: number, busy: (id: string) => boolean): Batch[] {
+  const open = new Map<string, Batch>();
+  const batches: Batch[] = [];
+  for (const row of rows) {
+    if (busy(row.id)) continue;
+    let b = open.get(row.app_id);
+    if (!b || b.ids.length >= b.max) {
+      if (batches.length >= slots) continue;
+      const target = row.callback_url && row.app_secret ? { callback_url: row.callback_url, app_secret: row.app_secret } : null;
+      b = { appId: row.app_id, target, max: target ? Math.max(1, Math.min(MAX_WEBHOOK_BATCH, Number(row.max_batch ?? 1))) : 1, ids: [] };
+      open.set(row.app_id, b);
+      batches.push(b);
+    }
+    b.ids.push(row.id);
+  }
+  return batches;
+}
 
 export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
   const { PARLEY_WEBHOOK_CONCURRENCY: concurrency, PARLEY_WEBHOOK_TIMEOUT_MS: timeoutMs, PARLEY_WEBHOOK_RETRY_BASE_MS: baseMs, PARLEY_WEBHOOK_POLL_MS: pollMs } = ctx.config;
-  const inFlight = new Map<string, Promise<void>>();
+  /** POSTs in flight, and the events they carry. */
+  const inFlight = new Set<Promise<void>>();
+  const busyEvents = new Set<string>();
   const stopping = new AbortController();
   let ticking: Promise<void> | null = null;
   let again = false;
@@ -93,19 +172,26 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
 
   const agents = new Map<string, http.Agent>();
 
-  const deliver = async (e: DueEvent): Promise<void> => {
+  /** One POST of `events` (claimed, in order), then the outcome of every one of them in one write. */
+  const deliver = async (b: Batch, events: DueEvent[]): Promise<void> => {
+    const body = b.target ? batchBody(events.map((e) => e.payload)) : null;
+    if (b.target && body === null) {
+      // Not all stored envelopes: each goes alone.
+      for (const e of events) await deliver({ ...b, max: 1, ids: [e.id] }, [e]);
+      return;
+    }
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
-    const target = e.callback_url && e.app_secret ? { callback_url: e.callback_url, app_secret: e.app_secret } : null;
+    const target = b.target;
     if (!target) error = 'The app has no webhook subscription any more.';
     else {
       try {
         statusCode = await postJson(
           agents,
           target.callback_url,
-          e.payload,
-          { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1.0', 'x-parley-event-id': e.id, ...signatureHeaders(target.app_secret, e.payload) },
+          body!,
+          { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1.0', 'x-parley-event-id': events.map((e) => e.id).join(','), ...signatureHeaders(target.app_secret, body!) },
           timeoutMs,
           stopping.signal,
         );
@@ -119,43 +205,78 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     if (!ok && error === null) error = `The receiver answered ${statusCode}; only 200 counts as delivered.`;
     await ctx.writes.run(async (tx) => {
       const now = ctx.clock.now();
-      const attempts = e.attempts + 1;
-      await insertAttempt(tx, { id: newId('wha'), eventId: e.id, appId: e.app_id, at: now, statusCode, error: ok ? null : error, durationMs });
-      if (ok) {
-        await markDelivered(tx, { id: e.id, attempts, statusCode, now });
-        return;
+      for (const e of events) {
+        const attempts = e.attempts + 1;
+        await insertAttempt(tx, { id: outboxId('wha', now), eventId: e.id, appId: e.app_id, at: now, statusCode, error: ok ? null : error, durationMs });
+        if (ok) {
+          await markDelivered(tx, { id: e.id, attempts, statusCode, now });
+          continue;
+        }
+        const next = now + retryDelay(baseMs, attempts);
+        const dropped = !target || now - e.created_at >= WEBHOOK_MAX_AGE_MS || next - e.created_at > WEBHOOK_MAX_AGE_MS + MAX_DELAY_MS;
+        await markFailed(tx, { id: e.id, status: dropped ? 'dropped' : 'pending', attempts, statusCode, error, next });
       }
-      const next = now + retryDelay(baseMs, attempts);
-      const dropped = !target || now - e.created_at >= WEBHOOK_MAX_AGE_MS || next - e.created_at > WEBHOOK_MAX_AGE_MS + MAX_DELAY_MS;
-      await tx
-        .updateTable('webhook_events')
-        .set({ status: dropped ? 'dropped' : 'pending', attempts, last_status_code: statusCode, last_error: error, next_attempt_at: next })
-        .where('id', '=', e.id)
-        .execute();
     });
-    if (!ok) ctx.log.info({ msg: 'webhook.attempt_failed', eventId: e.id, appId: e.app_id, statusCode, error });
+    if (!ok) ctx.log.info({ msg: 'webhook.attempt_failed', eventIds: events.map((e) => e.id), appId: b.appId, statusCode, error });
   };
 
+  const start = (b: Batch, events: DueEvent[]): void => {
+    for (const e of events) busyEvents.add(e.id);
+    const p: Promise<void> = deliver(b, events)
+      .catch((err: unknown) => ctx.log.error({ msg: 'webhook.delivery_failed', eventIds: b.ids, err }))
+      .finally(() => {
+        inFlight.delete(p);
+        for (const e of events) busyEvents.delete(e.id);
+        kick();
+      });
+    inFlight.add(p);
+  };
+
+  /**
+   * Events committed by this process and handed over in memory (already leased to it): sent first,
+   * without a read or a claim. One that waited past its share of the lease is forgotten here (the
+   * database's copy is due again when the lease ends).
+   */
+  let fresh: { e: FreshEvent; at: number }[] = [];
+  const leaseMs = timeoutMs + 30_000;
+  const sendFresh = async (free: number): Promise<number> => {
+    const now = performance.now();
+    fresh = fresh.filter((f) => now - f.at < leaseMs * FRESH_WAIT_SHARE);
+    if (fresh.length === 0) return 0;
+    const targets = new Map<string, DueRow | undefined>();
+    for (const f of fresh) if (!targets.has(f.e.app_id)) targets.set(f.e.app_id, undefined);
+    for (const appId of targets.keys()) targets.set(appId, (await appTarget(ctx.db, { appId }))[0]);
+    const byId = new Map(fresh.map((f) => [f.e.id, f.e]));
+    const rows = fresh.map((f) => targets.get(f.e.app_id) && { ...targets.get(f.e.app_id)!, id: f.e.id }).filter((r): r is DueRow => !!r);
+    const batches = plan(rows, free, (id) => busyEvents.has(id));
+    const taken = new Set(batches.flatMap((b) => b.ids));
+    // Keep the rest (and what arrived during the reads), less the events of apps that no longer exist.
+    fresh = fresh.filter((f) => !taken.has(f.e.id) && !(targets.has(f.e.app_id) && !targets.get(f.e.app_id)));
+    for (const b of batches) start(b, b.ids.map((id) => byId.get(id)!));
+    return batches.length;
+  };
+
+  /**
+   * Whether the database may hold due events this process has not seen: set by events enqueued
+   * without a hand-over (inbound messages, receipts, other nodes), by the poll timer (retries), and
+   * when the last look found more than it could send. Handed-over events alone need no look.
+   */
+  let lookInDb = true;
   const tick = async (): Promise<void> => {
-    const free = concurrency - inFlight.size;
+    let free = concurrency - inFlight.size;
     if (free <= 0 || stopped) return;
+    free -= await sendFresh(free);
+    if (free <= 0 || stopped || !lookInDb) return;
+    lookInDb = false;
     const now = ctx.clock.now();
-    const due = (
-      await ctx.db
-        .selectFrom('webhook_events as e')
-        .innerJoin('api_apps as a', 'a.id', 'e.app_id')
-        .leftJoin('webhook_subscriptions as s', 's.app_id', 'e.app_id')
-        .select(['e.id', 'e.app_id', 'e.payload', 'e.attempts', 'e.created_at', 'e.next_attempt_at', 'a.app_secret', 's.callback_url'])
-        .where('e.status', '=', 'pending')
-        .where('e.next_attempt_at', '<=', now)
-        .orderBy('e.next_attempt_at')
-        .limit(free + inFlight.size)
-        .execute()
-    ).filter((row) => !inFlight.has(row.id)).slice(0, free);
-    if (due.length === 0) return;
+    const limit = free * MAX_WEBHOOK_BATCH;
+    const rows = await dueRows(ctx.db, { now, limit });
+    const batches = plan(rows, free, (id) => busyEvents.has(id));
+    if (rows.length >= limit || batches.reduce((n, b) => n + b.ids.length, 0) < rows.length) lookInDb = true;
+    if (batches.length === 0) return;
     // Claim them in one write: push next_attempt_at past the longest attempt; with several
     // dispatchers on one database, each event goes to the one whose update matched it.
-    const lease = now + timeoutMs + 30_000;
+    const lease = now + leaseMs;
     const claimed = await ctx.writes.run(async (tx) => {
       const rows = await tx
         .updateTable('webhook_events')
@@ -163,24 +284,18 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
         .where(
           'id',
           'in',
-          due.map((r) => r.id),
+          batches.flatMap((b) => b.ids),
         )
         .where('status', '=', 'pending')
         .where('next_attempt_at', '<=', now)
-        .returning('id')
+        .returning(['id', 'app_id', 'payload', 'attempts', 'created_at'])
         .execute();
-      return new Set(rows.map((r) => r.id));
+      return new Map(rows.map((r) => [r.id, { ...r, attempts: Number(r.attempts), created_at: Number(r.created_at) }]));
     });
-    for (const row of due) {
-      if (!claimed.has(row.id) || stopped) continue;
-      const e: DueEvent = { ...row, attempts: Number(row.attempts), created_at: Number(row.created_at), next_attempt_at: Number(row.next_attempt_at) };
-      const p = deliver(e)
-        .catch((err: unknown) => ctx.log.error({ msg: 'webhook.delivery_failed', eventId: e.id, err }))
-        .finally(() => {
-          inFlight.delete(e.id);
-          kick();
-        });
-      inFlight.set(e.id, p);
+    for (const b of batches) {
+      if (stopped) break;
+      const events = b.ids.map((id) => claimed.get(id)).filter((e): e is DueEvent => e !== undefined);
+      if (events.length > 0) start(b, events);
     }
   };
 
@@ -204,8 +319,21 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     });
   };
 
-  onWebhookEnqueued(ctx, kick);
-  const timer = setInterval(kick, pollMs);
+  onWebhookEnqueued(
+    ctx,
+    (events) => {
+      if (events && events.length > 0 && !stopped && fresh.length + events.length <= FRESH_MAX) {
+        const at = performance.now();
+        for (const e of events) fresh.push({ e, at });
+      } else lookInDb = true;
+      kick();
+    },
+    leaseMs,
+  );
+  const timer = setInterval(() => {
+    lookInDb = true;
+    kick();
+  }, pollMs);
   timer.unref();
   kick();
 
@@ -214,7 +342,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     async idle() {
       while (ticking || inFlight.size > 0) {
         if (ticking) await ticking;
-        await Promise.allSettled([...inFlight.values()]);
+        await Promise.allSettled([...inFlight]);
       }
     },
     async stop() {
@@ -222,7 +350,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       clearInterval(timer);
       stopping.abort();
       if (ticking) await ticking.catch(() => undefined);
-      await Promise.allSettled([...inFlight.values()]);
+      await Promise.allSettled([...inFlight]);
       for (const agent of agents.values()) agent.destroy();
     },
   };

@@ -198,6 +198,28 @@ function limitersOf(ctx: Ctx): Limiters {
 
 // ---- the decision -----------------------------------------------------------------------------
 
+const policyRow = prepared((db: Kysely<DB>, p) =>
+  db
+    .selectFrom('customer_policy')
+    .select(['last_inbound_at', 'marketing_opt_out_at', 'last_biz_initiated_at'])
+    .where('business_id', '=', p('businessId'))
+    .where('customer_id', '=', p('customerId')),
+);
+
+/**
+ * Per node, per business and customer: the end of a service window found open in the database
+ * (last inbound message + 24 h). last_inbound_at only ever moves forward, so a window read open
+ * stays open at least until then: free-form sends before that end need no read, and at that end
+ * the row is read again (a newer customer message has moved it). Filled only from committed data
+ * (reads outside a write op).
+ */
+const openWindows = new WeakMap<Ctx, Map<string, number>>();
+function openWindowsOf(ctx: Ctx): Map<string, number> {
+  let m = openWindows.get(ctx);
+  if (!m) openWindows.set(ctx, (m = new Map()));
+  return m;
+}
+
 /** Whether the customer's service window with the business is open at `now` (the customer wrote within 24 hours). */
 export function windowOpen(lastInboundAt: number | string | null | undefined, now: number): boolean {
   return lastInboundAt != null && now < Number(lastInboundAt) + SERVICE_WINDOW_MS;
@@ -217,12 +239,18 @@ export async function customerWindowOpen(db: Kysely<DB>, businessId: string, cus
  */
 export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolicyInput): Promise<SendDecision> {
   const now = ctx.clock.now();
-  const row = input.customerId
-    ? await db.selectFrom('customer_policy').select(['last_inbound_at', 'marketing_opt_out_at', 'last_biz_initiated_at']).where('business_id', '=', input.businessId).where('customer_id', '=', input.customerId).executeTakeFirst()
-    : undefined;
+  // A free-form message needs only the window: known open, it costs no read (see openWindows).
+  const windows = openWindowsOf(ctx);
+  const windowKey = input.customerId ? `${input.businessId}\u0000${input.customerId}` : '';
+  const knownOpen = input.customerId !== null && input.template === null && now < (windows.get(windowKey) ?? 0);
+  const [row] = input.customerId && !knownOpen ? await policyRow(db, { businessId: input.businessId, customerId: input.customerId }) : [];
+  if (row && db === ctx.db && windowOpen(row.last_inbound_at, now)) {
+    if (windows.size >= 100_000) windows.clear();
+    windows.set(windowKey, Number(row.last_inbound_at) + SERVICE_WINDOW_MS);
+  }
 
   if (input.customerId && input.template === null) {
-    if (!windowOpen(row?.last_inbound_at, now)) {
+    if (!knownOpen && !windowOpen(row?.last_inbound_at, now)) {
       return {
         allowed: false,
         code: 131047,

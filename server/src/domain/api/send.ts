@@ -5,7 +5,7 @@
  * ordinary Parley message and stored through sendMessage as the business (ADR 0006 point 1), with
  * its `sent` status webhook enqueued in the same transaction. Also mark-as-read (§3.10).
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Actor, Ctx } from '../../context.js';
 import type { DB } from '../../tables.js';
@@ -20,7 +20,8 @@ import { normalizeLanguage } from './templates/model.js';
 import { MESSAGE_BUILDERS, MESSAGE_TYPES, isObject, objectParam, onlyKeys, requiredString, type ApiMessageType, type ApiNumber, type BuiltMessage, type Json } from './message-types/index.js';
 import { fromWamid, toWamid, waDigits } from './ids.js';
 import type { ApiPrincipal } from './setup.js';
-import { enqueueWebhook, statusPayload, webhooksEnqueued, type PricingCategory } from './webhooks.js';
+import { enqueueWebhook, freshEvents, statusPayload, webhooksEnqueued, type Conversation, type FreshEvents, type PricingCategory } from './webhooks.js';
+import { apiCaches } from './caches.js';
 
 const ENVELOPE_KEYS = new Set<string>(['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data', ...MESSAGE_TYPES]);
 const READ_KEYS = new Set(['messaging_product', 'status', 'message_id', 'typing_indicator']);
@@ -39,7 +40,7 @@ export function withoutNulls(value: unknown): unknown {
 const numberById = prepared((db: Kysely<DB>, p) => db.selectFrom('api_numbers').select(['id', 'waba_id', 'display_phone_number', 'account_id', 'registered']).where('id', '=', p('id')));
 
 async function loadPhoneNumber(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, method: string): Promise<ApiNumber & { registered: boolean }> {
-  const [row] = await numberById(ctx.db, { id: phoneNumberId });
+  const row = await apiCaches(ctx).numbers.through(phoneNumberId, async () => (await numberById(ctx.db, { id: phoneNumberId }))[0]);
   if (!row || row.waba_id !== principal.wabaId) throw unknownNode(method, phoneNumberId);
   return { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, accountId: row.account_id, registered: row.registered === 1 };
 }
@@ -124,7 +125,7 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumber, body: Json): Promise<Sen
 
   const waId = normalizeTo(to);
   if (waId === num.displayPhoneNumber) throw new GraphError(131021, 'The recipient is the sending business number.');
-  const [customer] = await accountByPhone(ctx.db, { phone: '+' + waId });
+  const customer = await customerByWaId(ctx, waId);
 
   let replyTo: string | undefined;
   if (body.context !== undefined) {
@@ -205,25 +206,42 @@ export async function sendAsBusiness(
   const actor: Actor = { accountId: num.accountId, deviceId: 'api' };
   const category: PricingCategory = built.kind === 'template' ? (built.content as { category: PricingCategory }).category : 'service';
   let enqueued = 0;
+  // The chat of this business and customer once known: the send then skips resolving the peer.
+  const chats = apiCaches(ctx).directChats;
+  const chatKey = `${num.accountId}:${customerId}`;
+  const chatId = chats.get(chatKey);
+  // The chat's conversation window as last committed here: a status inside it needs no lookup.
+  const conversations = apiCaches(ctx).conversations;
+  const known = chatId ? conversations.get(chatId) : undefined;
+  let seen: Conversation[] = [];
+  let fresh: FreshEvents | undefined;
   const { message } = await sendMessage(
     ctx,
     actor,
-    { to: customerId, clientId: newId('api'), kind: built.kind, content: built.content, mediaId: built.mediaId, replyTo: built.replyTo },
+    { ...(chatId ? { chatId } : { to: customerId }), clientId: newId('api'), kind: built.kind, content: built.content, mediaId: built.mediaId, replyTo: built.replyTo },
     {
       messageId: built.messageId,
       // The status webhook is written in the same transaction as the message (ADR 0006 point 5).
       inWrite: async (tx, _emit, m) => {
-        const blocked = await isBlockedBy(tx, customerId, num.accountId);
+        seen = known ? [known] : [];
+        fresh = freshEvents(ctx, m.createdAt);
+        // Withheld: the customer blocked the business (the message is stored for the business only).
+        const blocked = m.undeliverable === true;
         const s = blocked
           ? statusPayload(num, { wamid: toWamid(waId, m.id), status: 'failed', at: m.createdAt, recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient cannot receive messages from this business.' } })
-          : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category });
-        enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt);
+          : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category, firstInChat: m.seq === 1 });
+        enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt, seen, fresh);
       },
     },
   ).catch((err: unknown) => {
     throw mapSendError(err);
   });
-  if (enqueued > 0) webhooksEnqueued(ctx);
+  if (!chatId) chats.set(chatKey, message.chatId);
+  // Committed now: the conversation the status used (found or opened) can be trusted.
+  const latest = seen.at(-1);
+  if (latest && latest !== known) conversations.set(message.chatId, latest);
+  // Committed: the status goes straight to this process's dispatcher.
+  if (enqueued > 0) webhooksEnqueued(ctx, fresh?.events);
   return toWamid(waId, message.id);
 }
 
@@ -236,10 +254,12 @@ function mapSendError(err: unknown): unknown {
   return err;
 }
 const accountByPhone = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('id').where('phone', '=', p('phone')));
-const blockRow = prepared((db: Kysely<DB>, p) => db.selectFrom('blocks').select('blocker_id').where('blocker_id', '=', p('blocker')).where('blocked_id', '=', p('blocked')));
 
-async function isBlockedBy(tx: Transaction<DB>, blocker: string, blocked: string): Promise<boolean> {
-  return (await blockRow(tx, { blocker, blocked })).length > 0;
+/** The Parley account of a wa_id, if any (accounts found are remembered: a phone never changes owner). */
+async function customerByWaId(ctx: Ctx, waId: string): Promise<{ id: string } | undefined> {
+  const phone = '+' + waId;
+  const id = await apiCaches(ctx).accountsByPhone.through(phone, async () => (await accountByPhone(ctx.db, { phone }))[0]?.id);
+  return id === undefined ? undefined : { id };
 }
 
 /** The internal id of a message named by a wamid, in a chat of the business (with `peerId` when given); else 100. */

@@ -16,6 +16,7 @@ import { accessOwnBusiness } from '../business/index.js';
 import { notifyBusinessChanged } from '../messaging/index.js';
 import { newGraphNode, waDigits } from './ids.js';
 import { seedSampleTemplates } from './templates/manage.js';
+import { apiCaches, forgetToken } from './caches.js';
 
 export const API_SCOPES = ['messaging', 'management'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -24,7 +25,7 @@ export interface ApiState {
   enabled: boolean;
   wabaId: string | null;
   numbers: { phoneNumberId: string; displayPhoneNumber: string; registered: boolean }[];
-  apps: { id: string; name: string; createdAt: number; webhook: { callbackUrl: string; updatedAt: number } | null }[];
+  apps: { id: string; name: string; createdAt: number; webhook: { callbackUrl: string; batchSize: number; updatedAt: number } | null }[];
   tokens: { id: string; name: string; scopes: ApiScope[]; createdAt: number; lastUsedAt: number | null; revokedAt: number | null }[];
 }
 
@@ -49,7 +50,7 @@ export async function getApiState(ctx: Ctx, actor: Actor): Promise<ApiState> {
     ctx.db
       .selectFrom('api_apps as a')
       .leftJoin('webhook_subscriptions as s', 's.app_id', 'a.id')
-      .select(['a.id', 'a.name', 'a.created_at', 's.callback_url', 's.updated_at'])
+      .select(['a.id', 'a.name', 'a.created_at', 's.callback_url', 's.max_batch', 's.updated_at'])
       .where('a.waba_id', '=', waba.id)
       .orderBy('a.created_at')
       .execute(),
@@ -59,7 +60,7 @@ export async function getApiState(ctx: Ctx, actor: Actor): Promise<ApiState> {
     enabled: true,
     wabaId: waba.id,
     numbers: numbers.map((n) => ({ phoneNumberId: n.id, displayPhoneNumber: n.display_phone_number, registered: n.registered === 1 })),
-    apps: apps.map((a) => ({ id: a.id, name: a.name, createdAt: Number(a.created_at), webhook: a.callback_url ? { callbackUrl: a.callback_url, updatedAt: Number(a.updated_at) } : null })),
+    apps: apps.map((a) => ({ id: a.id, name: a.name, createdAt: Number(a.created_at), webhook: a.callback_url ? { callbackUrl: a.callback_url, batchSize: Number(a.max_batch ?? 1), updatedAt: Number(a.updated_at) } : null })),
     tokens: tokens.map((t) => ({
       id: t.id,
       name: t.name,
@@ -132,7 +133,7 @@ export async function issueToken(ctx: Ctx, actor: Actor, input: { name?: string 
 }
 
 export async function revokeToken(ctx: Ctx, actor: Actor, tokenId: string): Promise<{ id: string; revokedAt: number }> {
-  return ctx.writes.run(async (tx, emit) => {
+  const revoked = await ctx.writes.run(async (tx, emit) => {
     const waba = await accessOwnWaba(tx, actor);
     const row = await tx.selectFrom('api_tokens').select(['id', 'revoked_at']).where('id', '=', tokenId).where('waba_id', '=', waba.id).executeTakeFirst();
     if (!row) throw new AppError('API_TOKEN_NOT_FOUND');
@@ -142,6 +143,9 @@ export async function revokeToken(ctx: Ctx, actor: Actor, tokenId: string): Prom
     await notifyBusinessChanged(tx, emit, actor.accountId, 'api', now);
     return { id: row.id, revokedAt: now };
   });
+  // Refused from now on by this process (other nodes: within CACHE_TTL_MS).
+  forgetToken(ctx, revoked.id);
+  return revoked;
 }
 
 function checkCallbackUrl(raw: string): URL {
@@ -179,22 +183,38 @@ export async function verifyCallback(ctx: Ctx, callbackUrl: string, verifyToken:
   if (text.trim() !== challenge) throw new AppError('WEBHOOK_VERIFICATION_FAILED', 'The callback URL answered 200 but not with the challenge alone.', { reason: 'body', status });
 }
 
-/** Set an app's webhook subscription; saved only after the handshake succeeded. */
-export async function setWebhook(ctx: Ctx, actor: Actor, appId: string, input: { callbackUrl: string; verifyToken: string }): Promise<{ appId: string; callbackUrl: string; updatedAt: number }> {
+/** Most events one batched webhook POST may carry (the app chooses up to this; 1 = one change per POST). */
+export const MAX_WEBHOOK_BATCH = 100;
+
+/**
+ * Set an app's webhook subscription; saved only after the handshake succeeded. `batchSize`: how
+ * many events one POST may carry (default 1, what every Cloud API client reads; more only for
+ * receivers that read every `entry[]`). Left out on an update, the current value stays.
+ */
+export async function setWebhook(
+  ctx: Ctx,
+  actor: Actor,
+  appId: string,
+  input: { callbackUrl: string; verifyToken: string; batchSize?: number | undefined },
+): Promise<{ appId: string; callbackUrl: string; batchSize: number; updatedAt: number }> {
   const waba = await accessOwnWaba(ctx.db, actor);
   const app = await ctx.db.selectFrom('api_apps').select('id').where('id', '=', appId).where('waba_id', '=', waba.id).executeTakeFirst();
   if (!app) throw new AppError('API_APP_NOT_FOUND');
   if (input.verifyToken.length === 0 || input.verifyToken.length > 200) throw new AppError('VALIDATION_FAILED', 'verifyToken must be 1 to 200 characters.', { field: 'verifyToken' });
+  if (input.batchSize !== undefined && (!Number.isInteger(input.batchSize) || input.batchSize < 1 || input.batchSize > MAX_WEBHOOK_BATCH)) {
+    throw new AppError('VALIDATION_FAILED', `batchSize must be a whole number from 1 to ${MAX_WEBHOOK_BATCH}.`, { field: 'batchSize' });
+  }
   await verifyCallback(ctx, input.callbackUrl, input.verifyToken);
   return ctx.writes.run(async (tx, emit) => {
     const still = await tx.selectFrom('api_apps').select('id').where('id', '=', appId).where('waba_id', '=', waba.id).executeTakeFirst();
     if (!still) throw new AppError('API_APP_NOT_FOUND');
     const now = ctx.clock.now();
-    const existing = await tx.selectFrom('webhook_subscriptions').select('app_id').where('app_id', '=', appId).executeTakeFirst();
-    if (existing) await tx.updateTable('webhook_subscriptions').set({ callback_url: input.callbackUrl, verify_token: input.verifyToken, updated_at: now }).where('app_id', '=', appId).execute();
-    else await tx.insertInto('webhook_subscriptions').values({ app_id: appId, callback_url: input.callbackUrl, verify_token: input.verifyToken, created_at: now, updated_at: now }).execute();
+    const existing = await tx.selectFrom('webhook_subscriptions').select(['app_id', 'max_batch']).where('app_id', '=', appId).executeTakeFirst();
+    const batchSize = input.batchSize ?? existing?.max_batch ?? 1;
+    if (existing) await tx.updateTable('webhook_subscriptions').set({ callback_url: input.callbackUrl, verify_token: input.verifyToken, max_batch: batchSize, updated_at: now }).where('app_id', '=', appId).execute();
+    else await tx.insertInto('webhook_subscriptions').values({ app_id: appId, callback_url: input.callbackUrl, verify_token: input.verifyToken, max_batch: batchSize, created_at: now, updated_at: now }).execute();
     await notifyBusinessChanged(tx, emit, actor.accountId, 'api', now);
-    return { appId, callbackUrl: input.callbackUrl, updatedAt: now };
+    return { appId, callbackUrl: input.callbackUrl, batchSize, updatedAt: now };
   });
 }
 
@@ -257,13 +277,19 @@ const tokenByHash = prepared((db: Kysely<DB>, p) =>
 );
 
 export async function authenticateApiToken(ctx: Ctx, token: string): Promise<ApiPrincipal | null> {
-  const [row] = await tokenByHash(ctx.db, { hash: sha256Hex(token) });
-  if (!row || row.revoked_at !== null) return null;
+  const hash = sha256Hex(token);
+  const t = await apiCaches(ctx).tokens.through(hash, async () => {
+    const [row] = await tokenByHash(ctx.db, { hash });
+    if (!row || row.revoked_at !== null) return undefined;
+    return { tokenId: row.id, wabaId: row.waba_id, accountId: row.account_id, scopes: row.scopes, lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at) };
+  });
+  if (!t) return null;
   const now = ctx.clock.now();
-  if (row.last_used_at === null || now - Number(row.last_used_at) > 60_000) {
+  if (t.lastUsedAt === null || now - t.lastUsedAt > 60_000) {
+    t.lastUsedAt = now;
     void ctx.writes.run(async (tx) => {
-      await tx.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+      await tx.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', t.tokenId).execute();
     }).catch((err: unknown) => ctx.log.warn({ msg: 'api.token_touch_failed', err }));
   }
-  return { tokenId: row.id, wabaId: row.waba_id, accountId: row.account_id, scopes: row.scopes.split(',') as ApiScope[] };
+  return { tokenId: t.tokenId, wabaId: t.wabaId, accountId: t.accountId, scopes: t.scopes.split(',') as ApiScope[] };
 }

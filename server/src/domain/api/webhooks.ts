@@ -6,12 +6,14 @@
  * in-transaction hooks that raise inbound-message and status webhooks, and the payload builders of
  * the other fields (errors, template status, phone number quality, account updates).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { WEBHOOKS_TOPIC, type Ctx, type Envelope } from '../../context.js';
 import type { DB } from '../../tables.js';
-import { newId } from '../../platform/ids.js';
+import { newId, randomHex } from '../../platform/ids.js';
 import { prepared } from '../../platform/db/prepared.js';
+import { deferInsert, nativeTx } from '../../platform/db/native.js';
+import { newMessageId } from '../messaging/index.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { MessageChangedEvent, MessageSentEvent, ReceiptsMovedEvent } from '../../platform/hooks/hooks.js';
 import { graphTitle, type GraphErrorCode } from './graph-error.js';
@@ -30,6 +32,24 @@ export function signatureHeaders(appSecret: string, body: string): { 'x-hub-sign
     'x-hub-signature-256': 'sha256=' + createHmac('sha256', appSecret).update(body, 'utf8').digest('hex'),
     'x-hub-signature': 'sha1=' + createHmac('sha1', appSecret).update(body, 'utf8').digest('hex'),
   };
+}
+
+const ENVELOPE_HEAD = '{"object":"whatsapp_business_account","entry":[';
+const ENVELOPE_TAIL = ']}';
+
+/**
+ * One POST body carrying several stored events: their `entry[]` items, in order, under one
+ * envelope (each event's bytes unchanged inside it). Null when a payload is not a stored envelope.
+ */
+export function batchBody(payloads: readonly string[]): string | null {
+  if (payloads.length === 1) return payloads[0]!;
+  let body = ENVELOPE_HEAD;
+  for (const [i, p] of payloads.entries()) {
+    if (!p.startsWith(ENVELOPE_HEAD) || !p.endsWith(ENVELOPE_TAIL)) return null;
+    if (i > 0) body += ',';
+    body += p.slice(ENVELOPE_HEAD.length, p.length - ENVELOPE_TAIL.length);
+  }
+  return body + ENVELOPE_TAIL;
 }
 
 /** Where a webhook about one API number goes. */
@@ -75,6 +95,8 @@ export interface StatusInput {
   error?: { code: GraphErrorCode; details: string };
   /** The message's pricing category (a template's category; free-form messages are `service`, the default). */
   category?: PricingCategory | undefined;
+  /** The message is the chat's first (seq 1): the chat has no conversation yet, none is looked up. */
+  firstInChat?: boolean | undefined;
 }
 
 /** Pricing categories of statuses (`pricing.category`, `conversation.origin.type`), lower case as on the wire. */
@@ -99,6 +121,8 @@ interface PendingConversation {
   /** The origin of the conversation if this status opens one. */
   category: PricingCategory;
   block: Record<string, unknown>;
+  /** The chat has no conversation yet (its first message). */
+  none: boolean;
 }
 
 /**
@@ -121,7 +145,7 @@ export function statusPayload(num: ApiNumberRef, s: StatusInput): Record<string,
     status.conversation = block;
     status.pricing =
       category === 'service' ? { billable: false, pricing_model: 'PMP', category, type: 'free_customer_service' } : { billable: true, pricing_model: 'PMP', category, type: 'regular' };
-    pending = { chatId: s.chatId, messageAt: s.messageAt ?? s.at, category, block };
+    pending = { chatId: s.chatId, messageAt: s.messageAt ?? s.at, category, block, none: s.firstInChat === true };
   }
   const payload = messagesEnvelope(num, { statuses: [status] });
   if (pending) Object.defineProperty(payload, PENDING_CONVERSATION, { value: pending, enumerable: false });
@@ -161,7 +185,7 @@ const insertEvent = prepared((db: Kysely<DB>, p) =>
     field: p('field'),
     payload: p('payload'),
     attempts: 0,
-    next_attempt_at: p('now'),
+    next_attempt_at: p('due'),
     status: 'pending',
     last_status_code: null,
     last_error: null,
@@ -170,14 +194,25 @@ const insertEvent = prepared((db: Kysely<DB>, p) =>
   }),
 );
 
-export async function conversationAt(tx: Transaction<DB>, chatId: string, at: number, seen: Conversation[] = [], origin: PricingCategory = 'service'): Promise<Conversation & { opened: boolean }> {
+const insertConversation = prepared((db: Kysely<DB>, p) =>
+  db.insertInto('api_conversations').values({ id: p('id'), chat_id: p('chatId'), origin: p('origin'), opened_at: p('openedAt'), expires_at: p('expiresAt') }),
+);
+
+export async function conversationAt(
+  tx: Transaction<DB>,
+  chatId: string,
+  at: number,
+  seen: Conversation[] = [],
+  origin: PricingCategory = 'service',
+  none = false,
+): Promise<Conversation & { opened: boolean }> {
   const known = seen.find((c) => c.openedAt <= at && at < c.expiresAt);
   if (known) return { ...known, opened: false };
-  const [row] = await conversationRow(tx, { chatId, at });
+  const [row] = none ? [] : await conversationRow(tx, { chatId, at });
   const conv = row
     ? { id: row.id, origin: row.origin, openedAt: Number(row.opened_at), expiresAt: Number(row.expires_at), opened: false }
-    : { id: randomBytes(16).toString('hex'), origin, openedAt: at, expiresAt: at + DAY_MS, opened: true };
-  if (conv.opened) await tx.insertInto('api_conversations').values({ id: conv.id, chat_id: chatId, origin: conv.origin, opened_at: conv.openedAt, expires_at: conv.expiresAt }).execute();
+    : { id: randomHex(16), origin, openedAt: at, expiresAt: at + DAY_MS, opened: true };
+  if (conv.opened) await insertConversation(tx, { id: conv.id, chatId, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
   seen.push({ id: conv.id, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
   return conv;
 }
@@ -185,7 +220,7 @@ export async function conversationAt(tx: Transaction<DB>, chatId: string, at: nu
 async function resolveConversation(tx: Transaction<DB>, payload: Record<string, unknown>, seen?: Conversation[]): Promise<void> {
   const pending = (payload as { [PENDING_CONVERSATION]?: PendingConversation })[PENDING_CONVERSATION];
   if (!pending) return;
-  const conv = await conversationAt(tx, pending.chatId, pending.messageAt, seen, pending.category);
+  const conv = await conversationAt(tx, pending.chatId, pending.messageAt, seen, pending.category, pending.none);
   // Rebuilt in the reference's key order: id, expiration_timestamp, origin.
   for (const k of Object.keys(pending.block)) delete pending.block[k];
   pending.block.id = conv.id;
@@ -306,11 +341,48 @@ async function subscribedApps(tx: Transaction<DB>, wabaId: string): Promise<stri
   return (await subscribedAppRows(tx, { wabaId })).map((a) => a.id);
 }
 
-async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[]): Promise<void> {
+const EVENT_COLUMNS = ['id', 'app_id', 'field', 'payload', 'attempts', 'next_attempt_at', 'status', 'last_status_code', 'last_error', 'created_at', 'delivered_at'] as const;
+
+/**
+ * A new id of the outbox (`whe` events, `wha` attempts): the prefix and 21 base32 characters,
+ * time-ordered like message ids (48 bits of milliseconds, then 55 random bits), so the primary-key
+ * index grows at its end instead of taking a random page per row.
+ */
+export function outboxId(prefix: 'whe' | 'wha', now: number): string {
+  return prefix + newMessageId(now).slice(3);
+}
+
+/** An event written by this process and handed to its dispatcher once committed (see {@link FreshEvents}). */
+export interface FreshEvent {
+  id: string;
+  app_id: string;
+  payload: string;
+  attempts: number;
+  created_at: number;
+}
+
+/**
+ * Events a write hands to this process's dispatcher after it commits, so they go out without the
+ * dispatcher reading and claiming them: they are stored already leased (next_attempt_at `leaseUntil`),
+ * so no other dispatcher takes them meanwhile, and if this process never delivers them (it stops,
+ * or its queue is too long) they are due again when the lease ends.
+ */
+export interface FreshEvents {
+  leaseUntil: number;
+  events: FreshEvent[];
+}
+
+async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[], fresh?: FreshEvents): Promise<void> {
   await resolveConversation(tx, payload, seen);
   const body = asciiJson(payload);
+  // SQLite inside the write queue: one multi-row insert per transaction, just before COMMIT.
+  const native = nativeTx(tx);
+  const due = fresh ? fresh.leaseUntil : now;
   for (const app of apps) {
-    await insertEvent(tx, { id: newId('whe'), appId: app, field, payload: body, now });
+    const id = outboxId('whe', now);
+    if (native) deferInsert(native, 'webhook_events', EVENT_COLUMNS, [id, app, field, body, 0, due, 'pending', null, null, now, null]);
+    else await insertEvent(tx, { id, appId: app, field, payload: body, now, due });
+    fresh?.events.push({ id, app_id: app, payload: body, attempts: 0, created_at: now });
   }
 }
 
@@ -319,30 +391,52 @@ async function insertEvents(tx: Transaction<DB>, apps: string[], field: string, 
  * A status payload's conversation block is resolved here (see statusPayload). Returns the number
  * of apps (0: nothing stored).
  */
-export async function enqueueWebhook(tx: Transaction<DB>, wabaId: string, field: string, payload: Record<string, unknown>, now: number): Promise<number> {
-  return enqueueWebhooks(tx, wabaId, field, [payload], now);
+export async function enqueueWebhook(tx: Transaction<DB>, wabaId: string, field: string, payload: Record<string, unknown>, now: number, seen?: Conversation[], fresh?: FreshEvents): Promise<number> {
+  return enqueueWebhooks(tx, wabaId, field, [payload], now, seen, fresh);
 }
 
-/** Several payloads of one field, in order (one event each per subscribed app). */
-export async function enqueueWebhooks(tx: Transaction<DB>, wabaId: string, field: string, payloads: Record<string, unknown>[], now: number): Promise<number> {
+/**
+ * Several payloads of one field, in order (one event each per subscribed app). `seen`:
+ * conversations known to exist (committed, or found in this write); the ones found are added.
+ */
+export async function enqueueWebhooks(
+  tx: Transaction<DB>,
+  wabaId: string,
+  field: string,
+  payloads: Record<string, unknown>[],
+  now: number,
+  seen?: Conversation[],
+  fresh?: FreshEvents,
+): Promise<number> {
   if (payloads.length === 0) return 0;
   const apps = await subscribedApps(tx, wabaId);
   if (apps.length === 0) {
     // No one to tell, but the conversation a status opens is still recorded (analytics count them).
-    for (const p of payloads) await resolveConversation(tx, p);
+    for (const p of payloads) await resolveConversation(tx, p, seen);
     return 0;
   }
-  for (const p of payloads) await insertEvents(tx, apps, field, p, now);
+  for (const p of payloads) await insertEvents(tx, apps, field, p, now, seen, fresh);
   return apps.length;
 }
 
-/** Listeners told that events were enqueued (the dispatcher delivers them at once). */
-const enqueuedListeners = new WeakMap<Ctx, () => void>();
-export function onWebhookEnqueued(ctx: Ctx, listener: () => void): void {
-  enqueuedListeners.set(ctx, listener);
+/** The dispatcher of this process, told that events were enqueued (it delivers them at once). */
+interface EnqueuedListener {
+  (fresh?: FreshEvent[]): void;
+  /** How long a handed-over event may wait in this process before another may take it. */
+  leaseMs: number;
 }
-export function webhooksEnqueued(ctx: Ctx): void {
-  enqueuedListeners.get(ctx)?.();
+const enqueuedListeners = new WeakMap<Ctx, EnqueuedListener>();
+export function onWebhookEnqueued(ctx: Ctx, listener: (fresh?: FreshEvent[]) => void, leaseMs: number): void {
+  enqueuedListeners.set(ctx, Object.assign(listener, { leaseMs }));
+}
+/** Wake the dispatcher; `fresh`: committed events written for it (see {@link freshEvents}). */
+export function webhooksEnqueued(ctx: Ctx, fresh?: FreshEvent[]): void {
+  enqueuedListeners.get(ctx)?.(fresh);
+}
+/** An empty hand-over for a write, or undefined when no dispatcher runs in this process. */
+export function freshEvents(ctx: Ctx, now: number): FreshEvents | undefined {
+  const listener = enqueuedListeners.get(ctx);
+  return listener ? { leaseUntil: now + listener.leaseMs, events: [] } : undefined;
 }
 
 /** The API business of a two-member chat whose other member is `customerId`, or null (no query for a chat between two people). */

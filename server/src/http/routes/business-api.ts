@@ -9,7 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Ctx } from '../../context.js';
 import { requireActor } from '../auth.js';
-import { createApp, enableApi, getApiState, issueToken, listDeliveries, revokeToken, setWebhook } from '../../domain/api/index.js';
+import { createApp, enableApi, getApiState, issueToken, listDeliveries, MAX_WEBHOOK_BATCH, revokeToken, setWebhook } from '../../domain/api/index.js';
 
 const AppParams = Type.Object({ appId: Type.String({ maxLength: 32 }) });
 
@@ -57,7 +57,14 @@ export function businessApiRoutes(ctx: Ctx): FastifyPluginAsync {
           tags,
           summary: 'Set the webhook subscription of an app (after the hub.challenge handshake)',
           params: AppParams,
-          body: Type.Object({ callbackUrl: Type.String({ minLength: 1, maxLength: 2000 }), verifyToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+          body: Type.Object(
+            {
+              callbackUrl: Type.String({ minLength: 1, maxLength: 2000 }),
+              verifyToken: Type.String({ minLength: 1, maxLength: 200 }),
+              batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WEBHOOK_BATCH })),
+            },
+            { additionalProperties: false },
+          ),
         },
       },
       async (req) => setWebhook(ctx, req.actor, req.params.appId, req.body),

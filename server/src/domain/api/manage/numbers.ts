@@ -14,6 +14,7 @@ import type { Ctx } from '../../../context.js';
 import type { ApiNumberStateTable, DB } from '../../../tables.js';
 import { hashPassword, verifyPassword } from '../../admin/index.js';
 import { notifyBusinessChanged } from '../../messaging/index.js';
+import { forgetNumber } from '../caches.js';
 import { GraphError } from '../graph-error.js';
 import { displayNumber } from '../ids.js';
 import { numberQuality } from '../quality.js';
@@ -231,6 +232,7 @@ export async function registerNumber(ctx: Ctx, principal: ApiPrincipal, phoneNum
     await notifyBusinessChanged(tx, emit, num.accountId, 'api', now);
     return { ok: true as const };
   });
+  forgetNumber(ctx, phoneNumberId);
   if (!outcome.ok) {
     if (outcome.locked) throw lockedError(outcome.locked, ctx.clock.now());
     const left = PIN_MAX_FAILURES - outcome.failures;
@@ -251,6 +253,8 @@ export async function deregisterNumber(ctx: Ctx, principal: ApiPrincipal, phoneN
     await tx.updateTable('api_numbers').set({ registered: 0 }).where('id', '=', phoneNumberId).execute();
     await notifyBusinessChanged(tx, emit, num.accountId, 'api', now);
   });
+  // Sends are refused from now on by this process (other nodes: within CACHE_TTL_MS).
+  forgetNumber(ctx, phoneNumberId);
   return { success: true };
 }
 

@@ -1,0 +1,125 @@
+/**
+ * `npx tsx bench/api/micro.ts` — the Business API's send path without sockets: the server in this
+ * process (temporary SQLite database, synchronous=FULL), `POST /{pnid}/messages` through Fastify's
+ * inject, every `sent` status webhook delivered to a receiver in its own process. Prints the
+ * server's CPU per accepted message (send and webhook delivery together), which depends far less
+ * on what else runs on the machine than throughput does.
+ *
+ * Knobs: MICRO_NUMBERS (2), MICRO_CUSTOMERS (200), MICRO_MESSAGES (6000), MICRO_CONCURRENCY (64),
+ * MICRO_WEBHOOK_BATCH (50; 1 = one change per POST).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { buildApp } from '../../server/src/app.js';
+import { loadConfig } from '../../server/src/config/load.js';
+import { openDatabase } from '../../server/src/platform/db/database.js';
+import type { DB } from '../../server/src/tables.js';
+import { seedDatabase } from '../relay/seed.js';
+import type { ReceiverCounts } from './common.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
+const numbers = env('MICRO_NUMBERS', 2);
+const customers = env('MICRO_CUSTOMERS', 200);
+const total = env('MICRO_MESSAGES', 6000);
+const concurrency = env('MICRO_CONCURRENCY', 64);
+const batch = env('MICRO_WEBHOOK_BATCH', 50);
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-api-micro-'));
+const receiver = fork(path.join(HERE, 'receiver.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_VERIFY_TOKEN: 'micro' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const ask = <T>(msg: unknown, pick: (m: Record<string, unknown>) => T | undefined): Promise<T> =>
+  new Promise((resolve) => {
+    const on = (m: Record<string, unknown>) => {
+      const v = pick(m);
+      if (v === undefined) return;
+      receiver.off('message', on);
+      resolve(v);
+    };
+    receiver.on('message', on);
+    if (msg !== null) receiver.send(msg as never);
+  });
+
+try {
+  const port = await ask(null, (m) => m.port as number | undefined);
+  const seed = await seedDatabase(path.join(work, 'data'), numbers + customers, 0);
+  // Every customer wrote to every number: text messages are within the service window.
+  const database = openDatabase<DB>({ url: '', dataDir: path.dirname(seed.dbFile), sqliteSynchronous: 'NORMAL' });
+  const now = Date.now();
+  const rows = seed.seed.clients.slice(0, numbers).flatMap((b) =>
+    seed.seed.clients.slice(numbers).map((c) => ({ business_id: b.accountId, customer_id: c.accountId, last_inbound_at: now, opt_in_at: now, opt_in_source: 'customer_message', marketing_opt_out_at: null, marketing_opt_out_source: null, marketing_resumed_at: null })),
+  );
+  for (let i = 0; i < rows.length; i += 500) await database.db.insertInto('customer_policy').values(rows.slice(i, i + 500)).execute();
+  await database.close();
+
+  const config = loadConfig({}, { PARLEY_DATA_DIR: path.dirname(seed.dbFile), PORT: 0, PARLEY_LOG_LEVEL: 'silent', PARLEY_API_THROUGHPUT_PER_SECOND: 10_000_000, PARLEY_API_PAIR_BURST: 10_000_000 } as never);
+  const parley = await buildApp(config, { logger: pino({ level: 'silent' }) });
+  const app = parley.app;
+  const call = async <T>(token: string, method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<T> => {
+    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body !== undefined ? { payload: body as Record<string, unknown> } : {}) });
+    if (res.statusCode !== 200) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return res.json() as T;
+  };
+  const senders: { pnid: string; token: string; secret: string }[] = [];
+  for (let i = 0; i < numbers; i++) {
+    const device = seed.seed.clients[i]!.token;
+    await call(device, 'POST', '/v1/business/convert', { name: `Micro shop ${i}`, category: 'shopping_retail' });
+    const enabled = await call<{ numbers: { phoneNumberId: string }[] }>(device, 'POST', '/v1/business/api/enable');
+    const a = await call<{ id: string; appSecret: string }>(device, 'POST', '/v1/business/api/apps', { name: 'Micro' });
+    await call(device, 'PUT', `/v1/business/api/apps/${a.id}/webhook`, { callbackUrl: `http://127.0.0.1:${port}/webhook`, verifyToken: 'micro', ...(batch !== 1 ? { batchSize: batch } : {}) });
+    const tok = await call<{ token: string }>(device, 'POST', '/v1/business/api/tokens', { name: 'micro', scopes: ['messaging'] });
+    senders.push({ pnid: enabled.numbers[0]!.phoneNumberId, token: tok.token, secret: a.appSecret });
+  }
+  receiver.send({ cmd: 'secrets', secrets: senders.map((s) => s.secret) });
+  const tos = seed.seed.clients.slice(numbers).map((c) => `3361${String(c.index).padStart(7, '0')}`);
+
+  let sent = 0;
+  const send = async (i: number) => {
+    const s = senders[i % numbers]!;
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v23.0/${s.pnid}/messages`,
+      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ messaging_product: 'whatsapp', to: tos[Math.floor(i / numbers) % customers], type: 'text', text: { body: `Your order ${i} has shipped.` } }),
+    });
+    if (res.statusCode !== 200) throw new Error(`send: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    sent++;
+  };
+  const run = async (from: number, n: number) => {
+    let next = from;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < from + n) await send(next++);
+    }));
+  };
+  const delivered = () => ask({ cmd: 'counts' }, (m) => m.counts as ReceiverCounts | undefined);
+  const drain = async (owed: number) => {
+    const until = Date.now() + 120_000;
+    while ((await delivered()).statuses < owed && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  // Warm-up: one message per (number, customer) pair (chats, conversations, caches).
+  await run(0, numbers * customers);
+  await drain(sent);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run(numbers * customers, total);
+  const acceptCpu = process.cpuUsage(cpu0);
+  const acceptMs = performance.now() - t0;
+  await drain(sent);
+  const cpu = process.cpuUsage(cpu0);
+  const ms = performance.now() - t0;
+  const c = await delivered();
+  const us = (u: NodeJS.CpuUsage) => (u.user + u.system) / total;
+  console.log(
+    `${total} sends (after ${numbers * customers} warm-up), ${concurrency} at once, webhook batches of ${batch}: ` +
+      `${Math.round(total / (acceptMs / 1000))} accepted/s in-process; CPU ${us(acceptCpu).toFixed(0)} µs per message while accepting, ` +
+      `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms); statuses ${c.statuses} / ${sent}, bad signatures ${c.badSignatures}`,
+  );
+  await parley.close();
+} finally {
+  receiver.kill();
+  fs.rmSync(work, { recursive: true, force: true });
+}
