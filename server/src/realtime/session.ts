@@ -21,6 +21,7 @@ import {
   readUpdates,
   recordDeviceAck,
   sendMessage,
+  SendOrder,
   sendTyping,
   type PresenceView,
 } from '../domain/messaging/index.js';
@@ -61,8 +62,8 @@ export class ConnectionSession {
   private ackTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  /** Sends of one connection are stored in the order they arrived. */
-  private sendChain: Promise<unknown> = Promise.resolve();
+  /** Sends of one connection are stored in the order they arrived (and may share a group commit). */
+  private readonly sendOrder = new SendOrder();
 
   constructor(
     private readonly ctx: Ctx,
@@ -180,19 +181,13 @@ export class ConnectionSession {
         this.ack(frame.seq);
         return { seq: frame.seq };
       case 'send': {
-        const run = () => sendMessage(ctx, actor, {
-          chatId: frame.chatId,
-          to: frame.to,
-          clientId: frame.clientId,
-          kind: frame.kind,
-          content: frame.content,
-          mediaId: frame.mediaId,
-          replyTo: frame.replyTo,
-          forwarded: frame.forwarded,
-        });
-        const queued = this.sendChain.then(run, run);
-        this.sendChain = queued.catch(() => undefined);
-        const r = await queued;
+        const r = await sendMessage(
+          ctx,
+          actor,
+          { chatId: frame.chatId, to: frame.to, clientId: frame.clientId, kind: frame.kind, content: frame.content, mediaId: frame.mediaId, replyTo: frame.replyTo, forwarded: frame.forwarded },
+          undefined,
+          { order: this.sendOrder },
+        );
         return { messageId: r.message.id, chatId: r.message.chatId, seq: r.message.seq, createdAt: r.message.createdAt, duplicate: r.duplicate };
       }
       case 'edit':

@@ -117,6 +117,31 @@ export interface SendResult {
   duplicate: boolean;
 }
 
+/**
+ * Keeps one sender's messages (one connection's) in the order they were submitted, without
+ * waiting for each to be stored before the next: a send waits only until the one before it was
+ * queued for storage (or failed its checks). Consecutive messages of a device can then share one
+ * group commit, and the receipts for them are coalesced.
+ */
+export class SendOrder {
+  /** Settles once every send submitted so far was queued or failed. */
+  private last: Promise<void> = Promise.resolve();
+
+  /** Take the next place: `turn` settles when the sends before are queued; call `done` once this one is queued or failed. */
+  take(): { turn: Promise<void>; done: () => void } {
+    const turn = this.last;
+    let release!: () => void;
+    this.last = new Promise<void>((resolve) => (release = resolve));
+    // Never ahead of the sends before, even when this one fails before waiting for its turn.
+    return { turn, done: () => void turn.then(release) };
+  }
+}
+
+export interface SendOptions {
+  /** Store this send after the sends taken earlier from the same order (see {@link SendOrder}). */
+  order?: SendOrder | undefined;
+}
+
 const findByClientId = prepared((db: Kysely<DB>, p) => db.selectFrom('messages').selectAll().where('sender_id', '=', p('senderId')).where('client_id', '=', p('clientId')));
 
 /** Blocks between the sender and the one other member of a direct chat, either way. */
@@ -202,7 +227,16 @@ export async function chatLastSeq(tx: Transaction<DB>, chatId: string): Promise<
   return chat?.last_seq;
 }
 
-export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, composed?: ComposedSend): Promise<SendResult> {
+export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, composed?: ComposedSend, options?: SendOptions): Promise<SendResult> {
+  const place = options?.order?.take();
+  try {
+    return await storeMessage(ctx, actor, input, composed, place);
+  } finally {
+    place?.done();
+  }
+}
+
+async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: ComposedSend | undefined, place: ReturnType<SendOrder['take']> | undefined): Promise<SendResult> {
   if (!composed && SERVER_COMPOSED_KINDS.includes(input.kind)) throw new AppError('MESSAGE_KIND_RESERVED', `${input.kind} messages are composed by the server; use the catalog and order endpoints.`);
   const content = checkContent(input.kind, input.content);
   if (!input.chatId === !input.to) throw new AppError('VALIDATION_FAILED', 'Give either chatId or to.');
@@ -218,7 +252,8 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
   if (mediaKind && !input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message needs a mediaId.`, { path: 'mediaId' });
   if (!mediaKind && input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message carries no media.`, { path: 'mediaId' });
 
-  const result = await ctx.writes.run(async (tx, emit): Promise<SendResult & { memberIds?: string[]; withheld?: boolean }> => {
+  if (place) await place.turn;
+  const stored = ctx.writes.run(async (tx, emit): Promise<SendResult & { memberIds?: string[]; withheld?: boolean }> => {
     const now = ctx.clock.now();
     const [dup] = await findByClientId(tx, { senderId: actor.accountId, clientId: input.clientId });
     if (dup) return { message: toMessage(dup), duplicate: true };
@@ -283,6 +318,8 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
     }
     return { message: { ...message, status: 'sent' as const }, duplicate: false, memberIds: members, withheld };
   });
+  place?.done(); // queued: the sender's next message may be queued behind it
+  const result = await stored;
   if (!result.duplicate) {
     ctx.metrics.messagesStored.inc();
     ctx.hooks.messageSentCommitted({
