@@ -15,7 +15,7 @@ import { MEDIA_KIND_OF_MESSAGE, SERVER_COMPOSED_KINDS, type Message, type Messag
 import { AppError } from '../../errors.js';
 import { randomFillSync } from 'node:crypto';
 import { prepared } from '../../platform/db/prepared.js';
-import { bumpCounter, nativeTx } from '../../platform/db/native.js';
+import { bumpCounter, nativeTx, watchedCache } from '../../platform/db/native.js';
 import type { Actor, Ctx, Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { DB, MessagesTable } from '../../tables.js';
@@ -154,6 +154,18 @@ const blocksBetween = prepared((db: Kysely<DB>, p) =>
     ),
 );
 
+/** The blocks between two people, either way (kept in memory on the SQLite fast path; a write to blocks drops the copy). */
+async function blocksOfPair(tx: Transaction<DB>, a: string, b: string): Promise<{ blocker_id: string; blocked_id: string }[]> {
+  const native = nativeTx(tx);
+  const cache = native && watchedCache<{ blocker_id: string; blocked_id: string }[]>(native, 'blocks.pairs', 'blocks');
+  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  const rows = await blocksBetween(tx, { a, b });
+  cache?.set(key, rows);
+  return rows;
+}
+
 const nextChatSeq = prepared((db: Kysely<DB>, p) =>
   db
     .updateTable('chats')
@@ -265,7 +277,7 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
 
     const blocks =
       others.length === 1
-        ? await blocksBetween(tx, { a: actor.accountId, b: others[0]! })
+        ? await blocksOfPair(tx, actor.accountId, others[0]!)
         : await tx
             .selectFrom('blocks')
             .select(['blocker_id', 'blocked_id'])
