@@ -33,12 +33,20 @@ const REPLAY_PAGE = 500;
 const MAX_BUFFERED_UPDATES = 10_000;
 const ACK_WRITE_INTERVAL_MS = 1000;
 
-/** The `update` frame of a bus event, serialized once for all the devices that receive it. */
+/**
+ * The `update` frame of a bus event, serialized once for all the devices that receive it. The
+ * update itself is serialized once for all the accounts it was appended to (a message is the same
+ * object in the sender's and the recipient's event; only the seq differs).
+ */
 const serialized = new WeakMap<object, string>();
+const serializedUpdates = new WeakMap<Update, string>();
 function serializedUpdate(e: Extract<BusEvent, { kind: 'update' }>): string {
   let text = serialized.get(e);
   if (text === undefined) {
-    text = JSON.stringify({ type: 'update', seq: e.seq, update: e.update } satisfies ServerFrame);
+    let update = serializedUpdates.get(e.update);
+    if (update === undefined) serializedUpdates.set(e.update, (update = JSON.stringify(e.update)));
+    // Same text as JSON.stringify({ type: 'update', seq, update } satisfies ServerFrame).
+    text = `{"type":"update","seq":${e.seq},"update":${update}}`;
     serialized.set(e, text);
   }
   return text;

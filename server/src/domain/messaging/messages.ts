@@ -324,9 +324,10 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
     const message = toMessage(row);
     if (composed?.inWrite) await composed.inWrite(tx, emit, message);
     await ctx.hooks.messageStored(tx, emit, { chatId, memberIds: members, senderId: actor.accountId, senderDeviceId: actor.deviceId, message, withheld });
+    const created = { type: 'message.created' as const, chatId, message }; // one object: serialized once for every member
     for (const m of members) {
       if (withheldFrom.has(m)) continue;
-      await appendUpdate(tx, emit, m, { type: 'message.created', chatId, message }, now);
+      await appendUpdate(tx, emit, m, created, now);
     }
     return { message: { ...message, status: 'sent' as const }, duplicate: false, memberIds: members, withheld };
   });
