@@ -23,6 +23,7 @@ import {
   sendMessage,
   SendOrder,
   sendTyping,
+  updateJson,
   type PresenceView,
 } from '../domain/messaging/index.js';
 
@@ -39,14 +40,11 @@ const ACK_WRITE_INTERVAL_MS = 1000;
  * object in the sender's and the recipient's event; only the seq differs).
  */
 const serialized = new WeakMap<object, string>();
-const serializedUpdates = new WeakMap<Update, string>();
 function serializedUpdate(e: Extract<BusEvent, { kind: 'update' }>): string {
   let text = serialized.get(e);
   if (text === undefined) {
-    let update = serializedUpdates.get(e.update);
-    if (update === undefined) serializedUpdates.set(e.update, (update = JSON.stringify(e.update)));
     // Same text as JSON.stringify({ type: 'update', seq, update } satisfies ServerFrame).
-    text = `{"type":"update","seq":${e.seq},"update":${update}}`;
+    text = `{"type":"update","seq":${e.seq},"update":${updateJson(e.update)}}`;
     serialized.set(e, text);
   }
   return text;
