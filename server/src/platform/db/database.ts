@@ -44,11 +44,6 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // Copy the WAL back into the database every 8,192 pages (32 MiB) instead of every 1,000: a group
-  // commit dirties about one index page per chat and per account, the same pages commit after
-  // commit, so a rarer checkpoint writes each of them once for many commits (and syncs the database
-  // file, on the event loop, far less often). Durability does not depend on it: the WAL is synced.
-  sqlite.pragma('wal_autocheckpoint = 8192');
   const watches = new WriteWatches();
   const cached = withStatementCache(sqlite, watches);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
