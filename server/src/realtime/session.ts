@@ -22,7 +22,9 @@ import {
   readUpdates,
   recordDeviceAck,
   sendMessage,
+  SendOrder,
   sendTyping,
+  updateJson,
   type PresenceView,
 } from '../domain/messaging/index.js';
 
@@ -33,12 +35,17 @@ const REPLAY_PAGE = 500;
 const MAX_BUFFERED_UPDATES = 10_000;
 const ACK_WRITE_INTERVAL_MS = 1000;
 
-/** The `update` frame of a bus event, serialized once for all the devices that receive it. */
+/**
+ * The `update` frame of a bus event, serialized once for all the devices that receive it. The
+ * update itself is serialized once for all the accounts it was appended to (a message is the same
+ * object in the sender's and the recipient's event; only the seq differs).
+ */
 const serialized = new WeakMap<object, string>();
 function serializedUpdate(e: Extract<BusEvent, { kind: 'update' }>): string {
   let text = serialized.get(e);
   if (text === undefined) {
-    text = JSON.stringify({ type: 'update', seq: e.seq, update: e.update } satisfies ServerFrame);
+    // Same text as JSON.stringify({ type: 'update', seq, update } satisfies ServerFrame).
+    text = `{"type":"update","seq":${e.seq},"update":${updateJson(e.update)}}`;
     serialized.set(e, text);
   }
   return text;
@@ -62,8 +69,8 @@ export class ConnectionSession {
   private ackTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  /** Sends of one connection are stored in the order they arrived. */
-  private sendChain: Promise<unknown> = Promise.resolve();
+  /** Sends of one connection are stored in the order they arrived (and may share a group commit). */
+  private readonly sendOrder = new SendOrder();
 
   constructor(
     private readonly ctx: Ctx,
@@ -181,19 +188,13 @@ export class ConnectionSession {
         this.ack(frame.seq);
         return { seq: frame.seq };
       case 'send': {
-        const run = () => sendMessage(ctx, actor, {
-          chatId: frame.chatId,
-          to: frame.to,
-          clientId: frame.clientId,
-          kind: frame.kind,
-          content: frame.content,
-          mediaId: frame.mediaId,
-          replyTo: frame.replyTo,
-          forwarded: frame.forwarded,
-        });
-        const queued = this.sendChain.then(run, run);
-        this.sendChain = queued.catch(() => undefined);
-        const r = await queued;
+        const r = await sendMessage(
+          ctx,
+          actor,
+          { chatId: frame.chatId, to: frame.to, clientId: frame.clientId, kind: frame.kind, content: frame.content, mediaId: frame.mediaId, replyTo: frame.replyTo, forwarded: frame.forwarded },
+          undefined,
+          { order: this.sendOrder },
+        );
         return { messageId: r.message.id, chatId: r.message.chatId, seq: r.message.seq, createdAt: r.message.createdAt, duplicate: r.duplicate };
       }
       case 'edit':

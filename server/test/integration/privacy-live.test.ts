@@ -54,6 +54,44 @@ describe('blocks and privacy take effect live', () => {
     expect(bobHistory.body.messages.map((m) => m.clientId)).toEqual(['later']);
   });
 
+  it('a block or a read-receipts change made while messages flow applies to the very next message, whoever writes it', async () => {
+    const chatId = await openChat(server, alice, bob);
+    const a = await connect(alice);
+    const b = await connect(bob);
+    const exchange = async (clientId: string) => {
+      await a.request({ type: 'send', chatId, clientId, kind: 'text', content: { text: clientId } });
+      const got = await b.nextUpdate('message.created');
+      expect(got.update.message).toMatchObject({ clientId });
+      await b.request({ type: 'ack', seq: got.seq });
+      return got;
+    };
+    // Messages flow both ways first (the server has seen both settings and that there is no block).
+    const first = await exchange('m1');
+    expect((await a.nextUpdate('chat.receipts')).update).toMatchObject({ deliveredSeq: 1, readSeq: 0 });
+    await b.request({ type: 'read', chatId, seq: first.update.message!.seq as number });
+    expect((await a.nextUpdate('chat.receipts')).update).toMatchObject({ deliveredSeq: 1, readSeq: 1 });
+
+    // Bob turns read receipts off: the next delivery receipt no longer shows his read cursor.
+    expect((await api(server, 'PATCH', '/v1/me/privacy', { token: bob.token, body: { readReceipts: false } })).status).toBe(200);
+    await exchange('m2');
+    expect((await a.nextUpdate('chat.receipts')).update).toMatchObject({ deliveredSeq: 2, readSeq: 0 });
+
+    // On again, written straight to the database this time: the next receipt shows it again.
+    await server.parley.ctx.db.updateTable('accounts').set({ read_receipts: 1 }).where('id', '=', bob.accountId).execute();
+    await exchange('m3');
+    expect((await a.nextUpdate('chat.receipts')).update).toMatchObject({ deliveredSeq: 3, readSeq: 1 });
+
+    // A block written straight to the database: Alice's next message is withheld from Bob.
+    await server.parley.ctx.db.insertInto('blocks').values({ blocker_id: bob.accountId, blocked_id: alice.accountId, created_at: Date.now() }).execute();
+    await a.request({ type: 'send', chatId, clientId: 'm4', kind: 'text', content: { text: 'm4' } });
+    const own = await a.next((f) => f.type === 'update' && (f.update as { message?: { clientId: string } }).message?.clientId === 'm4');
+    expect((own.update as { message: { undeliverable?: boolean } }).message.undeliverable).toBe(true);
+    expect(await b.silentFor(150, (f) => f.type === 'update' && (f.update as { type: string }).type === 'message.created')).toBe(true);
+    // Unblocked through the API: the next one arrives.
+    await api(server, 'DELETE', `/v1/blocks/${alice.accountId}`, { token: bob.token });
+    await exchange('m5');
+  });
+
   it('a watcher stops seeing presence as soon as it is blocked', async () => {
     const a = await connect(alice);
     const b1 = await connect(bob);

@@ -106,6 +106,28 @@ describe('the real-time protocol', () => {
     expect(blocked.result).toEqual({ presence: [{ accountId: bob.accountId, online: null, lastSeenAt: null }] });
   });
 
+  it('stores the sends of one connection in the order they arrived, without waiting for each to be stored', async () => {
+    const chatId = await openChat(server, alice, bob);
+    const a = await connect(alice);
+    const b = await connect(bob);
+    // Sent back to back: by chat id, by phone number (a slower path), a bad one, a resend of the first.
+    const frames: Record<string, unknown>[] = [
+      { type: 'send', chatId, clientId: 'p1', kind: 'text', content: { text: 'one' } },
+      { type: 'send', to: bob.phone, clientId: 'p2', kind: 'text', content: { text: 'two' } },
+      { type: 'send', chatId, clientId: 'p3', kind: 'image', content: { caption: 'no media' } },
+      { type: 'send', chatId, clientId: 'p4', kind: 'text', content: { text: 'four' } },
+      { type: 'send', chatId, clientId: 'p1', kind: 'text', content: { text: 'one' } },
+      { type: 'send', chatId, clientId: 'p6', kind: 'text', content: { text: 'six' } },
+    ];
+    const answers = await Promise.all(frames.map((f) => a.request(f)));
+    expect(answers.map((r) => r.type)).toEqual(['reply', 'reply', 'error', 'reply', 'reply', 'reply']);
+    const seqs = answers.map((r) => (r.result as { seq?: number } | undefined)?.seq);
+    expect(seqs).toEqual([1, 2, undefined, 3, 1, 4]);
+    expect((answers[4]!.result as { duplicate: boolean }).duplicate).toBe(true);
+    for (const text of ['one', 'two', 'four', 'six']) await b.next((f) => f.type === 'update' && (f.update as { message?: { content?: { text?: string } } }).message?.content?.text === text);
+    expect(b.updates('message.created').map((u) => u.update.message!.seq)).toEqual([1, 2, 3, 4]);
+  });
+
   it('closes a connection that stops answering pings', async () => {
     const ws = new WebSocket(server.wsUrl, { headers: { authorization: `Bearer ${alice.token}` }, autoPong: false });
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));

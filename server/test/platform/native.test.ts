@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
 import { WriteQueue } from '../../src/platform/db/write-queue.js';
-import { bumpCounter, deferInsert, nativeTx, type NativeTx } from '../../src/platform/db/native.js';
+import { bumpCounter, deferInsert, nativeTx, watchedCache, type NativeTx } from '../../src/platform/db/native.js';
 import { prepared } from '../../src/platform/db/prepared.js';
 
 interface T {
@@ -154,5 +154,41 @@ describe('durable commit off the event loop', () => {
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
     expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/fsync of the SQLite WAL failed/);
     expect(await n()).toBe(2); // applied once each, never re-run
+  });
+  it('keeps watched caches until a statement that may change their rows runs, or a transaction rolls back', async () => {
+    await sql`create table settings (name text primary key, flag integer not null, hits integer not null default 0)`.execute(db);
+    await sql`insert into settings (name, flag) values ('a', 1)`.execute(db);
+    // A cached read of settings.flag: 'load' counts the reads that reached the database.
+    let loads = 0;
+    const flagOf = (name: string) =>
+      q.run(async (tx) => {
+        const map = watchedCache<number>(nativeTx(tx)!, 'settings.flag', 'settings', ['flag']);
+        let v = map.get(name);
+        if (v === undefined) {
+          loads++;
+          v = (nativeTx(tx)!.sqlite.prepare('select flag from settings where name = ?').get(name) as { flag: number }).flag;
+          map.set(name, v);
+        }
+        return v;
+      });
+    expect([await flagOf('a'), await flagOf('a'), loads]).toEqual([1, 1, 1]);
+    // Writes that cannot change the cached column, or to another table, keep the copy.
+    await sql`update settings set hits = hits + 1 where name = 'a'`.execute(db);
+    await db.updateTable('counters').set({ n: 5 }).where('name', '=', 'a').execute();
+    expect([await flagOf('a'), loads]).toEqual([1, 1]);
+    // Any writer of the column, through Kysely or raw SQL, outside the queue or in it: read again.
+    await db.updateTable('settings' as never).set({ flag: 0 } as never).where('name' as never, '=', 'a' as never).execute();
+    expect([await flagOf('a'), loads]).toEqual([0, 2]);
+    await q.run(async (tx) => sql`insert into settings (name, flag) values ('b', 1)`.execute(tx));
+    expect([await flagOf('a'), loads]).toEqual([0, 3]);
+    // A rollback drops everything read meanwhile: here the undone flag 7, cached inside the transaction.
+    const undone = q.run(async (tx) => {
+      await sql`update settings set flag = 7 where name = 'a'`.execute(tx);
+      const t = nativeTx(tx)!;
+      watchedCache<number>(t, 'settings.flag', 'settings', ['flag']).set('a', (t.sqlite.prepare('select flag from settings where name = ?').get('a') as { flag: number }).flag);
+      throw new Error('undo');
+    });
+    await expect(undone).rejects.toThrow('undo');
+    expect([await flagOf('a'), loads]).toEqual([0, 4]);
   });
 });

@@ -17,16 +17,29 @@ import { prepared } from '../../platform/db/prepared.js';
 /** chatId → member account ids. Chat ids are random and never reused, so one cache serves every database. */
 const memberCache = new Map<string, string[]>();
 
+/** Reads of members in progress outside a transaction, by chat: concurrent misses share one read. */
+const memberReads = new Map<string, Promise<string[]>>();
+
 /** Account ids of a chat's members (cached; direct chats never change members). */
 export async function chatMembers(db: Kysely<DB>, chatId: string): Promise<string[]> {
-  const cache = memberCache;
-  const hit = cache.get(chatId);
+  const hit = memberCache.get(chatId);
   if (hit) return hit;
+  // Inside a transaction, read there (it may hold a chat created in it); outside, join a read in flight.
+  if (db.isTransaction) return readMembers(db, chatId);
+  let reading = memberReads.get(chatId);
+  if (!reading) {
+    reading = readMembers(db, chatId).finally(() => memberReads.delete(chatId));
+    memberReads.set(chatId, reading);
+  }
+  return reading;
+}
+
+async function readMembers(db: Kysely<DB>, chatId: string): Promise<string[]> {
   const rows = await db.selectFrom('chat_members').select('account_id').where('chat_id', '=', chatId).orderBy('account_id').execute();
   const ids = rows.map((r) => r.account_id);
   if (ids.length > 0) {
-    if (cache.size > 100_000) cache.clear();
-    cache.set(chatId, ids);
+    if (memberCache.size > 100_000) memberCache.clear();
+    memberCache.set(chatId, ids);
   }
   return ids;
 }

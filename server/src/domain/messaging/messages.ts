@@ -15,7 +15,7 @@ import { MAX_REACTION_CT_CHARS, MEDIA_KIND_OF_MESSAGE, ReactionEnvelope, SERVER_
 import { AppError } from '../../errors.js';
 import { randomFillSync } from 'node:crypto';
 import { prepared } from '../../platform/db/prepared.js';
-import { bumpCounter, nativeTx } from '../../platform/db/native.js';
+import { bumpCounter, nativeTx, watchedCache } from '../../platform/db/native.js';
 import type { Actor, Ctx, Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { DB, MessagesTable } from '../../tables.js';
@@ -118,6 +118,31 @@ export interface SendResult {
   duplicate: boolean;
 }
 
+/**
+ * Keeps one sender's messages (one connection's) in the order they were submitted, without
+ * waiting for each to be stored before the next: a send waits only until the one before it was
+ * queued for storage (or failed its checks). Consecutive messages of a device can then share one
+ * group commit, and the receipts for them are coalesced.
+ */
+export class SendOrder {
+  /** Settles once every send submitted so far was queued or failed. */
+  private last: Promise<void> = Promise.resolve();
+
+  /** Take the next place: `turn` settles when the sends before are queued; call `done` once this one is queued or failed. */
+  take(): { turn: Promise<void>; done: () => void } {
+    const turn = this.last;
+    let release!: () => void;
+    this.last = new Promise<void>((resolve) => (release = resolve));
+    // Never ahead of the sends before, even when this one fails before waiting for its turn.
+    return { turn, done: () => void turn.then(release) };
+  }
+}
+
+export interface SendOptions {
+  /** Store this send after the sends taken earlier from the same order (see {@link SendOrder}). */
+  order?: SendOrder | undefined;
+}
+
 const findByClientId = prepared((db: Kysely<DB>, p) => db.selectFrom('messages').selectAll().where('sender_id', '=', p('senderId')).where('client_id', '=', p('clientId')));
 
 /** Blocks between the sender and the one other member of a direct chat, either way. */
@@ -129,6 +154,18 @@ const blocksBetween = prepared((db: Kysely<DB>, p) =>
       eb.or([eb.and([eb('blocker_id', '=', p('a')), eb('blocked_id', '=', p('b'))]), eb.and([eb('blocker_id', '=', p('b')), eb('blocked_id', '=', p('a'))])]),
     ),
 );
+
+/** The blocks between two people, either way (kept in memory on the SQLite fast path; a write to blocks drops the copy). */
+async function blocksOfPair(tx: Transaction<DB>, a: string, b: string): Promise<{ blocker_id: string; blocked_id: string }[]> {
+  const native = nativeTx(tx);
+  const cache = native && watchedCache<{ blocker_id: string; blocked_id: string }[]>(native, 'blocks.pairs', 'blocks');
+  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  const rows = await blocksBetween(tx, { a, b });
+  cache?.set(key, rows);
+  return rows;
+}
 
 const nextChatSeq = prepared((db: Kysely<DB>, p) =>
   db
@@ -203,7 +240,16 @@ export async function chatLastSeq(tx: Transaction<DB>, chatId: string): Promise<
   return chat?.last_seq;
 }
 
-export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, composed?: ComposedSend): Promise<SendResult> {
+export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, composed?: ComposedSend, options?: SendOptions): Promise<SendResult> {
+  const place = options?.order?.take();
+  try {
+    return await storeMessage(ctx, actor, input, composed, place);
+  } finally {
+    place?.done();
+  }
+}
+
+async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: ComposedSend | undefined, place: ReturnType<SendOrder['take']> | undefined): Promise<SendResult> {
   if (!composed && SERVER_COMPOSED_KINDS.includes(input.kind)) throw new AppError('MESSAGE_KIND_RESERVED', `${input.kind} messages are composed by the server; use the catalog and order endpoints.`);
   const content = checkContent(input.kind, input.content);
   if (!input.chatId === !input.to) throw new AppError('VALIDATION_FAILED', 'Give either chatId or to.');
@@ -219,7 +265,8 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
   if (mediaKind && !input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message needs a mediaId.`, { path: 'mediaId' });
   if (!mediaKind && input.mediaId) throw new AppError('VALIDATION_FAILED', `A ${input.kind} message carries no media.`, { path: 'mediaId' });
 
-  const result = await ctx.writes.run(async (tx, emit): Promise<SendResult & { memberIds?: string[]; withheld?: boolean }> => {
+  if (place) await place.turn;
+  const stored = ctx.writes.run(async (tx, emit): Promise<SendResult & { memberIds?: string[]; withheld?: boolean }> => {
     const now = ctx.clock.now();
     const [dup] = await findByClientId(tx, { senderId: actor.accountId, clientId: input.clientId });
     if (dup) return { message: toMessage(dup), duplicate: true };
@@ -231,7 +278,7 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
 
     const blocks =
       others.length === 1
-        ? await blocksBetween(tx, { a: actor.accountId, b: others[0]! })
+        ? await blocksOfPair(tx, actor.accountId, others[0]!)
         : await tx
             .selectFrom('blocks')
             .select(['blocker_id', 'blocked_id'])
@@ -278,12 +325,15 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
     const message = toMessage(row);
     if (composed?.inWrite) await composed.inWrite(tx, emit, message);
     await ctx.hooks.messageStored(tx, emit, { chatId, memberIds: members, senderId: actor.accountId, senderDeviceId: actor.deviceId, message, withheld });
+    const created = { type: 'message.created' as const, chatId, message }; // one object: serialized once for every member
     for (const m of members) {
       if (withheldFrom.has(m)) continue;
-      await appendUpdate(tx, emit, m, { type: 'message.created', chatId, message }, now);
+      await appendUpdate(tx, emit, m, created, now);
     }
     return { message: { ...message, status: 'sent' as const }, duplicate: false, memberIds: members, withheld };
   });
+  place?.done(); // queued: the sender's next message may be queued behind it
+  const result = await stored;
   if (!result.duplicate) {
     ctx.metrics.messagesStored.inc();
     ctx.hooks.messageSentCommitted({

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { DB } from '../../tables.js';
 import { prepared } from '../../platform/db/prepared.js';
+import { nativeTx, watchedCache } from '../../platform/db/native.js';
 import type { Actor, Ctx } from '../../context.js';
 import { accessChat } from './chats.js';
 import { appendUpdate } from './updates.js';
@@ -52,15 +53,9 @@ export function markDelivered(ctx: Ctx, accountId: string, upTo: Map<string, num
       // From now on, new deliveries go to the next operation (this one may run twice if its batch fails).
       if (pendingDeliveries.get(ctx)?.upTo === batch) pendingDeliveries.delete(ctx);
       const now = ctx.clock.now();
-      const receiptsOnCache = new Map<string, boolean>();
-      const receipts = async (id: string) => {
-        let on = receiptsOnCache.get(id);
-        if (on === undefined) receiptsOnCache.set(id, (on = await receiptsOn(tx, id)));
-        return on;
-      };
       for (const [reader, chats] of batch) {
-        const [readerRow] = await readReceiptsOf(tx, { id: reader });
-        if (!readerRow) continue;
+        const readerReceipts = await readReceiptsSetting(tx, reader);
+        if (readerReceipts === null) continue;
         for (const [chatId, seq] of chats) {
           // Not a member (any more): skip this chat alone, the others of the batch still count.
           const members = await accessChat(tx, { accountId: reader }, chatId).catch(() => null);
@@ -69,7 +64,7 @@ export function markDelivered(ctx: Ctx, accountId: string, upTo: Map<string, num
           if (!res) continue;
           for (const other of members) {
             if (other === reader) continue;
-            const readSeq = readerRow.read_receipts === 1 && (await receipts(other)) ? res.receipt_read_seq : 0;
+            const readSeq = readerReceipts && (await receiptsOn(tx, other)) ? res.receipt_read_seq : 0;
             await appendUpdate(tx, emit, other, { type: 'chat.receipts', chatId, accountId: reader, deliveredSeq: res.delivered_seq, readSeq }, now);
           }
           await ctx.hooks.receiptsMoved(tx, emit, { chatId, memberIds: members, readerId: reader, deliveredSeq: res.delivered_seq, readSeq: res.receipt_read_seq, at: now });
@@ -85,9 +80,24 @@ export function markDelivered(ctx: Ctx, accountId: string, upTo: Map<string, num
   return pending.done;
 }
 
-async function receiptsOn(tx: Kysely<DB>, accountId: string): Promise<boolean> {
+/**
+ * An account's read-receipts setting, or null when there is no such account. Kept in memory on
+ * the SQLite fast path (every delivery receipt needs it; a change of the setting drops the copy).
+ */
+async function readReceiptsSetting(tx: Kysely<DB>, accountId: string): Promise<boolean | null> {
+  const native = nativeTx(tx);
+  const cache = native && watchedCache<boolean>(native, 'accounts.read_receipts', 'accounts', ['read_receipts']);
+  const hit = cache?.get(accountId);
+  if (hit !== undefined) return hit;
   const [row] = await readReceiptsOf(tx, { id: accountId });
-  return row?.read_receipts === 1;
+  if (!row) return null;
+  const on = row.read_receipts === 1;
+  cache?.set(accountId, on);
+  return on;
+}
+
+async function receiptsOn(tx: Kysely<DB>, accountId: string): Promise<boolean> {
+  return (await readReceiptsSetting(tx, accountId)) === true;
 }
 
 /** Mark a chat read up to `seq` for the actor; their other devices and (receipts allowing) the sender learn of it. */

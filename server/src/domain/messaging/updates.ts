@@ -54,11 +54,23 @@ function nextUpdateSeqNative(t: NativeTx, accountId: string): number {
   return seq;
 }
 
+const updateTexts = new WeakMap<Update, string>();
+
+/**
+ * `JSON.stringify(update)`, computed once per update object: the log row of a receipt stores the
+ * same text the gateway sends, and an update appended to several accounts is one object.
+ */
+export function updateJson(update: Update): string {
+  let text = updateTexts.get(update);
+  if (text === undefined) updateTexts.set(update, (text = JSON.stringify(update)));
+  return text;
+}
+
 /** Append `update` to the log of `accountId` and queue its live delivery. Call inside a write op. */
 export async function appendUpdate(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, update: Update, now: number): Promise<number> {
   const isMessage = update.type === 'message.created' || update.type === 'message.updated';
   const messageId = isMessage ? update.message.id : null;
-  const data = isMessage ? null : JSON.stringify(update);
+  const data = isMessage ? null : updateJson(update);
   const native = nativeTx(tx);
   let seq: number;
   if (native) {

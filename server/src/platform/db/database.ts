@@ -9,7 +9,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { closeWal, registerNativeDatabase } from './native.js';
+import { closeWal, registerNativeDatabase, WriteWatches } from './native.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -44,12 +44,14 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const cached = withStatementCache(sqlite);
+  const watches = new WriteWatches();
+  const cached = withStatementCache(sqlite, watches);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
   const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
   const native = {
     prepare: cached.prepare,
     pragma: (source: string) => sqlite.pragma(source),
+    watches,
     ...(walMode && (opts.sqliteSynchronous ?? 'FULL') === 'FULL' ? { walPath: `${path.resolve(file)}-wal` } : {}),
   };
   registerNativeDatabase(db, native);
@@ -69,8 +71,10 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
 /**
  * Kysely prepares a statement for every query; preparing costs more than running a small one.
  * Cache prepared statements by SQL text (queries are parameterised, so the set is bounded).
+ * Every statement, Kysely's or native, passes here before it runs: `watches` drops the caches a
+ * write may make stale (see WriteWatches).
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase & { prepare(sql: string): SQLite.Statement } {
+function withStatementCache(sqlite: SQLite.Database, watches: WriteWatches): SqliteDatabase & { prepare(sql: string): SQLite.Statement } {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => {
@@ -78,6 +82,7 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase & { prepare
       sqlite.close();
     },
     prepare(sql: string) {
+      watches.seen(sql);
       let stmt = cache.get(sql);
       if (!stmt) {
         stmt = sqlite.prepare(sql);

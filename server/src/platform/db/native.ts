@@ -26,6 +26,66 @@ export interface NativeSqlite {
    */
   walPath?: string;
   pragma(source: string): unknown;
+  /** Caches that statements writing their table drop (see {@link watchedCache}). */
+  watches: WriteWatches;
+}
+
+/**
+ * In-memory copies of rarely changing rows (an account's read-receipts setting, the blocks between
+ * two people) for the SQLite fast path, so the per-message path need not read them. Correct without
+ * the writers' help: every statement prepared on the connection passes through {@link WriteWatches.seen}
+ * (the statement cache of platform/db/database.ts), and one that may write a watched table — the
+ * domain's, a test's, a migration's — empties that table's caches before it runs; a rollback
+ * empties them all (a value read inside the rolled-back transaction may have been undone). SQLite
+ * has one writer, this process, so nothing else can change the rows behind the cache.
+ */
+export class WriteWatches {
+  private readonly caches: { table: string; columns: readonly string[] | undefined; map: Map<string, unknown> }[] = [];
+  private readonly byName = new Map<string, Map<string, unknown>>();
+  /** Per statement text: the caches it empties (memoized; reset when a cache is added). */
+  private readonly hits = new Map<string, Map<string, unknown>[]>();
+
+  /** The cache `name`, emptied by writes to `table` (only writes naming one of `columns`, for updates, when given). */
+  cache<V>(name: string, table: string, columns?: readonly string[]): Map<string, V> {
+    let map = this.byName.get(name);
+    if (!map) {
+      map = new Map();
+      this.byName.set(name, map);
+      this.caches.push({ table, columns, map });
+      this.hits.clear();
+    }
+    return map as Map<string, V>;
+  }
+
+  /** Called for every statement about to run on the connection. */
+  seen(sql: string): void {
+    if (this.caches.length === 0) return;
+    let hit = this.hits.get(sql);
+    if (hit === undefined) {
+      hit = this.affected(sql);
+      if (this.hits.size >= 5000) this.hits.clear();
+      this.hits.set(sql, hit);
+    }
+    for (const map of hit) map.clear();
+  }
+
+  private affected(sql: string): Map<string, unknown>[] {
+    const head = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? '';
+    if (head === 'rollback') return this.caches.map((c) => c.map);
+    if (['select', 'pragma', 'begin', 'commit', 'end', 'savepoint', 'release', 'explain'].includes(head)) return [];
+    const lower = sql.toLowerCase();
+    return this.caches
+      .filter((c) => lower.includes(`"${c.table}"`) || new RegExp(`\\b${c.table}\\b`).test(lower))
+      .filter((c) => head !== 'update' || !c.columns || c.columns.some((col) => lower.includes(col)))
+      .map((c) => c.map);
+  }
+}
+
+/** A cache kept by {@link WriteWatches} on the transaction's connection (SQLite fast path only), bounded to `max` entries. */
+export function watchedCache<V>(t: NativeTx, name: string, table: string, columns?: readonly string[], max = 100_000): Map<string, V> {
+  const map = t.sqlite.watches.cache<V>(name, table, columns);
+  if (map.size >= max) map.clear();
+  return map;
 }
 
 /** Per-transaction state of the fast path: the connection and what commits with the transaction. */

@@ -123,6 +123,9 @@ export class WriteQueue<DB, E> {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         await this.runBatch(batch);
+        // One event-loop turn before the next batch: the frames this batch answered leave first
+        // (sockets are uncorked in the check phase) and what arrived meanwhile joins the next batch.
+        if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.running = false;
