@@ -23,7 +23,7 @@ import { seedDatabase } from '../relay/seed.js';
 import { openDatabase } from '../../server/src/platform/db/database.js';
 import type { DB } from '../../server/src/tables.js';
 import { sleep } from '../relay/common.js';
-import { cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, logTail, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
+import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, logTail, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
 import type { ApiSender, LoadCmd, LoadResult, LoadSetup, ReceiverCounts } from './common.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -152,10 +152,10 @@ async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string
     Object.assign(env, { PARLEY_API_THROUGHPUT_PER_SECOND: '10000000', PARLEY_API_PAIR_BURST: '10000000' });
     // BENCH_API_PROFILE=1: a V8 CPU profile of the Parley server, written to the output folder on exit.
     const prof = process.env.BENCH_API_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cfg.outDir)] : [];
-    args = [...prof, path.join(ROOT, 'bin/parley.js'), 'serve'];
+    args = [...SHIPPED_NODE_FLAGS, ...prof, path.join(ROOT, 'bin/parley.js'), 'serve'];
   } else {
     Object.assign(env, { BARE_PORT: String(port) });
-    args = ['--import', 'tsx', path.join(HERE, 'bare.ts')];
+    args = [...SHIPPED_NODE_FLAGS, '--import', 'tsx', path.join(HERE, 'bare.ts')];
   }
   const fd = fs.openSync(logFile, 'a');
   const proc = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] }));

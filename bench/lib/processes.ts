@@ -7,6 +7,18 @@ import net from 'node:net';
 import os from 'node:os';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 
+/**
+ * The Node flags Parley ships with: those of the `start` script in package.json (between `node`
+ * and `bin/parley.js`). The benchmarks start Parley with them, and the baselines too, so that both
+ * run on the same V8 settings.
+ */
+export const SHIPPED_NODE_FLAGS: readonly string[] = (() => {
+  const root = new URL('../../package.json', import.meta.url);
+  const start = (JSON.parse(fs.readFileSync(root, 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const m = /^node\s+(.*?)\s*bin\/parley\.js\b/.exec(start);
+  return m?.[1] ? m[1].split(/\s+/).filter(Boolean) : [];
+})();
+
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
 

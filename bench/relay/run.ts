@@ -23,7 +23,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median, sleep, type ClosedLoopResult, type ConnectResult, type LoadCmd, type LoadCmdBody, type LoadMsg, type OpenLoopResult } from './common.js';
 import { seedDatabase } from './seed.js';
-import { cleanupSync, codeVersion as codeVersionAt, cpuModel, cpuSeconds, freePort, logTail, machineBusySeconds, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
+import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion as codeVersionAt, cpuModel, cpuSeconds, freePort, logTail, machineBusySeconds, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
 import { formatProfile, summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.js';
 
 // ---- configuration ---------------------------------------------------------------------------
@@ -172,7 +172,8 @@ async function startServer(kind: Target, workDir: string, templateDb: string, se
   const ctlDir = path.join(dir, 'ctl');
   fs.mkdirSync(ctlDir);
   const hook = pathToFileURL(path.join(HERE, 'server-hook.mjs')).href;
-  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  // Both servers run with the Node flags Parley ships with (the `start` script), then any extra ones.
+  const extra = [...SHIPPED_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PARLEY_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS') env[k] = v;
   env.BENCH_CTL_DIR = ctlDir;
@@ -660,7 +661,7 @@ async function main(): Promise<number> {
       .join(' ')}`,
   );
   const version = codeVersionAt(ROOT);
-  console.log(`Code: ${version}; started ${new Date().toISOString()}`);
+  console.log(`Code: ${version}; started ${new Date().toISOString()}; Node flags of both servers: ${SHIPPED_NODE_FLAGS.join(' ') || '(none)'}`);
   const t0 = Date.now();
   const seeded = await withTimeout(seedDatabase(path.join(workDir, 'seed'), accounts, cfg.pairs), 120_000, 'seeding');
   console.log(`Seeded ${fmtInt(accounts)} accounts/devices and ${cfg.pairs} direct chats in ${((Date.now() - t0) / 1000).toFixed(1)} s (${workDir})`);

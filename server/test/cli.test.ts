@@ -63,4 +63,15 @@ describe.skipIf(process.env.PARLEY_TEST_DB === 'postgres')('the parley command',
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/serve/);
   });
+
+  it('runs as an executable with the same Node flags as `npm start`', () => {
+    const start = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const shebang = fs.readFileSync(bin, 'utf8').split('\n')[0]!;
+    const flagsOf = (line: string, before: RegExp) => line.replace(before, '').replace(/\s*bin\/parley\.js.*$/, '').trim();
+    expect(flagsOf(shebang, /^#!\/usr\/bin\/env -S node/)).toBe(flagsOf(start, /^node/));
+    expect(flagsOf(start, /^node/)).toMatch(/--max-semi-space-size=\d+/);
+    const r = spawnSync(bin, ['help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/serve/);
+  });
 });
