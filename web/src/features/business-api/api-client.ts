@@ -12,7 +12,7 @@ export interface ApiState {
   enabled: boolean;
   wabaId: string | null;
   numbers: { phoneNumberId: string; displayPhoneNumber: string; registered: boolean }[];
-  apps: { id: string; name: string; createdAt: number; webhook: { callbackUrl: string; updatedAt: number } | null }[];
+  apps: { id: string; name: string; createdAt: number; webhook: { callbackUrl: string; updatedAt: number; batchSize?: number } | null }[];
   tokens: { id: string; name: string; scopes: ApiScope[]; createdAt: number; lastUsedAt: number | null; revokedAt: number | null }[];
 }
 
@@ -51,8 +51,12 @@ export function businessApiSetup(api: Api = store.api) {
     createApp: (name: string) => api.request<NewApp>('POST', '/v1/business/api/apps', { name }),
     issueToken: (scopes: ApiScope[], name?: string) => api.request<NewToken>('POST', '/v1/business/api/tokens', { scopes, ...(name ? { name } : {}) }),
     revokeToken: (tokenId: string) => api.request<{ id: string; revokedAt: number }>('DELETE', `/v1/business/api/tokens/${encodeURIComponent(tokenId)}`),
-    setWebhook: (appId: string, callbackUrl: string, verifyToken: string) =>
-      api.request<{ appId: string; callbackUrl: string; updatedAt: number }>('PUT', `/v1/business/api/apps/${encodeURIComponent(appId)}/webhook`, { callbackUrl, verifyToken }),
+    setWebhook: (appId: string, callbackUrl: string, verifyToken: string, batchSize?: number) =>
+      api.request<{ appId: string; callbackUrl: string; updatedAt: number; batchSize: number }>('PUT', `/v1/business/api/apps/${encodeURIComponent(appId)}/webhook`, {
+        callbackUrl,
+        verifyToken,
+        ...(batchSize !== undefined ? { batchSize } : {}),
+      }),
     deliveries: (appId: string, limit = 20) => api.request<{ deliveries: Delivery[] }>('GET', `/v1/business/api/apps/${encodeURIComponent(appId)}/deliveries?limit=${limit}`),
   };
 }

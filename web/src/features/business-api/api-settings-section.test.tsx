@@ -143,12 +143,18 @@ describe('the Business API screen', () => {
     expect(screen.getByText('No webhook: this app receives nothing yet.')).toBeTruthy();
 
     webhookAnswer = () => {
-      state = { ...state, apps: state.apps.map((a) => ({ ...a, webhook: { callbackUrl: 'https://shop.example/hook', updatedAt: T0 } })) };
-      return { appId: '713300456712345', callbackUrl: 'https://shop.example/hook', updatedAt: T0 };
+      state = { ...state, apps: state.apps.map((a) => ({ ...a, webhook: { callbackUrl: 'https://shop.example/hook', updatedAt: T0, batchSize: 50 } })) };
+      return { appId: '713300456712345', callbackUrl: 'https://shop.example/hook', updatedAt: T0, batchSize: 50 };
     };
+    // One event per request unless the owner chooses more (some libraries read only the first).
+    const batch = screen.getByLabelText('Events per request') as HTMLSelectElement;
+    expect(batch.value).toBe('1');
+    fireEvent.change(batch, { target: { value: '50' } });
     fireEvent.click(screen.getByRole('button', { name: 'Verify and save' }));
     expect(await screen.findByText('Webhook verified and saved.')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'PUT').at(-1)?.body).toEqual({ callbackUrl: 'https://shop.example/hook', verifyToken: 'my secret', batchSize: 50 });
     expect(await screen.findByText('https://shop.example/hook')).toBeTruthy();
+    expect(screen.getByText(/up to 50 events per request/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Change webhook' })).toBeTruthy();
   });
 

@@ -225,6 +225,9 @@ function AppsSection({ state, onChanged }: { state: ApiState; onChanged(): Promi
   );
 }
 
+/** Events per webhook request an owner may choose (the server accepts 1–100). */
+const WEBHOOK_BATCH_SIZES = [1, 10, 50, 100] as const;
+
 function AppCard({ app, onChanged }: { app: ApiState['apps'][number]; onChanged(): Promise<void> }) {
   const { t } = useI18n();
   const ids = useId();
@@ -232,6 +235,7 @@ function AppCard({ app, onChanged }: { app: ApiState['apps'][number]; onChanged(
   const [editing, setEditing] = useState(false);
   const [url, setUrl] = useState(app.webhook?.callbackUrl ?? '');
   const [verifyToken, setVerifyToken] = useState('');
+  const [batchSize, setBatchSize] = useState(app.webhook?.batchSize ?? 1);
   const [status, setStatus] = useState<Status>(IDLE);
   const [showDeliveries, setShowDeliveries] = useState(false);
   const urlInput = useRef<HTMLInputElement>(null);
@@ -245,7 +249,7 @@ function AppCard({ app, onChanged }: { app: ApiState['apps'][number]; onChanged(
     if (!url.trim() || !verifyToken || status.kind === 'busy') return;
     setStatus({ kind: 'busy', text: t('api.webhook.verifying') });
     try {
-      await businessApiSetup().setWebhook(app.id, url.trim(), verifyToken);
+      await businessApiSetup().setWebhook(app.id, url.trim(), verifyToken, batchSize === (app.webhook?.batchSize ?? 1) ? undefined : batchSize);
       setStatus({ kind: 'ok', text: t('api.webhook.saved') });
       setEditing(false);
       setVerifyToken('');
@@ -267,6 +271,7 @@ function AppCard({ app, onChanged }: { app: ApiState['apps'][number]; onChanged(
           <p className="api-webhook-url">
             <span className="api-mono">{app.webhook.callbackUrl}</span>
             <span className="panel-hint"> · {t('api.webhook.verifiedAt', { when: when(app.webhook.updatedAt) })}</span>
+            {(app.webhook.batchSize ?? 1) > 1 && <span className="panel-hint"> · {t('api.webhook.batchedUpTo', { n: app.webhook.batchSize ?? 1 })}</span>}
           </p>
         ) : (
           <p className="panel-hint">{t('api.webhook.none')}</p>
@@ -294,6 +299,19 @@ function AppCard({ app, onChanged }: { app: ApiState['apps'][number]; onChanged(
               <input id={`${ids}-verify`} className="input" type="text" maxLength={200} value={verifyToken} onChange={(e) => setVerifyToken(e.target.value)} autoComplete="off" spellCheck={false} aria-describedby={`${ids}-verify-help`} />
               <p id={`${ids}-verify-help`} className="panel-hint">
                 {t('api.webhook.verifyTokenHelp')}
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor={`${ids}-batch`}>{t('api.webhook.batchSize')}</label>
+              <select id={`${ids}-batch`} className="input" value={batchSize} onChange={(e) => setBatchSize(Number(e.target.value))} aria-describedby={`${ids}-batch-help`}>
+                {WEBHOOK_BATCH_SIZES.map((n) => (
+                  <option key={n} value={n}>
+                    {n === 1 ? t('api.webhook.batchOne') : t('api.webhook.batchUpTo', { n })}
+                  </option>
+                ))}
+              </select>
+              <p id={`${ids}-batch-help`} className="panel-hint">
+                {t('api.webhook.batchHelp')}
               </p>
             </div>
             <div className="form-actions">
