@@ -228,6 +228,8 @@ export class Store {
       keyChanged: (chatId) => this.set((s) => ({ keyChanges: { ...s.keyChanges, [chatId]: Date.now() } })),
       // A contact's new device: messages that waited for one go now, encrypted.
       devicesChanged: () => void this.flushOutbox(),
+      // A group joined late (its welcome record was missed): the chat list's preview decrypts now.
+      joined: (chatId) => void this.revealChatAgain(chatId).catch(() => undefined),
     });
     this.e2e = e2e;
     // Messages that waited for the set-up go now.
@@ -496,6 +498,13 @@ export class Store {
     this.putChat(chat);
     this.prepareEncryption(chat.id);
     return chat;
+  }
+
+  /** Fetch a chat again and decrypt its last message anew (this device has just joined its group). */
+  private async revealChatAgain(chatId: string): Promise<void> {
+    const chat = await this.api.chat(chatId);
+    this.set((s) => ({ chats: { ...s.chats, [chat.id]: chat } }));
+    this.revealLastMessages();
   }
 
   /** Fetch one chat again (e.g. its peer changed after a block or a saved contact). */

@@ -36,6 +36,8 @@ export interface E2eEvents {
   keyChanged(chatId: string, accountId: string): void;
   /** A member of a chat got or lost a device (messages waiting for the contact's device may go now). */
   devicesChanged?(chatId: string): void;
+  /** This device joined a chat's group from a kept welcome (what waited for its keys may decrypt now). */
+  joined?(chatId: string): void;
 }
 
 /** What the app shows for a message: its plaintext content, or that it is waiting for its keys. */
@@ -113,7 +115,10 @@ export class E2eSession {
     }
     this.device = device;
     await this.topUp();
-    void this.fetchWelcomes();
+    // Join from kept welcomes before anything decrypts: every group operation waits for the set-up
+    // (so this runs outside the queue), and a message of such a chat then decrypts at once.
+    this.welcomesFetchedAt = Date.now();
+    await this.joinKeptWelcomes().catch(() => undefined);
     return true;
   }
 
@@ -183,12 +188,18 @@ export class E2eSession {
     const now = Date.now();
     if (now - this.welcomesFetchedAt < WELCOMES_EVERY_MS) return Promise.resolve();
     this.welcomesFetchedAt = now;
-    return this.run(async () => {
-      if (!this.device || this.closed) return;
-      const { welcomes } = await this.api.request<{ welcomes: { id: string; chatId: string; welcome: string }[] }>('GET', '/v1/e2e/welcomes');
-      for (const w of welcomes) await this.join(w.chatId, w.welcome);
-      if (welcomes.length) await this.ackWelcomes(welcomes.map((w) => w.id));
-    }).catch(() => undefined);
+    return this.run(() => this.joinKeptWelcomes()).catch(() => undefined);
+  }
+
+  private async joinKeptWelcomes(): Promise<void> {
+    if (!this.device || this.closed) return;
+    const { welcomes } = await this.api.request<{ welcomes: { id: string; chatId: string; welcome: string }[] }>('GET', '/v1/e2e/welcomes');
+    for (const w of welcomes) {
+      const joined = !(await this.device.hasGroup(w.chatId));
+      await this.join(w.chatId, w.welcome);
+      if (joined && (await this.device.hasGroup(w.chatId))) this.events.joined?.(w.chatId);
+    }
+    if (welcomes.length) await this.ackWelcomes(welcomes.map((w) => w.id));
   }
 
   private async applyCommit(chatId: string, commit: string): Promise<void> {
