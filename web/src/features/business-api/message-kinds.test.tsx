@@ -6,51 +6,24 @@ import { store, type ClientMessage } from '../../lib/store.js';
 import { MessageBubble } from '../conversation/message-bubble.js';
 import { previewOf } from '../chats/chat-list.js';
 import { safeHttpUrl } from './message-kinds.js';
+import { ME, testChat, testMessage } from '../conversation/test-messages.js';
 
-const ME = 'acc_me0000000';
 const SHOP = 'acc_shop00000';
 const CHAT = 'chat_shop0000';
 
 function chat(): Chat {
-  return {
+  return testChat({
     id: CHAT,
-    kind: 'direct',
     peer: { id: SHOP, phone: '+33611111111', displayName: 'Chez Léa', about: null, photoMediaId: null, contactName: null, blocked: false, kind: 'business', business: { name: 'Chez Léa', category: 'restaurant', verified: false, api: true } },
     members: [
       { accountId: ME, deliveredSeq: 0, readSeq: 0 },
       { accountId: SHOP, deliveredSeq: 0, readSeq: 0 },
     ],
-    lastSeq: 10,
-    lastActivityAt: Date.now(),
-    lastMessage: null,
-    unreadCount: 0,
-    readSeq: 10,
-    archived: false,
-    pinnedAt: null,
-    mutedUntil: null,
-  };
+  });
 }
 
-let n = 0;
 function msg(over: Partial<ClientMessage>): ClientMessage {
-  n++;
-  return {
-    id: `msg_api${n}`,
-    chatId: CHAT,
-    seq: n,
-    senderId: SHOP,
-    clientId: `c${n}`,
-    kind: 'interactive',
-    content: {},
-    mediaId: null,
-    replyTo: null,
-    forwarded: false,
-    createdAt: Date.now() - 60_000,
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-    ...over,
-  };
+  return testMessage({ chatId: CHAT, senderId: SHOP, kind: 'interactive', content: {}, ...over });
 }
 
 function show(m: ClientMessage, opts: { locale?: Locale; myId?: string; quoted?: ClientMessage } = {}) {
