@@ -6,13 +6,15 @@
  * on what else runs on the machine than throughput does.
  *
  * Knobs: MICRO_NUMBERS (2), MICRO_CUSTOMERS (200), MICRO_MESSAGES (6000), MICRO_CONCURRENCY (64),
- * MICRO_WEBHOOK_BATCH (50; 1 = one change per POST).
+ * MICRO_WEBHOOK_BATCH (50; 1 = one change per POST). MICRO_SQL_STATS=1 also prints the SQL
+ * statements run per accepted message in the measured part (wrapping them costs a little CPU).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import pino from 'pino';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config/load.js';
@@ -28,6 +30,26 @@ const customers = env('MICRO_CUSTOMERS', 200);
 const total = env('MICRO_MESSAGES', 6000);
 const concurrency = env('MICRO_CONCURRENCY', 64);
 const batch = env('MICRO_WEBHOOK_BATCH', 50);
+
+/** MICRO_SQL_STATS=1: calls per SQL text, counted from the start of the measured part. */
+const sqlCalls = new Map<string, number>();
+let countSql = false;
+if (process.env.MICRO_SQL_STATS === '1') {
+  type Stmt = Record<'run' | 'all' | 'get', (...args: unknown[]) => unknown>;
+  const Database = createRequire(import.meta.url)('better-sqlite3') as { prototype: { prepare: (sql: string) => Stmt } };
+  const prepare = Database.prototype.prepare;
+  Database.prototype.prepare = function (this: unknown, sql: string) {
+    const stmt = prepare.call(this, sql);
+    for (const method of ['run', 'all', 'get'] as const) {
+      const original = stmt[method];
+      stmt[method] = function (this: unknown, ...args: unknown[]) {
+        if (countSql) sqlCalls.set(sql, (sqlCalls.get(sql) ?? 0) + 1);
+        return original.apply(this, args);
+      };
+    }
+    return stmt;
+  };
+}
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-api-micro-'));
 const receiver = fork(path.join(HERE, 'receiver.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_VERIFY_TOKEN: 'micro' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -103,6 +125,7 @@ try {
   // Warm-up: one message per (number, customer) pair (chats, conversations, caches).
   await run(0, numbers * customers);
   await drain(sent);
+  countSql = true;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await run(numbers * customers, total);
@@ -118,6 +141,12 @@ try {
       `${Math.round(total / (acceptMs / 1000))} accepted/s in-process; CPU ${us(acceptCpu).toFixed(0)} µs per message while accepting, ` +
       `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms); statuses ${c.statuses} / ${sent}, bad signatures ${c.badSignatures}`,
   );
+  countSql = false;
+  if (sqlCalls.size) {
+    const rows = [...sqlCalls].sort((a, b) => b[1] - a[1]);
+    console.log(`SQL statements per accepted message: ${(rows.reduce((n, r) => n + r[1], 0) / total).toFixed(2)}`);
+    for (const [sql, n] of rows.slice(0, 25)) console.log(`  ${(n / total).toFixed(3).padStart(7)}  ${sql.replace(/\s+/g, ' ').slice(0, 150)}`);
+  }
   await parley.close();
 } finally {
   receiver.kill();

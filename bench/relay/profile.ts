@@ -215,9 +215,26 @@ export function formatProfile(title: string, s: ProfileSummary): string {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const file = process.argv[2];
   if (!file) {
-    console.error('usage: tsx bench/relay/profile.ts file.cpuprofile [top]');
+    console.error('usage: tsx bench/relay/profile.ts file.cpuprofile [top] [from-seconds] [until-seconds]');
     process.exit(2);
   }
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  // Optional window (seconds since the profile started): e.g. leave out start-up of a whole-process profile.
+  const from = Number(process.argv[4] ?? 0) * 1e6;
+  const until = process.argv[5] === undefined ? Infinity : Number(process.argv[5]) * 1e6;
+  if (from > 0 || until < Infinity) {
+    const samples: number[] = [];
+    const deltas: number[] = [];
+    let t = 0;
+    (profile.samples ?? []).forEach((sample, i) => {
+      t += profile.timeDeltas?.[i] ?? 0;
+      if (t >= from && t <= until) {
+        samples.push(sample);
+        deltas.push(samples.length === 1 ? 0 : (profile.timeDeltas?.[i] ?? 0));
+      }
+    });
+    profile.samples = samples;
+    profile.timeDeltas = deltas;
+  }
   console.log(formatProfile(path.basename(file), summarizeProfile(profile, Number(process.argv[3] ?? 20))));
 }
