@@ -7,7 +7,9 @@
  *
  * Knobs: MICRO_NUMBERS (2), MICRO_CUSTOMERS (200), MICRO_MESSAGES (6000), MICRO_CONCURRENCY (64),
  * MICRO_WEBHOOK_BATCH (50; 1 = one change per POST). MICRO_SQL_STATS=1 also prints the SQL
- * statements run per accepted message in the measured part (wrapping them costs a little CPU).
+ * statements run per accepted message in the measured part (wrapping them costs a little CPU);
+ * MICRO_PROFILE=1 writes a CPU profile of the measured part to bench/api/out/ (summarise it with
+ * `npx tsx bench/relay/profile.ts FILE`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import path from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { Session } from 'node:inspector/promises';
 import pino from 'pino';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config/load.js';
@@ -32,7 +35,7 @@ const concurrency = env('MICRO_CONCURRENCY', 64);
 const batch = env('MICRO_WEBHOOK_BATCH', 50);
 
 /** MICRO_SQL_STATS=1: calls per SQL text, counted from the start of the measured part. */
-const sqlCalls = new Map<string, number>();
+const sqlCalls = new Map<string, { calls: number; ms: number }>();
 let countSql = false;
 if (process.env.MICRO_SQL_STATS === '1') {
   type Stmt = Record<'run' | 'all' | 'get', (...args: unknown[]) => unknown>;
@@ -43,8 +46,16 @@ if (process.env.MICRO_SQL_STATS === '1') {
     for (const method of ['run', 'all', 'get'] as const) {
       const original = stmt[method];
       stmt[method] = function (this: unknown, ...args: unknown[]) {
-        if (countSql) sqlCalls.set(sql, (sqlCalls.get(sql) ?? 0) + 1);
-        return original.apply(this, args);
+        if (!countSql) return original.apply(this, args);
+        const t0 = performance.now();
+        try {
+          return original.apply(this, args);
+        } finally {
+          const e = sqlCalls.get(sql) ?? { calls: 0, ms: 0 };
+          e.calls++;
+          e.ms += performance.now() - t0;
+          sqlCalls.set(sql, e);
+        }
       };
     }
     return stmt;
@@ -126,6 +137,12 @@ try {
   await run(0, numbers * customers);
   await drain(sent);
   countSql = true;
+  const profiler = process.env.MICRO_PROFILE === '1' ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await run(numbers * customers, total);
@@ -142,10 +159,18 @@ try {
       `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms); statuses ${c.statuses} / ${sent}, bad signatures ${c.badSignatures}`,
   );
   countSql = false;
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    const out = path.join(HERE, 'out', `micro-${Date.now()}.cpuprofile`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(profile));
+    console.log(`CPU profile: ${path.relative(process.cwd(), out)}`);
+  }
   if (sqlCalls.size) {
-    const rows = [...sqlCalls].sort((a, b) => b[1] - a[1]);
-    console.log(`SQL statements per accepted message: ${(rows.reduce((n, r) => n + r[1], 0) / total).toFixed(2)}`);
-    for (const [sql, n] of rows.slice(0, 25)) console.log(`  ${(n / total).toFixed(3).padStart(7)}  ${sql.replace(/\s+/g, ' ').slice(0, 150)}`);
+    const rows = [...sqlCalls].sort((a, b) => b[1].ms - a[1].ms);
+    const sum = rows.reduce((n, r) => ({ calls: n.calls + r[1].calls, ms: n.ms + r[1].ms }), { calls: 0, ms: 0 });
+    console.log(`SQL statements per accepted message: ${(sum.calls / total).toFixed(2)}, ${((sum.ms * 1000) / total).toFixed(0)} µs (calls per message, µs per message, statement):`);
+    for (const [sql, e] of rows.slice(0, 25)) console.log(`  ${(e.calls / total).toFixed(3).padStart(7)} ${((e.ms * 1000) / total).toFixed(1).padStart(6)}  ${sql.replace(/\s+/g, ' ').slice(0, 130)}`);
   }
   await parley.close();
 } finally {

@@ -102,12 +102,8 @@ export function retryDelay(baseMs: number, failedAttempts: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, failedAttempts - 1), MAX_DELAY_MS);
 }
 
-const insertAttempt = prepared((db: Kysely<DB>, p) =>
-  db.insertInto('webhook_attempts').values({ id: p('id'), event_id: p('eventId'), app_id: p('appId'), at: p('at'), status_code: p('statusCode'), error: p('error'), duration_ms: p('durationMs') }),
-);
-const markDelivered = prepared((db: Kysely<DB>, p) =>
-  db.updateTable('webhook_events').set({ status: 'delivered', attempts: p('attempts'), last_status_code: p('statusCode'), last_error: null, delivered_at: p('now') }).where('id', '=', p('id')),
-);
+/** Rows per multi-row statement when a POST's outcome is recorded (7 columns each: far below SQLite's variable limit). */
+const ROWS_PER_INSERT = 100;
 const markFailed = prepared((db: Kysely<DB>, p) =>
   db
     .updateTable('webhook_events')
@@ -141,6 +137,12 @@ const FRESH_WAIT_SHARE = 0.5;
 /** At most this many events wait in memory; more are left to their lease. */
 const FRESH_MAX = 50_000;
 
+/** An empty POST for an app: where it goes, and how many events it may carry (the app's batch size). */
+function newBatch(row: DueRow): Batch {
+  const target = row.callback_url && row.app_secret ? { callback_url: row.callback_url, app_secret: row.app_secret } : null;
+  return { appId: row.app_id, target, max: target ? Math.max(1, Math.min(MAX_WEBHOOK_BATCH, Number(row.max_batch ?? 1))) : 1, ids: [] };
+}
+
 /** Group due events into POSTs: per app, in order, up to the app's batch size; at most `slots` POSTs. */
 function plan(rows: DueRow[], slots: number, busy: (id: string) => boolean): Batch[] {
   const open = new Map<string, Batch>();
@@ -150,8 +152,7 @@ function plan(rows: DueRow[], slots: number, busy: (id: string) => boolean): Bat
     let b = open.get(row.app_id);
     if (!b || b.ids.length >= b.max) {
       if (batches.length >= slots) continue;
-      const target = row.callback_url && row.app_secret ? { callback_url: row.callback_url, app_secret: row.app_secret } : null;
-      b = { appId: row.app_id, target, max: target ? Math.max(1, Math.min(MAX_WEBHOOK_BATCH, Number(row.max_batch ?? 1))) : 1, ids: [] };
+      b = newBatch(row);
       open.set(row.app_id, b);
       batches.push(b);
     }
@@ -205,13 +206,22 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     if (!ok && error === null) error = `The receiver answered ${statusCode}; only 200 counts as delivered.`;
     await ctx.writes.run(async (tx) => {
       const now = ctx.clock.now();
+      const attempts = events.map((e) => ({ id: outboxId('wha', now), event_id: e.id, app_id: e.app_id, at: now, status_code: statusCode, error: ok ? null : error, duration_ms: durationMs }));
+      for (let i = 0; i < attempts.length; i += ROWS_PER_INSERT) await tx.insertInto('webhook_attempts').values(attempts.slice(i, i + ROWS_PER_INSERT)).execute();
+      if (ok) {
+        // Every event of the POST delivered: one statement (each event's own attempt count goes up by one).
+        const ids = events.map((e) => e.id);
+        for (let i = 0; i < ids.length; i += ROWS_PER_INSERT) {
+          await tx
+            .updateTable('webhook_events')
+            .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_status_code: statusCode, last_error: null, delivered_at: now }))
+            .where('id', 'in', ids.slice(i, i + ROWS_PER_INSERT))
+            .execute();
+        }
+        return;
+      }
       for (const e of events) {
         const attempts = e.attempts + 1;
-        await insertAttempt(tx, { id: outboxId('wha', now), eventId: e.id, appId: e.app_id, at: now, statusCode, error: ok ? null : error, durationMs });
-        if (ok) {
-          await markDelivered(tx, { id: e.id, attempts, statusCode, now });
-          continue;
-        }
         const next = now + retryDelay(baseMs, attempts);
         const dropped = !target || now - e.created_at >= WEBHOOK_MAX_AGE_MS || next - e.created_at > WEBHOOK_MAX_AGE_MS + MAX_DELAY_MS;
         await markFailed(tx, { id: e.id, status: dropped ? 'dropped' : 'pending', attempts, statusCode, error, next });
@@ -240,20 +250,42 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
   let fresh: { e: FreshEvent; at: number }[] = [];
   const leaseMs = timeoutMs + 30_000;
   const sendFresh = async (free: number): Promise<number> => {
+    // In arrival order, so the ones that waited too long are at the front.
     const now = performance.now();
-    fresh = fresh.filter((f) => now - f.at < leaseMs * FRESH_WAIT_SHARE);
+    let expired = 0;
+    while (expired < fresh.length && now - fresh[expired]!.at >= leaseMs * FRESH_WAIT_SHARE) expired++;
+    if (expired > 0) fresh = fresh.slice(expired);
     if (fresh.length === 0) return 0;
     const targets = new Map<string, DueRow | undefined>();
     for (const f of fresh) if (!targets.has(f.e.app_id)) targets.set(f.e.app_id, undefined);
     for (const appId of targets.keys()) targets.set(appId, (await appTarget(ctx.db, { appId }))[0]);
-    const byId = new Map(fresh.map((f) => [f.e.id, f.e]));
-    const rows = fresh.map((f) => targets.get(f.e.app_id) && { ...targets.get(f.e.app_id)!, id: f.e.id }).filter((r): r is DueRow => !!r);
-    const batches = plan(rows, free, (id) => busyEvents.has(id));
-    const taken = new Set(batches.flatMap((b) => b.ids));
+    // Batches in order, per app, up to its batch size, at most `free` of them; the scan stops as
+    // soon as every slot holds a full batch, so a long queue costs no more than what is sent.
+    const open = new Map<string, { batch: Batch; events: FreshEvent[] }>();
+    const planned: { batch: Batch; events: FreshEvent[] }[] = [];
+    const taken = new Set<FreshEvent>();
+    let notFull = 0;
+    for (const f of fresh) {
+      if (planned.length >= free && notFull === 0) break;
+      const row = targets.get(f.e.app_id);
+      if (!row || busyEvents.has(f.e.id)) continue;
+      let b = open.get(row.app_id);
+      if (!b || b.events.length >= b.batch.max) {
+        if (planned.length >= free) continue;
+        b = { batch: newBatch(row), events: [] };
+        open.set(row.app_id, b);
+        planned.push(b);
+        notFull++;
+      }
+      b.batch.ids.push(f.e.id);
+      b.events.push(f.e);
+      taken.add(f.e);
+      if (b.events.length >= b.batch.max) notFull--;
+    }
     // Keep the rest (and what arrived during the reads), less the events of apps that no longer exist.
-    fresh = fresh.filter((f) => !taken.has(f.e.id) && !(targets.has(f.e.app_id) && !targets.get(f.e.app_id)));
-    for (const b of batches) start(b, b.ids.map((id) => byId.get(id)!));
-    return batches.length;
+    fresh = fresh.filter((f) => !taken.has(f.e) && !(targets.has(f.e.app_id) && !targets.get(f.e.app_id)));
+    for (const b of planned) start(b.batch, b.events);
+    return planned.length;
   };
 
   /**

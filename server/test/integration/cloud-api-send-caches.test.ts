@@ -137,6 +137,38 @@ describe('Business API: batched webhook deliveries', () => {
     expect(d.body.deliveries.filter((x) => x.status !== 'delivered')).toEqual([]);
     expect(d.body.deliveries.some((x) => x.attempts >= 2)).toBe(true);
   });
+
+  it('a delivered batch records one attempt per status; unsubscribing or subscribing the app takes effect on the very next send', async () => {
+    type Deliveries = { deliveries: { status: string; attempts: number; lastStatusCode: number | null; recentAttempts: { statusCode: number | null }[] }[] };
+    const deliveries = async () => (await api<Deliveries>(server, 'GET', `/v1/business/api/apps/${biz.appId}/deliveries?limit=200`, { token: biz.token })).body.deliveries;
+    // The customers' first messages (set-up) were webhooks too.
+    await server.parley.webhooks.idle();
+    const earlier = (await deliveries()).length;
+    expect((await setBatch(50)).status).toBe(200);
+    receiver.requests.length = 0;
+    const wamids = await sendMany(8);
+    await until(() => receiver.payloads().flatMap(({ json }) => statusesOf(json)).length >= 8);
+    await server.parley.webhooks.idle();
+    const d = { body: { deliveries: (await deliveries()).slice(0, 8) } };
+    expect(await deliveries()).toHaveLength(earlier + 8);
+    expect(d.body.deliveries.every((x) => x.status === 'delivered' && x.attempts === 1 && x.lastStatusCode === 200)).toBe(true);
+    expect(d.body.deliveries.map((x) => x.recentAttempts.map((a) => a.statusCode))).toEqual(Array.from({ length: 8 }, () => [200]));
+    expect(wamids).toHaveLength(8);
+
+    // The send path knows the app is subscribed (it just wrote its events); unsubscribing must still stop the next status.
+    expect((await graph(server, biz.apiToken, 'DELETE', `/${biz.wabaId}/subscribed_apps`)).status).toBe(200);
+    const posts = receiver.posts().length;
+    await sendMany(2);
+    await server.parley.webhooks.idle();
+    expect(await deliveries()).toHaveLength(earlier + 8);
+    expect(receiver.posts().length).toBe(posts);
+
+    // Subscribed again (its webhook set anew): the next statuses are enqueued and delivered.
+    expect((await setBatch(50)).status).toBe(200);
+    const again = await sendMany(3);
+    await until(() => receiver.payloads().flatMap(({ json }) => statusesOf(json)).length >= 11);
+    expect(receiver.payloads().flatMap(({ json }) => statusesOf(json).map((s) => s.id)).slice(8)).toEqual(expect.arrayContaining(again));
+  });
 });
 
 describe('Business API: the send path caches', () => {

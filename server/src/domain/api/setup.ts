@@ -276,8 +276,23 @@ const tokenByHash = prepared((db: Kysely<DB>, p) =>
     .where('t.token_hash', '=', p('hash')),
 );
 
+/**
+ * sha256 of the tokens seen lately: hashing costs more than the rest of a cached authentication.
+ * A pure function's memo (a hash never goes stale; revocation is checked on the token cache).
+ */
+const tokenHashes = new Map<string, string>();
+function tokenHash(token: string): string {
+  let hash = tokenHashes.get(token);
+  if (hash === undefined) {
+    hash = sha256Hex(token);
+    if (tokenHashes.size >= 10_000) tokenHashes.clear();
+    tokenHashes.set(token, hash);
+  }
+  return hash;
+}
+
 export async function authenticateApiToken(ctx: Ctx, token: string): Promise<ApiPrincipal | null> {
-  const hash = sha256Hex(token);
+  const hash = tokenHash(token);
   const t = await apiCaches(ctx).tokens.through(hash, async () => {
     const [row] = await tokenByHash(ctx.db, { hash });
     if (!row || row.revoked_at !== null) return undefined;

@@ -12,7 +12,7 @@ import { WEBHOOKS_TOPIC, type Ctx, type Envelope } from '../../context.js';
 import type { DB } from '../../tables.js';
 import { newId, randomHex } from '../../platform/ids.js';
 import { prepared } from '../../platform/db/prepared.js';
-import { deferInsert, nativeTx } from '../../platform/db/native.js';
+import { deferInsert, nativeTx, watchedCache } from '../../platform/db/native.js';
 import { newMessageId } from '../messaging/index.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { MessageChangedEvent, MessageSentEvent, ReceiptsMovedEvent } from '../../platform/hooks/hooks.js';
@@ -337,8 +337,22 @@ export function accountUpdatePayload(wabaId: string, u: AccountUpdateInput, at: 
 /** The apps of a WABA with a webhook subscription. */
 const subscribedAppRows = prepared((db: Kysely<DB>, p) => db.selectFrom('api_apps as a').innerJoin('webhook_subscriptions as s', 's.app_id', 'a.id').select('a.id').where('a.waba_id', '=', p('wabaId')));
 
+/**
+ * The ids of the apps of a WABA with a webhook subscription. On the SQLite fast path they are kept
+ * in memory (read once per status otherwise): the list is kept in two caches, one emptied by any
+ * write to webhook_subscriptions and one by any write to api_apps, and trusted only when both
+ * still hold it (an app deleted with its subscription, or a subscription changed, empties one).
+ */
 async function subscribedApps(tx: Transaction<DB>, wabaId: string): Promise<string[]> {
-  return (await subscribedAppRows(tx, { wabaId })).map((a) => a.id);
+  const native = nativeTx(tx);
+  const bySubscription = native && watchedCache<string[]>(native, 'api.subscribed.subscriptions', 'webhook_subscriptions', undefined, 10_000);
+  const byApp = native && watchedCache<string[]>(native, 'api.subscribed.apps', 'api_apps', undefined, 10_000);
+  const hit = bySubscription?.get(wabaId);
+  if (hit && byApp?.get(wabaId) === hit) return hit;
+  const ids = (await subscribedAppRows(tx, { wabaId })).map((a) => a.id);
+  bySubscription?.set(wabaId, ids);
+  byApp?.set(wabaId, ids);
+  return ids;
 }
 
 const EVENT_COLUMNS = ['id', 'app_id', 'field', 'payload', 'attempts', 'next_attempt_at', 'status', 'last_status_code', 'last_error', 'created_at', 'delivered_at'] as const;
