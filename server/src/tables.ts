@@ -434,6 +434,7 @@ export interface DB {
   api_template_feedback: ApiTemplateFeedbackTable;
   api_conversations: ApiConversationsTable;
   api_status_cursors: ApiStatusCursorsTable;
+  api_message_meta: ApiMessageMetaTable;
   api_number_state: ApiNumberStateTable;
   api_qr_codes: ApiQrCodesTable;
   api_commerce_settings: ApiCommerceSettingsTable;
@@ -591,6 +592,15 @@ export interface ApiConversationsTable {
   opened_at: number;
   expires_at: number;
 }
+/** What a Business API send knew that its later statuses repeat (only for sends that need it). */
+export interface ApiMessageMetaTable {
+  message_id: string;
+  /** The request's biz_opaque_callback_data. */
+  callback_data: string | null;
+  /** 'free_customer_service' for a utility template sent inside an open service window; null: by category. */
+  pricing_type: string | null;
+}
+
 export interface ApiStatusCursorsTable {
   chat_id: string;
   delivered_seq: number;

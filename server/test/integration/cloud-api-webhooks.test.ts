@@ -305,6 +305,44 @@ describe('Business API webhooks: inbound messages and statuses', () => {
     expect(statuses().filter((s) => s.id === wamid).map((s) => s.status).sort()).toEqual(['delivered', 'read', 'sent']);
   });
 
+  it('a utility template inside the open service window is free on every status; outside it, charged; the callback data comes back on every status', async () => {
+    const template = (callback: string) => ({ messaging_product: 'whatsapp', to: waId, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } }, biz_opaque_callback_data: callback });
+    const sendTemplate = async (callback: string) => {
+      const res = await graph<{ messages: { id: string }[] }>(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, template(callback));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.messages[0]!.id;
+    };
+    const free = { billable: false, pricing_model: 'PMP', category: 'utility', type: 'free_customer_service' };
+    const charged = { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' };
+
+    // The customer wrote in beforeEach: the window is open.
+    const inWindow = await sendTemplate('in-window');
+    const got = await fromBusiness();
+    clock.advance(1000);
+    expect((await ws.request({ type: 'read', chatId, seq: got.update.message!.seq as number })).type).toBe('reply');
+    const first = await waitStatuses(3, (s) => s.id === inWindow);
+    expect(first.map((s) => s.status).sort()).toEqual(['delivered', 'read', 'sent']);
+    for (const s of first) expect(s).toMatchObject({ pricing: free, biz_opaque_callback_data: 'in-window' });
+    // A send without callback data or free pricing stores nothing extra (checked below).
+    await apiSend('plain');
+    await fromBusiness();
+
+    // 24 hours later the window is closed: the same template is charged, on every status.
+    clock.advance(24 * 3600_000);
+    const outside = await sendTemplate('outside');
+    const got2 = await fromBusiness();
+    expect((await ws.request({ type: 'read', chatId, seq: got2.update.message!.seq as number })).type).toBe('reply');
+    const second = await waitStatuses(3, (s) => s.id === outside);
+    expect(second.map((s) => s.status).sort()).toEqual(['delivered', 'read', 'sent']);
+    for (const s of second) expect(s).toMatchObject({ pricing: charged, biz_opaque_callback_data: 'outside' });
+
+    const meta = await server.parley.ctx.db.selectFrom('api_message_meta').select(['callback_data', 'pricing_type']).orderBy('callback_data').execute();
+    expect(meta).toEqual([
+      { callback_data: 'in-window', pricing_type: 'free_customer_service' },
+      { callback_data: 'outside', pricing_type: null },
+    ]);
+  });
+
   it('read implies delivered: one of each per message when both happen at once; messages of the business app count too', async () => {
     await ws.close();
     const w1 = await apiSend('one');

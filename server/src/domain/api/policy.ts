@@ -77,7 +77,7 @@ export interface PolicyRefusal {
  * the message is stored (or refused), so the messaging limit stops counting it as in flight (a path
  * that never does keeps the slot counted for INFLIGHT_MS, erring on the side of the limit).
  */
-export type SendDecision = { allowed: true; release: () => void; settle: () => void } | PolicyRefusal;
+export type SendDecision = { allowed: true; release: () => void; settle: () => void; /** The customer's service window is open now (a utility template is then free). */ inWindow: boolean } | PolicyRefusal;
 
 // ---- rate limits (in memory, per node) ------------------------------------------------------
 
@@ -298,7 +298,7 @@ export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolic
     if (limit && !limit.allowed) return limit;
     slot = limit;
   }
-  return { allowed: true, release, settle };
+  return { allowed: true, release, settle, inWindow: knownOpen || windowOpen(row?.last_inbound_at, now) };
 }
 
 /** Whether the customer got a business-initiated message within the last 24 hours (already counted: free). */

@@ -157,7 +157,7 @@ async function sendApiMessage(ctx: Ctx, num: ApiNumber, body: Json): Promise<Sen
     if (built.done) return response(built.wamid);
 
     if (!customerId) return response(await failUnknownRecipient(ctx, num, waId, callbackData), built.messageStatus);
-    return response(await sendAsBusiness(ctx, num, customerId, waId, { ...built, replyTo }, callbackData), built.messageStatus);
+    return response(await sendAsBusiness(ctx, num, customerId, waId, { ...built, replyTo }, callbackData, { inWindow: decision.inWindow }), built.messageStatus);
   } catch (err) {
     // Refused by its own checks: it does not count against the rate limits.
     decision.release();
@@ -202,9 +202,12 @@ export async function sendAsBusiness(
   waId: string,
   built: Omit<BuiltMessage, 'done'> & { replyTo?: string | undefined },
   callbackData: string | undefined,
+  /** `inWindow`: the customer's service window was open when the send was allowed (a utility template is then free). */
+  pricing: { inWindow: boolean } = { inWindow: false },
 ): Promise<string> {
   const actor: Actor = { accountId: num.accountId, deviceId: 'api' };
   const category: PricingCategory = built.kind === 'template' ? (built.content as { category: PricingCategory }).category : 'service';
+  const freeInWindow = category === 'utility' && pricing.inWindow;
   let enqueued = 0;
   // The chat of this business and customer once known: the send then skips resolving the peer.
   const chats = apiCaches(ctx).directChats;
@@ -229,8 +232,10 @@ export async function sendAsBusiness(
         const blocked = m.undeliverable === true;
         const s = blocked
           ? statusPayload(num, { wamid: toWamid(waId, m.id), status: 'failed', at: m.createdAt, recipientWaId: waId, bizOpaqueCallbackData: callbackData, error: { code: 131026, details: 'The recipient cannot receive messages from this business.' } })
-          : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category, firstInChat: m.seq === 1 });
+          : statusPayload(num, { wamid: toWamid(waId, m.id), status: 'sent', at: m.createdAt, recipientWaId: waId, chatId: m.chatId, bizOpaqueCallbackData: callbackData, category, firstInChat: m.seq === 1, freeInWindow });
         enqueued = await enqueueWebhook(tx, num.wabaId, 'messages', s, m.createdAt, seen, fresh);
+        // The delivered and read statuses repeat these (only sends that have them write a row).
+        if (callbackData !== undefined || freeInWindow) await insertMessageMeta(tx, { messageId: m.id, callbackData: callbackData ?? null, pricingType: freeInWindow ? 'free_customer_service' : null });
       },
     },
   ).catch((err: unknown) => {
@@ -244,6 +249,10 @@ export async function sendAsBusiness(
   if (enqueued > 0) webhooksEnqueued(ctx, fresh?.events);
   return toWamid(waId, message.id);
 }
+
+const insertMessageMeta = prepared((db: Kysely<DB>, p) =>
+  db.insertInto('api_message_meta').values({ message_id: p('messageId'), callback_data: p('callbackData'), pricing_type: p('pricingType') }),
+);
 
 /** Parley errors of the ordinary send path, in Graph terms. */
 function mapSendError(err: unknown): unknown {

@@ -97,6 +97,8 @@ export interface StatusInput {
   category?: PricingCategory | undefined;
   /** The message is the chat's first (seq 1): the chat has no conversation yet, none is looked up. */
   firstInChat?: boolean | undefined;
+  /** Free although its category is charged (a utility template sent inside an open service window). */
+  freeInWindow?: boolean | undefined;
 }
 
 /** Pricing categories of statuses (`pricing.category`, `conversation.origin.type`), lower case as on the wire. */
@@ -143,8 +145,9 @@ export function statusPayload(num: ApiNumberRef, s: StatusInput): Record<string,
     const category = s.category ?? 'service';
     const block: Record<string, unknown> = { id: '', origin: { type: category } };
     status.conversation = block;
-    status.pricing =
-      category === 'service' ? { billable: false, pricing_model: 'PMP', category, type: 'free_customer_service' } : { billable: true, pricing_model: 'PMP', category, type: 'regular' };
+    // A utility template inside an open customer-service window is free as well (reference §8.2).
+    const free = category === 'service' || (category === 'utility' && s.freeInWindow === true);
+    status.pricing = free ? { billable: false, pricing_model: 'PMP', category, type: 'free_customer_service' } : { billable: true, pricing_model: 'PMP', category, type: 'regular' };
     pending = { chatId: s.chatId, messageAt: s.messageAt ?? s.at, category, block, none: s.firstInChat === true };
   }
   const payload = messagesEnvelope(num, { statuses: [status] });
@@ -536,15 +539,16 @@ async function enqueueReceiptStatuses(tx: Transaction<DB>, num: ApiNumberRef & {
   const apps = await subscribedApps(tx, num.wabaId);
   if (apps.length === 0) return 0;
   const messages = await tx
-    .selectFrom('messages')
-    .select(['id', 'seq', 'created_at', 'kind', 'content'])
-    .where('chat_id', '=', e.chatId)
-    .where('sender_id', '=', businessId)
-    .where('seq', '>', Math.min(fromDelivered, fromRead))
-    .where('seq', '<=', toDelivered)
-    .where('withheld', '=', 0)
-    .where('created_at', '>=', num.since)
-    .orderBy('seq')
+    .selectFrom('messages as m')
+    .leftJoin('api_message_meta as mm', 'mm.message_id', 'm.id')
+    .select(['m.id', 'm.seq', 'm.created_at', 'm.kind', 'm.content', 'mm.callback_data', 'mm.pricing_type'])
+    .where('m.chat_id', '=', e.chatId)
+    .where('m.sender_id', '=', businessId)
+    .where('m.seq', '>', Math.min(fromDelivered, fromRead))
+    .where('m.seq', '<=', toDelivered)
+    .where('m.withheld', '=', 0)
+    .where('m.created_at', '>=', num.since)
+    .orderBy('m.seq')
     .execute();
   if (messages.length === 0) return 0;
   const customer = await customerOf(tx, e.readerId);
@@ -552,7 +556,17 @@ async function enqueueReceiptStatuses(tx: Transaction<DB>, num: ApiNumberRef & {
   const seen: Conversation[] = [];
   for (const m of messages) {
     const seq = Number(m.seq);
-    const base = { wamid: toWamid(customer.waId, m.id), at: e.at, recipientWaId: customer.waId, chatId: e.chatId, messageAt: Number(m.created_at), category: messageCategory(m.kind, m.content) };
+    const base = {
+      wamid: toWamid(customer.waId, m.id),
+      at: e.at,
+      recipientWaId: customer.waId,
+      chatId: e.chatId,
+      messageAt: Number(m.created_at),
+      category: messageCategory(m.kind, m.content),
+      // What the send knew: its callback data, and whether it was free inside the service window.
+      bizOpaqueCallbackData: m.callback_data ?? undefined,
+      freeInWindow: m.pricing_type === 'free_customer_service',
+    };
     if (seq > fromDelivered) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'delivered' }), e.at, seen);
     if (seq > fromRead && seq <= toRead) await insertEvents(tx, apps, 'messages', statusPayload(num, { ...base, status: 'read' }), e.at, seen);
   }
