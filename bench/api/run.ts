@@ -12,7 +12,9 @@
  *   open loop:   BENCH_API_RATE requests/s for BENCH_API_OPEN_SECONDS → p50/p99 at that rate;
  * then the run waits (at most BENCH_API_DRAIN_SECONDS) until the receiver holds one `sent` status
  * webhook per accepted message → webhook deliveries/s. The bare endpoint takes the same loops.
- * Every phase is bounded in time and count; children and temporary files are removed at the end.
+ * All of it runs BENCH_API_RUNS times on fresh servers (medians in the table; the CPU other processes
+ * used is printed per run). Every phase is bounded in time and count; children and temporary files
+ * are removed at the end.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +25,7 @@ import { seedDatabase } from '../relay/seed.js';
 import { openDatabase } from '../../server/src/platform/db/database.js';
 import type { DB } from '../../server/src/tables.js';
 import { sleep } from '../relay/common.js';
-import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, logTail, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
+import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, logTail, machineBusySeconds, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
 import type { ApiSender, LoadCmd, LoadResult, LoadSetup, ReceiverCounts } from './common.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -53,6 +55,8 @@ const cfg = {
   drainMs: num('BENCH_API_DRAIN_SECONDS', 120, 60) * 1000,
   /** Events per webhook POST the bench's apps ask for (1: one change per POST, the default of an app). */
   webhookBatch: Math.round(num('BENCH_API_WEBHOOK_BATCH', 50)),
+  /** Runs of both targets (fresh servers each time); the table shows medians. */
+  runs: Math.round(num('BENCH_API_RUNS', 3, 1)),
   timeoutS: num('BENCH_TIMEOUT_SECONDS', 900, 300),
   outDir: process.env.BENCH_OUT_DIR || path.join(HERE, 'out'),
 };
@@ -199,18 +203,33 @@ interface TargetResult {
   closed: LoadResult;
   open: LoadResult;
   cpuPerMessage: number;
+  /** CPU used by other processes on the machine during the closed loop, in % of one core. */
+  othersPct: number;
   webhooks?: { delivered: number; owed: number; perSecond: number; badSignatures: number; seconds: number };
 }
 
-async function runLoads(load: Child, setup: LoadSetup, pid: number): Promise<Omit<TargetResult, 'webhooks'>> {
+/** The closed then the open loop against one server; `helpers`: the benchmark's own other processes (load, receiver). */
+async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: number[]): Promise<Omit<TargetResult, 'webhooks'>> {
   const cpu0 = cpuSeconds(pid);
+  const busy0 = machineBusySeconds();
+  const own0 = [...helpers.map(cpuSeconds), process.cpuUsage()] as const;
+  const t0 = performance.now();
   const closedCmd: LoadCmd = { cmd: 'closed', setup, concurrency: cfg.concurrency, warmupMs: cfg.warmupMs, measureMs: cfg.measureMs };
   const closed = await load.request(closedCmd, (m) => m.result as LoadResult | undefined, cfg.warmupMs + cfg.measureMs + 60_000, 'closed loop');
   const cpu = cpuSeconds(pid) - cpu0;
+  const elapsed = (performance.now() - t0) / 1000;
+  const mine = process.cpuUsage(own0[own0.length - 1] as NodeJS.CpuUsage);
+  const ours = cpu + helpers.reduce((n, h, i) => n + cpuSeconds(h) - (own0[i] as number), 0) + (mine.user + mine.system) / 1e6;
+  const othersPct = Math.max(0, ((machineBusySeconds() - busy0 - ours) / elapsed) * 100);
   const openCmd: LoadCmd = { cmd: 'open', setup, rate: cfg.rate, durationMs: cfg.openMs };
   const open = await load.request(openCmd, (m) => m.result as LoadResult | undefined, cfg.openMs + 90_000, 'open loop');
-  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal) };
+  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), othersPct };
 }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 async function main(): Promise<number> {
   const watchdog = setTimeout(() => {
@@ -234,37 +253,68 @@ async function main(): Promise<number> {
   const load = forkChild('load.ts');
   await load.request(null, (m) => (m.ready ? true : undefined), 20_000, 'load start');
 
-  const results: Partial<Record<'parley' | 'bare', TargetResult>> = {};
+  const runs: { parley: TargetResult; bare: TargetResult }[] = [];
+  const helpers = [load.proc.pid!, receiver.proc.pid!];
+  for (let run = 1; run <= cfg.runs; run++) {
+    const tag = cfg.runs > 1 ? ` (run ${run} of ${cfg.runs})` : '';
+    // Parley: a fresh server on a fresh copy of the seeded database.
+    console.log(`${el()} Parley${tag}: starting and setting up ${cfg.numbers} API numbers`);
+    const parley = await startProcess('parley', path.join(work, `parley-${run}`), seed.dbFile);
+    const base = `http://127.0.0.1:${parley.port}`;
+    const senders: (ApiSender & { appSecret: string })[] = [];
+    for (let i = 0; i < cfg.numbers; i++) senders.push(await setUpNumber(base, seed.seed.clients[i]!.token, i, receiverUrl));
+    receiver.proc.send({ cmd: 'secrets', secrets: senders.map((s) => s.appSecret) });
+    const setup: LoadSetup = { baseUrl: base, senders: senders.map(({ phoneNumberId, token }) => ({ phoneNumberId, token })), customers, connections: cfg.connections };
+    const before = await counts();
+    console.log(`${el()} Parley${tag}: closed loop, then open loop`);
+    const t0 = Date.now();
+    const p = await runLoads(load, setup, parley.proc.pid!, helpers);
+    const owed = p.closed.acceptedTotal + p.open.acceptedTotal;
+    console.log(`${el()} Parley${tag}: waiting for ${fmt(owed)} status webhooks`);
+    let c = await counts();
+    const drainUntil = Date.now() + cfg.drainMs;
+    while (c.statuses - before.statuses < owed && Date.now() < drainUntil) {
+      await sleep(250);
+      c = await counts();
+    }
+    const delivered = c.statuses - before.statuses;
+    const seconds = (c.lastAt - Math.max(t0, c.firstAt)) / 1000;
+    const parleyResult = { ...p, webhooks: { delivered, owed, perSecond: delivered / Math.max(0.001, seconds), badSignatures: c.badSignatures - before.badSignatures, seconds } };
+    await stopChild(parley.proc, 'SIGTERM');
 
-  // Parley
-  console.log(`${el()} Parley: starting and setting up ${cfg.numbers} API numbers`);
-  const parley = await startProcess('parley', path.join(work, 'parley'), seed.dbFile);
-  const base = `http://127.0.0.1:${parley.port}`;
-  const senders: (ApiSender & { appSecret: string })[] = [];
-  for (let i = 0; i < cfg.numbers; i++) senders.push(await setUpNumber(base, seed.seed.clients[i]!.token, i, receiverUrl));
-  receiver.proc.send({ cmd: 'secrets', secrets: senders.map((s) => s.appSecret) });
-  const setup: LoadSetup = { baseUrl: base, senders: senders.map(({ phoneNumberId, token }) => ({ phoneNumberId, token })), customers, connections: cfg.connections };
-  console.log(`${el()} Parley: closed loop, then open loop`);
-  const t0 = Date.now();
-  const p = await runLoads(load, setup, parley.proc.pid!);
-  const owed = p.closed.acceptedTotal + p.open.acceptedTotal;
-  console.log(`${el()} Parley: waiting for ${fmt(owed)} status webhooks`);
-  let c = await counts();
-  const drainUntil = Date.now() + cfg.drainMs;
-  while (c.statuses < owed && Date.now() < drainUntil) {
-    await sleep(250);
-    c = await counts();
+    // Bare endpoint
+    console.log(`${el()} bare Fastify endpoint${tag}: closed loop, then open loop`);
+    const bare = await startProcess('bare', path.join(work, `bare-${run}`), null);
+    const bareResult = await runLoads(load, { ...setup, baseUrl: `http://127.0.0.1:${bare.port}` }, bare.proc.pid!, helpers);
+    await stopChild(bare.proc, 'SIGTERM');
+    runs.push({ parley: parleyResult, bare: bareResult });
+    const perS = (r: TargetResult) => fmt(r.closed.accepted / r.closed.seconds);
+    console.log(`${el()}   Parley ${perS(parleyResult)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each (others ${fmt(parleyResult.othersPct)} % of a core); bare ${perS(bareResult)} msg/s (others ${fmt(bareResult.othersPct)} %)`);
   }
-  const seconds = (c.lastAt - Math.max(t0, c.firstAt)) / 1000;
-  results.parley = { ...p, webhooks: { delivered: c.statuses, owed, perSecond: c.statuses / Math.max(0.001, seconds), badSignatures: c.badSignatures, seconds } };
-  await stopChild(parley.proc, 'SIGTERM');
-
-  // Bare endpoint
-  console.log(`${el()} bare Fastify endpoint: closed loop, then open loop`);
-  const bare = await startProcess('bare', path.join(work, 'bare'), null);
-  results.bare = await runLoads(load, { ...setup, baseUrl: `http://127.0.0.1:${bare.port}` }, bare.proc.pid!);
-  await stopChild(bare.proc, 'SIGTERM');
   clearTimeout(watchdog);
+
+  // Medians over the runs, figure by figure.
+  const med = (pick: (r: TargetResult) => number, t: 'parley' | 'bare') => median(runs.map((r) => pick(r[t])));
+  const summary = (t: 'parley' | 'bare'): TargetResult => {
+    const loop = (l: 'closed' | 'open'): LoadResult => ({
+      ...runs[0]![t][l],
+      accepted: med((r) => r[l].accepted, t),
+      seconds: runs[0]![t][l].seconds,
+      p50: med((r) => r[l].p50, t),
+      p99: med((r) => r[l].p99, t),
+      failed: runs.reduce((n, r) => n + r[t][l].failed, 0),
+      failures: runs.flatMap((r) => r[t][l].failures),
+    });
+    return { closed: loop('closed'), open: loop('open'), cpuPerMessage: med((r) => r.cpuPerMessage, t), othersPct: med((r) => r.othersPct, t) };
+  };
+  const results: Record<'parley' | 'bare', TargetResult> = { parley: summary('parley'), bare: summary('bare') };
+  results.parley.webhooks = {
+    delivered: runs.reduce((n, r) => n + r.parley.webhooks!.delivered, 0),
+    owed: runs.reduce((n, r) => n + r.parley.webhooks!.owed, 0),
+    perSecond: med((r) => r.webhooks!.perSecond, 'parley'),
+    badSignatures: runs.reduce((n, r) => n + r.parley.webhooks!.badSignatures, 0),
+    seconds: med((r) => r.webhooks!.seconds, 'parley'),
+  };
 
   // Report
   const P = results.parley;
@@ -283,18 +333,20 @@ async function main(): Promise<number> {
     ['Webhooks with a bad signature', fmt(P.webhooks!.badSignatures), '', '', '0', P.webhooks!.badSignatures === 0 ? 'yes' : 'NO'],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  console.log('');
+  console.log(cfg.runs > 1 ? `\nMedians of ${cfg.runs} runs (webhook counts: totals).` : '');
   for (const [i, r] of rows.entries()) {
     console.log(r.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+  const busy = Math.max(results.parley.othersPct, results.bare.othersPct);
+  if (busy >= 25) console.log(`\nWARNING: other processes used ${fmt(busy)} % of a core during the closed loops (median): throughput and latency are depressed; compare CPU per message instead, or rerun on a quiet machine.`);
   for (const [name, r] of Object.entries(results)) {
     const f = [...r.closed.failures, ...r.open.failures];
     if (r.closed.failed + r.open.failed > 0) console.log(`\n${name}: ${r.closed.failed + r.open.failed} requests failed, e.g. ${f.slice(0, 3).join(' | ')}`);
   }
   fs.mkdirSync(cfg.outDir, { recursive: true });
   const out = path.join(cfg.outDir, `api-${QUICK ? 'quick-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(out, JSON.stringify({ cfg, results, machine: cpuModel(), code: codeVersion(ROOT) }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ cfg, results, runs, machine: cpuModel(), code: codeVersion(ROOT) }, null, 2));
   console.log(`\nResults: ${path.relative(ROOT, out)}; total ${Math.round((Date.now() - started) / 1000)} s`);
   const failed = P.webhooks!.delivered < P.webhooks!.owed || P.webhooks!.badSignatures > 0;
   return failed ? 1 : 0;
