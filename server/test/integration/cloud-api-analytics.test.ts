@@ -208,6 +208,30 @@ describe('Business API: conversation and message analytics by category', () => {
     expect(other.body.analytics).toEqual({ phone_numbers: [], granularity: 'DAY', data_points: [] });
   });
 
+  it('prices a utility template sent inside the service window as free, as its status webhooks do', async () => {
+    const [inside, outside] = [await signIn(server), await signIn(server)];
+    await customerWrites(server, inside!, biz, 'Where is my parcel?');
+    await template(inside!, 'hello_world'); // inside the window: free
+    await template(outside!, 'hello_world'); // the customer never wrote: regular
+    for (const who of [inside!, outside!]) {
+      const k = await chatOf(who);
+      await read(who, k.chatId, k.seqs.at(-1)!);
+    }
+    const pricing = await wabaFields(biz.apiToken, `pricing_analytics.start(${MAR2}).end(${MAR3}).granularity(DAILY).dimensions(["PRICING_CATEGORY","PRICING_TYPE"])`);
+    expect(pricing.status, JSON.stringify(pricing.body)).toBe(200);
+    expect((pricing.body.pricing_analytics as { data: { data_points: unknown[] }[] }).data[0]!.data_points).toEqual([
+      { start: MAR2, end: MAR3, volume: 1, pricing_type: 'REGULAR', pricing_category: 'UTILITY', cost: 0 },
+      { start: MAR2, end: MAR3, volume: 1, pricing_type: 'FREE_CUSTOMER_SERVICE', pricing_category: 'UTILITY', cost: 0 },
+    ]);
+    // Without the pricing type, the two are one utility point.
+    const byCategory = await wabaFields(biz.apiToken, `pricing_analytics.start(${MAR2}).end(${MAR3}).granularity(DAILY).dimensions(["PRICING_CATEGORY"])`);
+    expect((byCategory.body.pricing_analytics as { data: { data_points: unknown[] }[] }).data[0]!.data_points).toEqual([{ start: MAR2, end: MAR3, volume: 2, pricing_category: 'UTILITY', cost: 0 }]);
+    // The statuses agree.
+    await server.parley.webhooks.idle();
+    const types = receiver.payloads().flatMap(({ json }) => (json as { entry: { changes: { value: { statuses?: { status: string; pricing?: { type: string } }[] } }[] }[] }).entry.flatMap((e) => e.changes.flatMap((c) => c.value.statuses ?? [])));
+    expect(types.filter((t) => t.status === 'read').map((t) => t.pricing?.type).sort()).toEqual(['free_customer_service', 'regular']);
+  });
+
   it('refuses bad periods and malformed fields with clear errors', async () => {
     const now = clock.now();
     for (const [from, to, code] of [

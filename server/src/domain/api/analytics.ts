@@ -61,7 +61,12 @@ function categoryOf(raw: unknown): AnalyticsCategory {
 }
 
 /** Per local day of the period (every day listed, zeros included) and the totals. */
-export async function countAnalytics(ctx: Ctx, businessId: string, timeZone: string, period: LocalPeriod): Promise<Omit<ApiAnalytics, 'timeZone'>> {
+export async function countAnalytics(
+  ctx: Ctx,
+  businessId: string,
+  timeZone: string,
+  period: LocalPeriod,
+): Promise<Omit<ApiAnalytics, 'timeZone'> & { /** Per local date: delivered utility templates that were free (sent inside the service window). */ freeUtilityDelivered: Map<string, number> }> {
   const localDate = localDateFormatter(timeZone);
   // Every local day lies within one UTC day (±14 hours) of the same date.
   const start = period.first * DAY_MS - DAY_MS;
@@ -74,11 +79,13 @@ export async function countAnalytics(ctx: Ctx, businessId: string, timeZone: str
     ctx.db
       .selectFrom('messages as m')
       .innerJoin('chat_members as o', (j) => j.onRef('o.chat_id', '=', 'm.chat_id').on('o.account_id', '<>', businessId))
+      .leftJoin('api_message_meta as mm', 'mm.message_id', 'm.id')
       .select([
         bucket.as('bucket'),
         category.as('category'),
         sql<number>`count(*)`.as('sent'),
         sql<number>`sum(case when m.withheld = 0 and (m.seq <= o.delivered_seq or m.seq <= o.receipt_read_seq) then 1 else 0 end)`.as('delivered'),
+        sql<number>`sum(case when m.withheld = 0 and (m.seq <= o.delivered_seq or m.seq <= o.receipt_read_seq) and mm.pricing_type = 'free_customer_service' then 1 else 0 end)`.as('free_delivered'),
         sql<number>`sum(case when m.withheld = 0 and m.seq <= o.receipt_read_seq then 1 else 0 end)`.as('read'),
       ])
       .where('m.sender_id', '=', businessId)
@@ -108,9 +115,11 @@ export async function countAnalytics(ctx: Ctx, businessId: string, timeZone: str
     if (!d) byDate.set(date, (d = { date, conversations: zeroCounts(), messages: zeroMessages() }));
     return d;
   };
+  const freeUtilityDelivered = new Map<string, number>();
   for (const r of messages) {
     const d = dayOf(r.bucket);
     const c = categoryOf(r.category);
+    if (c === 'UTILITY' && Number(r.free_delivered) > 0) freeUtilityDelivered.set(d.date, (freeUtilityDelivered.get(d.date) ?? 0) + Number(r.free_delivered));
     d.messages.sent[c] += Number(r.sent);
     d.messages.delivered[c] += Number(r.delivered);
     d.messages.read[c] += Number(r.read);
@@ -130,7 +139,7 @@ export async function countAnalytics(ctx: Ctx, businessId: string, timeZone: str
       totals.messages.read[c] += d.messages.read[c];
     }
   }
-  return { days, totals };
+  return { days, totals, freeUtilityDelivered };
 }
 
 // ---- the owner's endpoint -----------------------------------------------------------------------
@@ -143,7 +152,8 @@ export async function getApiAnalytics(ctx: Ctx, actor: Actor, from: number, to: 
   const timeZone = validZone(business.timezone);
   const period = periodProblem(from, to, timeZone);
   if ('problem' in period) throw new AppError('ANALYTICS_RANGE_INVALID', period.problem, { maxDays: API_ANALYTICS_MAX_DAYS });
-  return { timeZone, ...(await countAnalytics(ctx, actor.accountId, timeZone, period)) };
+  const { days, totals } = await countAnalytics(ctx, actor.accountId, timeZone, period);
+  return { timeZone, days, totals };
 }
 
 // ---- the Graph fields of the WABA node ----------------------------------------------------------
@@ -219,8 +229,10 @@ function parseField(f: FieldSelection, timeZone: string): ParsedField {
   return { name, period, phoneNumbers: phones.length ? phones : null, dimensions, categories: cats.length ? cats : null };
 }
 
-/** The values of the asked dimensions for counts of category `c` (Parley's one number, regular pricing). */
-function dimensionValues(p: ParsedField, c: AnalyticsCategory, display: string | null): Json {
+type PricingType = 'REGULAR' | 'FREE_CUSTOMER_SERVICE';
+
+/** The values of the asked dimensions for counts of category `c` priced as `pricingType` (Parley's one number). */
+function dimensionValues(p: ParsedField, c: AnalyticsCategory, display: string | null, pricingType: PricingType): Json {
   const dims: Json = {};
   const has = (d: string) => p.dimensions.includes(d);
   if (has('PHONE')) dims.phone_number = display;
@@ -229,7 +241,7 @@ function dimensionValues(p: ParsedField, c: AnalyticsCategory, display: string |
     if (has('CONVERSATION_DIRECTION')) dims.conversation_direction = c === 'SERVICE' ? 'USER_INITIATED' : 'BUSINESS_INITIATED';
     if (has('CONVERSATION_CATEGORY')) dims.conversation_category = c;
   } else {
-    if (has('PRICING_TYPE')) dims.pricing_type = c === 'SERVICE' ? 'FREE_CUSTOMER_SERVICE' : 'REGULAR';
+    if (has('PRICING_TYPE')) dims.pricing_type = pricingType;
     if (has('PRICING_CATEGORY')) dims.pricing_category = c;
   }
   return dims;
@@ -259,7 +271,7 @@ export async function wabaAnalyticsFields(ctx: Ctx, principal: ApiPrincipal, wab
   for (const p of parsed) {
     // Parley's WABA has one number: a filter that leaves it out leaves nothing.
     const included = display !== null && (p.phoneNumbers === null || p.phoneNumbers.includes(display));
-    const counted = included ? await countAnalytics(ctx, waba.account_id, timeZone, p.period) : { days: [] };
+    const counted = included ? await countAnalytics(ctx, waba.account_id, timeZone, p.period) : { days: [], freeUtilityDelivered: new Map<string, number>() };
     const points = counted.days.map((d) => ({ day: d, start: startOfLocalDay(dayNumber(d.date)!, timeZone) / 1000, end: startOfLocalDay(dayNumber(d.date)! + 1, timeZone) / 1000 }));
     if (p.name === 'analytics') {
       const sum = (c: CategoryCounts) => ANALYTICS_CATEGORIES.reduce((a, k) => a + c[k], 0);
@@ -275,12 +287,17 @@ export async function wabaAnalyticsFields(ctx: Ctx, principal: ApiPrincipal, wab
         const counts = isConv ? x.day.conversations : x.day.messages.delivered;
         // One point per day and combination of the asked dimensions' values.
         const merged = new Map<string, Json>();
-        for (const c of ANALYTICS_CATEGORIES) {
-          if (counts[c] === 0 || (p.categories !== null && !p.categories.includes(c))) continue;
-          const dims = dimensionValues(p, c, display);
+        // Delivered utility templates split by pricing type: free inside the service window, regular outside.
+        const free = isConv ? 0 : (counted.freeUtilityDelivered.get(x.day.date) ?? 0);
+        const parts = ANALYTICS_CATEGORIES.flatMap((c): { c: AnalyticsCategory; n: number; type: PricingType }[] =>
+          c === 'UTILITY' && free > 0 ? [{ c, n: counts[c] - free, type: 'REGULAR' }, { c, n: free, type: 'FREE_CUSTOMER_SERVICE' }] : [{ c, n: counts[c], type: c === 'SERVICE' ? 'FREE_CUSTOMER_SERVICE' : 'REGULAR' }],
+        );
+        for (const { c, n, type } of parts) {
+          if (n === 0 || (p.categories !== null && !p.categories.includes(c))) continue;
+          const dims = dimensionValues(p, c, display, type);
           const key = JSON.stringify(dims);
           const point = merged.get(key) ?? { start: x.start, end: x.end, [isConv ? 'conversation' : 'volume']: 0, ...dims, cost: 0 };
-          point[isConv ? 'conversation' : 'volume'] = (point[isConv ? 'conversation' : 'volume'] as number) + counts[c];
+          point[isConv ? 'conversation' : 'volume'] = (point[isConv ? 'conversation' : 'volume'] as number) + n;
           merged.set(key, point);
         }
         dataPoints.push(...merged.values());
