@@ -233,6 +233,22 @@ describe('Business API: template management', () => {
     expect((await create({ ...fallPromo(), language: 'fr' })).status).toBe(200);
   });
 
+  it('creates at most 100 templates per WABA in an hour (80007, nothing stored), then again an hour later', async () => {
+    let created = 0;
+    let refused: Awaited<ReturnType<typeof create>> | undefined;
+    for (let i = 0; i < 150 && !refused; i++) {
+      const res = await create({ ...fallPromo(), name: `promo_${i}` });
+      if (res.status === 200) created++;
+      else refused = res;
+    }
+    // hello_world was created with the WABA, in the same hour.
+    expect(created).toBe(99);
+    expectGraphError(refused!, 400, 80007);
+    expect(await server.parley.ctx.db.selectFrom('api_templates').select('id').where('name', '=', 'promo_99').executeTakeFirst()).toBeUndefined();
+    clock.advance(3600_000);
+    expect((await create({ ...fallPromo(), name: 'promo_99' })).status).toBe(200);
+  });
+
   it('lists with filters, fields and cursor paging', async () => {
     const made: string[] = [];
     for (const [name, category, language, text] of [

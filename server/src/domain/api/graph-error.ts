@@ -36,6 +36,7 @@ export const graphCodes = {
   132016: { status: 400, message: '(#132016) Template is disabled', type: 'OAuthException', whatsapp: true },
   131047: { status: 400, message: '(#131047) Re-engagement message', type: 'OAuthException', whatsapp: true },
   130429: { status: 400, message: '(#130429) Rate limit hit', type: 'OAuthException', whatsapp: true },
+  80007: { status: 400, message: '(#80007) Rate limit issues', type: 'OAuthException', whatsapp: true },
   131048: { status: 400, message: '(#131048) Spam rate limit hit', type: 'OAuthException', whatsapp: true },
   131050: { status: 400, message: '(#131050) User stopped receiving marketing messages', type: 'OAuthException', whatsapp: true },
   131056: { status: 400, message: '(#131056) (Business Account, Consumer Account) pair rate limit hit', type: 'OAuthException', whatsapp: true },

@@ -23,6 +23,9 @@ import { enqueueTemplateQuality, enqueueTemplateStatus, type TemplateStatusEvent
 import { checkCategory, checkComponents, checkParameterFormat, checkTemplateCreate, checkTtl, EDIT_KEYS } from './validate.js';
 
 const DAY = 24 * 3600_000;
+const HOUR = 3600_000;
+/** Templates a WABA may create in any hour (reference §7.3); more are refused with 80007. */
+export const TEMPLATE_CREATIONS_PER_HOUR = 100;
 /** A deleted approved name cannot be reused for 30 days (reference §7.1). */
 export const NAME_REUSE_DELAY_MS = 30 * DAY;
 /** An approved template allows 1 edit per 24 hours and 10 per 30 days. */
@@ -251,6 +254,11 @@ export async function createTemplate(ctx: Ctx, principal: ApiPrincipal, wabaId: 
         throw templateError(`The ${def.language} content of ${def.name} was deleted less than 30 days ago; it cannot be added again before then. Use another name.`, SUBCODE.beingDeleted, 'Content is being deleted');
       }
       await tx.deleteFrom('api_templates').where('id', '=', existing.id).execute();
+    }
+    // At most TEMPLATE_CREATIONS_PER_HOUR creations per WABA in any hour (a re-created name counts anew).
+    const [recent] = await tx.selectFrom('api_templates').select((eb) => eb.fn.countAll<number>().as('n')).where('waba_id', '=', wabaId).where('created_at', '>', now - HOUR).execute();
+    if (Number(recent?.n ?? 0) >= TEMPLATE_CREATIONS_PER_HOUR) {
+      throw new GraphError(80007, `At most ${TEMPLATE_CREATIONS_PER_HOUR} templates can be created per WhatsApp Business Account in an hour; try again later.`);
     }
     const review = await reviewTemplate(tx, wabaId, def, null);
     const id = await newTemplateNode(tx, wabaId, now);
