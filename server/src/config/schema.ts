@@ -73,6 +73,10 @@ export const configVars = {
     schema: Type.Integer({ minimum: 10, default: 30000 }),
     doc: 'Business API webhooks: first retry delay; it doubles per attempt (at most 1 hour) until the event is 7 days old, then it is dropped.',
   },
+  PARLEY_WEBHOOK_RETENTION_DAYS: {
+    schema: Type.Integer({ minimum: 8, default: 14 }),
+    doc: 'Business API webhooks: days a delivered or dropped event and its attempts stay visible before maintenance deletes them.',
+  },
   PARLEY_WEBHOOK_POLL_MS: { schema: Type.Integer({ minimum: 10, default: 1000 }), doc: 'Business API webhooks: how often the dispatcher looks for due retries.' },
   PARLEY_MEDIA_URL_SECRET: {
     schema: Type.String({ default: '' }),

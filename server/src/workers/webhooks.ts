@@ -387,3 +387,39 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     },
   };
 }
+
+/** Finished events (and their attempts) deleted per write, so pruning never holds the write queue long. */
+const PRUNE_BATCH = 2000;
+
+/**
+ * Delete delivered and dropped events older than PARLEY_WEBHOOK_RETENTION_DAYS, with their
+ * attempts (the hourly maintenance task). A pending event is never deleted: its retries end after
+ * 7 days, and the retention is longer. Returns the number of events deleted.
+ */
+export async function pruneWebhookOutbox(ctx: Ctx): Promise<number> {
+  const cutoff = ctx.clock.now() - ctx.config.PARLEY_WEBHOOK_RETENTION_DAYS * 24 * 3600_000;
+  let pruned = 0;
+  // Bounded: at most this many batches per run; the next run goes on.
+  for (let i = 0; i < 500; i++) {
+    const n = await ctx.writes.run(async (tx) => {
+      const ids = (
+        await tx
+          .selectFrom('webhook_events')
+          .select('id')
+          .where('status', 'in', ['delivered', 'dropped'])
+          // The (status, next_attempt_at) index bounds the scan: the last attempt was due before the cutoff too.
+          .where('next_attempt_at', '<', cutoff)
+          .where('created_at', '<', cutoff)
+          .limit(PRUNE_BATCH)
+          .execute()
+      ).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await tx.deleteFrom('webhook_attempts').where('event_id', 'in', ids).execute();
+      await tx.deleteFrom('webhook_events').where('id', 'in', ids).execute();
+      return ids.length;
+    });
+    pruned += n;
+    if (n < PRUNE_BATCH) break;
+  }
+  return pruned;
+}

@@ -13,6 +13,7 @@ import { api, signIn, type Person } from '../helpers/clients.js';
 import { WebhookReceiver, type WebhookJson } from '../helpers/webhook-receiver.js';
 import { apiBusiness, customerWrites, digits, expectGraphError, graph, helloWorld, type ApiBusiness } from '../helpers/api-business.js';
 import { ManualClock } from '../../src/platform/clock.js';
+import { runMaintenance } from '../../src/workers/maintenance.js';
 
 type Status = { id: string; status: string };
 const statusesOf = (json: WebhookJson): Status[] =>
@@ -270,5 +271,53 @@ describe('Business API: statuses handed to the dispatcher in memory', () => {
     clock.advance(2000 + 30_000);
     await until(() => received().size === 3, 5000);
     expect(received()).toEqual(new Set(wamids));
+  });
+});
+
+describe('Business API: the webhook outbox is pruned', () => {
+  let server: TestServer;
+  let receiver: WebhookReceiver;
+  const clock = new ManualClock();
+  beforeEach(async () => {
+    server = await startServer({ clock, config: { PARLEY_WEBHOOK_RETENTION_DAYS: 14, PARLEY_WEBHOOK_POLL_MS: 20 } });
+    receiver = await WebhookReceiver.start();
+  });
+  afterEach(async () => {
+    await server.close();
+    await receiver.close();
+  });
+
+  it('deletes delivered events and their attempts past the retention, never a pending one', async () => {
+    const biz = await apiBusiness(server, receiver);
+    const customer = await signIn(server);
+    await customerWrites(server, customer, biz);
+    const text = (body: string) => ({ messaging_product: 'whatsapp', to: digits(customer.phone), type: 'text', text: { body } });
+    for (const body of ['one', 'two']) expect((await graph(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, text(body))).status).toBe(200);
+    await until(() => receiver.payloads().filter(({ json }) => statusesOf(json).length > 0).length >= 2);
+    await server.parley.webhooks.idle();
+    // One more that the receiver refuses: it stays pending (the dispatcher is stopped before its retry).
+    receiver.mode = { status: 500 };
+    expect((await graph(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, text('three'))).status).toBe(200);
+    const db = server.parley.ctx.db;
+    const attemptsOf = async (ids: string[]) => (await db.selectFrom('webhook_attempts').select('event_id').where('event_id', 'in', ids).execute()).length;
+    await until(() => receiver.posts().length >= 4);
+    await server.parley.webhooks.idle();
+    await server.parley.webhooks.stop();
+    const before = await db.selectFrom('webhook_events').select(['id', 'status']).execute();
+    const finished = before.filter((e) => e.status === 'delivered').map((e) => e.id);
+    const pending = before.filter((e) => e.status === 'pending').map((e) => e.id);
+    expect(finished.length).toBeGreaterThanOrEqual(3); // the customer's message and two statuses
+    expect(pending).toHaveLength(1);
+    expect(await attemptsOf(pending)).toBe(1);
+
+    // Within the retention nothing goes.
+    clock.advance(13 * 24 * 3600_000);
+    expect(await runMaintenance(server.parley.ctx)).toMatchObject({ webhookEventsPruned: 0 });
+    // Past it, the finished events and their attempts go; the pending one and its attempt stay.
+    clock.advance(2 * 24 * 3600_000);
+    expect(await runMaintenance(server.parley.ctx)).toMatchObject({ webhookEventsPruned: finished.length });
+    expect((await db.selectFrom('webhook_events').select('id').execute()).map((e) => e.id)).toEqual(pending);
+    expect(await attemptsOf(finished)).toBe(0);
+    expect(await attemptsOf(pending)).toBe(1);
   });
 });
