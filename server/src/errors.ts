@@ -79,6 +79,7 @@ export const errorCatalog = {
   TEMPLATE_INVALID: { status: 400, message: 'The template is not valid; see details.problems for what to fix.' },
   TEMPLATE_EXISTS: { status: 409, message: 'A template with this name and language already exists (or was deleted less than 30 days ago).' },
   TEMPLATE_NOT_FOUND: { status: 404, message: 'No such message template on this business.' },
+  TEMPLATE_RATE_LIMITED: { status: 429, message: 'At most 100 templates can be created in an hour; try again later.' },
   TEMPLATE_NOT_EDITABLE: { status: 409, message: 'This template cannot be edited now (its status, its category once approved, or the edit limit of an approved template).' },
   LINK_NOT_FOUND: { status: 404, message: 'This link does not exist or was reset by the business.' },
   PREFILLED_TEXT_TOO_LONG: { status: 400, message: 'The prefilled text may be at most 140 characters.' },

@@ -244,7 +244,11 @@ describe('Business API: template management', () => {
     // hello_world was created with the WABA, in the same hour.
     expect(created).toBe(99);
     expectGraphError(refused!, 400, 80007);
-    expect(await server.parley.ctx.db.selectFrom('api_templates').select('id').where('name', '=', 'promo_99').executeTakeFirst()).toBeUndefined();
+    // The owner's template editor meets the same limit, as its own error.
+    const owner = await api<{ error: { code: string } }>(server, 'POST', '/v1/business/api/templates', { token: biz.token, body: { ...fallPromo(), name: 'promo_owner' } });
+    expect(owner.status).toBe(429);
+    expect(owner.body.error.code).toBe('TEMPLATE_RATE_LIMITED');
+    for (const name of ['promo_99', 'promo_owner']) expect(await server.parley.ctx.db.selectFrom('api_templates').select('id').where('name', '=', name).executeTakeFirst()).toBeUndefined();
     clock.advance(3600_000);
     expect((await create({ ...fallPromo(), name: 'promo_99' })).status).toBe(200);
   });

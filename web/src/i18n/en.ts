@@ -41,6 +41,7 @@ export const en = {
   'error.CODE_RESEND_TOO_SOON': 'A code was just sent. Try again in {retryAfterSeconds} s.',
   'error.CODE_NOT_REQUESTED': 'Ask for a code first.',
   'error.CODE_SEND_FAILED': 'The code could not be sent. Try again later.',
+  'error.TEMPLATE_RATE_LIMITED': 'At most 100 templates can be created in an hour. Try again later.',
   'error.RATE_LIMITED': 'Too many attempts. Wait a minute and try again.',
   'error.NETWORK': 'The server cannot be reached.',
   'error.ACCOUNT_NOT_FOUND': 'This number is not on Parley yet.',

@@ -27,6 +27,7 @@ export const fr: Record<MessageKey, string> = {
   'error.CODE_RESEND_TOO_SOON': 'Un code vient d’être envoyé. Réessayez dans {retryAfterSeconds} s.',
   'error.CODE_NOT_REQUESTED': 'Demandez d’abord un code.',
   'error.CODE_SEND_FAILED': "Le code n'a pas pu être envoyé. Réessayez plus tard.",
+  'error.TEMPLATE_RATE_LIMITED': 'Au plus 100 modèles peuvent être créés par heure. Réessayez plus tard.',
   'error.RATE_LIMITED': 'Trop de tentatives. Patientez une minute puis réessayez.',
   'error.NETWORK': 'Le serveur est injoignable.',
   'error.ACCOUNT_NOT_FOUND': "Ce numéro n'est pas encore sur Parley.",

@@ -112,6 +112,7 @@ function problemOf(err: GraphError, body: unknown): TemplateProblem {
 function ownerError(err: unknown, body: unknown): unknown {
   if (!(err instanceof GraphError)) return err;
   if (err.extra.subcode === 33) return new AppError('TEMPLATE_NOT_FOUND');
+  if (err.code === 80007) return new AppError('TEMPLATE_RATE_LIMITED', err.details);
   if (err.extra.subcode === SUBCODE.exists || err.extra.subcode === SUBCODE.beingDeleted) return new AppError('TEMPLATE_EXISTS', err.details);
   if (err.extra.subcode === SUBCODE.editNotAllowed) return new AppError('TEMPLATE_NOT_EDITABLE', err.details);
   return new AppError('TEMPLATE_INVALID', err.details, { problems: [problemOf(err, body)] });
