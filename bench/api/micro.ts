@@ -156,7 +156,7 @@ try {
   console.log(
     `${total} sends (after ${numbers * customers} warm-up), ${concurrency} at once, webhook batches of ${batch}: ` +
       `${Math.round(total / (acceptMs / 1000))} accepted/s in-process; CPU ${us(acceptCpu).toFixed(0)} µs per message while accepting, ` +
-      `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms); statuses ${c.statuses} / ${sent}, bad signatures ${c.badSignatures}`,
+      `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms); statuses ${c.statuses} / ${sent} in ${c.posts} POSTs, bad signatures ${c.badSignatures}`,
   );
   countSql = false;
   if (profiler) {

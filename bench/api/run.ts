@@ -205,7 +205,7 @@ interface TargetResult {
   cpuPerMessage: number;
   /** CPU used by other processes on the machine during the closed loop, in % of one core. */
   othersPct: number;
-  webhooks?: { delivered: number; owed: number; perSecond: number; badSignatures: number; seconds: number };
+  webhooks?: { delivered: number; owed: number; perSecond: number; badSignatures: number; seconds: number; posts: number };
 }
 
 /** The closed then the open loop against one server; `helpers`: the benchmark's own other processes (load, receiver). */
@@ -279,7 +279,7 @@ async function main(): Promise<number> {
     }
     const delivered = c.statuses - before.statuses;
     const seconds = (c.lastAt - Math.max(t0, c.firstAt)) / 1000;
-    const parleyResult = { ...p, webhooks: { delivered, owed, perSecond: delivered / Math.max(0.001, seconds), badSignatures: c.badSignatures - before.badSignatures, seconds } };
+    const parleyResult = { ...p, webhooks: { delivered, owed, perSecond: delivered / Math.max(0.001, seconds), badSignatures: c.badSignatures - before.badSignatures, seconds, posts: c.posts - before.posts } };
     await stopChild(parley.proc, 'SIGTERM');
 
     // Bare endpoint
@@ -314,6 +314,7 @@ async function main(): Promise<number> {
     perSecond: med((r) => r.webhooks!.perSecond, 'parley'),
     badSignatures: runs.reduce((n, r) => n + r.parley.webhooks!.badSignatures, 0),
     seconds: med((r) => r.webhooks!.seconds, 'parley'),
+    posts: runs.reduce((n, r) => n + r.parley.webhooks!.posts, 0),
   };
 
   // Report
@@ -330,6 +331,7 @@ async function main(): Promise<number> {
     ['Server CPU ms per accepted message', fmt(P.cpuPerMessage * 1000, 3), fmt(B.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, B.cpuPerMessage), '', ''],
     ['Status webhooks delivered / owed', `${fmt(P.webhooks!.delivered)} / ${fmt(P.webhooks!.owed)}`, '', '', 'all', P.webhooks!.delivered >= P.webhooks!.owed ? 'yes' : 'NO'],
     ['Webhook deliveries/s', fmt(P.webhooks!.perSecond), '', '', '', ''],
+    ['Statuses per webhook POST', fmt(P.webhooks!.delivered / Math.max(1, P.webhooks!.posts), 1), '', '', '', ''],
     ['Webhooks with a bad signature', fmt(P.webhooks!.badSignatures), '', '', '0', P.webhooks!.badSignatures === 0 ? 'yes' : 'NO'],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

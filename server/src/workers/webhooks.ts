@@ -92,7 +92,7 @@ function postJson(agents: Map<string, http.Agent>, url: string, body: string, he
 export interface WebhookDispatcher {
   /** Look for due events now (called when events are enqueued). */
   kick(): void;
-  /** Resolves when nothing is in flight and no tick is running (tests). */
+  /** Resolves when nothing is in flight, held back or being planned (tests). */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -134,6 +134,8 @@ const appTarget = prepared((db: Kysely<DB>, p) =>
 
 /** Events handed over in memory wait at most this share of their lease; then the database's copy is left to the lease. */
 const FRESH_WAIT_SHARE = 0.5;
+/** How long a batching app's events may wait to fill a POST while another POST to it is under way (see sendFresh). */
+export const BATCH_LINGER_MS = 20;
 /** At most this many events wait in memory; more are left to their lease. */
 const FRESH_MAX = 50_000;
 
@@ -230,13 +232,19 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     if (!ok) ctx.log.info({ msg: 'webhook.attempt_failed', eventIds: events.map((e) => e.id), appId: b.appId, statusCode, error });
   };
 
+  /** POSTs in flight per app. */
+  const appInFlight = new Map<string, number>();
   const start = (b: Batch, events: DueEvent[]): void => {
     for (const e of events) busyEvents.add(e.id);
+    appInFlight.set(b.appId, (appInFlight.get(b.appId) ?? 0) + 1);
     const p: Promise<void> = deliver(b, events)
       .catch((err: unknown) => ctx.log.error({ msg: 'webhook.delivery_failed', eventIds: b.ids, err }))
       .finally(() => {
         inFlight.delete(p);
         for (const e of events) busyEvents.delete(e.id);
+        const n = (appInFlight.get(b.appId) ?? 1) - 1;
+        if (n > 0) appInFlight.set(b.appId, n);
+        else appInFlight.delete(b.appId);
         kick();
       });
     inFlight.add(p);
@@ -248,6 +256,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
    * database's copy is due again when the lease ends).
    */
   let fresh: { e: FreshEvent; at: number }[] = [];
+  let lingerTimer: NodeJS.Timeout | null = null;
   const leaseMs = timeoutMs + 30_000;
   const sendFresh = async (free: number): Promise<number> => {
     // In arrival order, so the ones that waited too long are at the front.
@@ -261,8 +270,8 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     for (const appId of targets.keys()) targets.set(appId, (await appTarget(ctx.db, { appId }))[0]);
     // Batches in order, per app, up to its batch size, at most `free` of them; the scan stops as
     // soon as every slot holds a full batch, so a long queue costs no more than what is sent.
-    const open = new Map<string, { batch: Batch; events: FreshEvent[] }>();
-    const planned: { batch: Batch; events: FreshEvent[] }[] = [];
+    const open = new Map<string, { batch: Batch; events: FreshEvent[]; firstAt: number }>();
+    const planned: { batch: Batch; events: FreshEvent[]; firstAt: number }[] = [];
     const taken = new Set<FreshEvent>();
     let notFull = 0;
     for (const f of fresh) {
@@ -272,7 +281,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       let b = open.get(row.app_id);
       if (!b || b.events.length >= b.batch.max) {
         if (planned.length >= free) continue;
-        b = { batch: newBatch(row), events: [] };
+        b = { batch: newBatch(row), events: [], firstAt: f.at };
         open.set(row.app_id, b);
         planned.push(b);
         notFull++;
@@ -282,10 +291,33 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       taken.add(f.e);
       if (b.events.length >= b.batch.max) notFull--;
     }
+    // A batching app that already has a POST under way gets a partial batch only once its oldest
+    // event waited BATCH_LINGER_MS: under load its events gather into fuller POSTs (each signed,
+    // sent and recorded once), while a quiet app's events still go at once.
+    const going = new Set<string>();
+    let lingerMs = Infinity;
+    const sent = planned.filter(({ batch, events, firstAt }) => {
+      const busy = appInFlight.has(batch.appId) || going.has(batch.appId);
+      const waited = now - firstAt;
+      if (batch.max > 1 && events.length < batch.max && busy && waited < BATCH_LINGER_MS) {
+        for (const e of events) taken.delete(e);
+        lingerMs = Math.min(lingerMs, BATCH_LINGER_MS - waited);
+        return false;
+      }
+      going.add(batch.appId);
+      return true;
+    });
+    if (lingerMs !== Infinity && !lingerTimer) {
+      lingerTimer = setTimeout(() => {
+        lingerTimer = null;
+        kick();
+      }, Math.ceil(lingerMs));
+      lingerTimer.unref();
+    }
     // Keep the rest (and what arrived during the reads), less the events of apps that no longer exist.
     fresh = fresh.filter((f) => !taken.has(f.e) && !(targets.has(f.e.app_id) && !targets.get(f.e.app_id)));
-    for (const b of planned) start(b.batch, b.events);
-    return planned.length;
+    for (const b of sent) start(b.batch, b.events);
+    return sent.length;
   };
 
   /**
@@ -372,14 +404,18 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
   return {
     kick,
     async idle() {
-      while (ticking || inFlight.size > 0) {
+      for (;;) {
         if (ticking) await ticking;
-        await Promise.allSettled([...inFlight]);
+        else if (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        // Events held back to fill a batch go within BATCH_LINGER_MS.
+        else if (lingerTimer && fresh.length > 0 && !stopped) await new Promise((r) => setTimeout(r, BATCH_LINGER_MS));
+        else return;
       }
     },
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (lingerTimer) clearTimeout(lingerTimer);
       stopping.abort();
       if (ticking) await ticking.catch(() => undefined);
       await Promise.allSettled([...inFlight]);
