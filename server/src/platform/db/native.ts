@@ -156,15 +156,21 @@ export function commitNativeTx(t: NativeTx): void {
  * no row.
  */
 export function bumpCounter(t: NativeTx, key: string, load: () => number | undefined, persist: (value: number) => void): number | undefined {
-  let value = t.pending.get(key) ?? t.state.committed.get(key);
-  if (value === undefined) {
-    value = load();
-    if (value === undefined) return undefined;
-  }
-  value += 1;
+  const value = peekCounter(t, key, load);
+  if (value !== undefined) takeCounter(t, key, value, persist);
+  return value;
+}
+
+/** The value {@link bumpCounter} would return, without taking it (see {@link takeCounter}). */
+export function peekCounter(t: NativeTx, key: string, load: () => number | undefined): number | undefined {
+  const value = t.pending.get(key) ?? t.state.committed.get(key) ?? load();
+  return value === undefined ? undefined : value + 1;
+}
+
+/** Take `value`, returned by {@link peekCounter} just before, as the counter's new value (written back by `persist` before COMMIT). */
+export function takeCounter(t: NativeTx, key: string, value: number, persist: (value: number) => void): void {
   t.pending.set(key, value);
   if (!t.beforeCommit.has(key)) t.beforeCommit.set(key, () => persist(t.pending.get(key)!));
-  return value;
 }
 
 /**
