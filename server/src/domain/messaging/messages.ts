@@ -14,7 +14,7 @@ import { checkEncryptable } from '../e2e/policy.js';
 import { MAX_REACTION_CT_CHARS, MEDIA_KIND_OF_MESSAGE, ReactionEnvelope, SERVER_COMPOSED_KINDS, type Message, type MessageKind } from '#contracts/models.js';
 import { AppError } from '../../errors.js';
 import { randomFillSync } from 'node:crypto';
-import { prepared, type Placeholder } from '../../platform/db/prepared.js';
+import { prepared, preparedWrite, type Placeholder } from '../../platform/db/prepared.js';
 import { nativeTx, peekCounter, takeCounter, watchedCache, type NativeTx } from '../../platform/db/native.js';
 import type { Actor, Ctx, Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
@@ -203,13 +203,12 @@ const messageValues = (p: Placeholder) => ({
 
 const insertMessage = prepared((db: Kysely<DB>, p) => db.insertInto('messages').values(messageValues(p)));
 
-/** The insert, unless the sender already stored a message with this client id: then it inserts nothing and returns no row. */
-const insertMessageOnce = prepared((db: Kysely<DB>, p) =>
+/** The insert, unless the sender already stored a message with this client id (then it inserts nothing): resolves with the rows inserted. */
+const insertMessageOnce = preparedWrite((db: Kysely<DB>, p) =>
   db
     .insertInto('messages')
     .values(messageValues(p))
-    .onConflict((oc) => oc.columns(['sender_id', 'client_id']).doNothing())
-    .returning('id'),
+    .onConflict((oc) => oc.columns(['sender_id', 'client_id']).doNothing()),
 );
 
 /** The chat's next message seq (and, unless `activityAt` is null, its new last activity), on the Kysely path. */
@@ -366,7 +365,7 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
       deleted_at: null,
     };
     if (!native) await insertMessage(tx, row as unknown as Record<string, unknown>);
-    else if ((await insertMessageOnce(tx, row as unknown as Record<string, unknown>)).length === 0) {
+    else if ((await insertMessageOnce(tx, row as unknown as Record<string, unknown>)) === 0) {
       const dup = await findDuplicate(tx, actor.accountId, input.clientId);
       if (!dup) throw new Error('sendMessage: the insert was ignored but no message has this client id');
       return dup;

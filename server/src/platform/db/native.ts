@@ -26,6 +26,8 @@ export interface NativeSqlite {
    */
   walPath?: string;
   pragma(source: string): unknown;
+  /** Called by the write queue after each commit (the WAL checkpointer of platform/db/checkpointer.ts is woken). */
+  committed?: () => void;
   /** Caches that statements writing their table drop (see {@link watchedCache}). */
   watches: WriteWatches;
 }

@@ -29,9 +29,10 @@ interface Template {
   slots: ({ name: string } | { value: unknown })[];
 }
 
-export function prepared<DB, Row>(build: (db: Kysely<DB>, p: Placeholder) => Compilable<Row>) {
+/** Compiles the query once per dialect and fills in a call's parameters. */
+function compiler<DB>(build: (db: Kysely<DB>, p: Placeholder) => Compilable<unknown>) {
   const templates = new Map<unknown, Template>();
-  return async (db: Kysely<DB>, params: Record<string, unknown>): Promise<Row[]> => {
+  return (db: Kysely<DB>, params: Record<string, unknown>): { t: Template; parameters: unknown[] } => {
     const adapter = db.getExecutor().adapter.constructor;
     let t = templates.get(adapter);
     if (!t) {
@@ -48,13 +49,35 @@ export function prepared<DB, Row>(build: (db: Kysely<DB>, p: Placeholder) => Com
       if (!(s.name in params)) throw new Error(`prepared query: missing parameter "${s.name}"`);
       return params[s.name];
     });
+    return { t, parameters };
+  };
+}
+
+function execute<Row>(db: Kysely<unknown>, t: Template, parameters: unknown[]) {
+  return db.executeQuery<Row>({ sql: t.sql, parameters, query: t.query, queryId: { queryId: 'prepared' } } as unknown as CompiledQuery<Row>);
+}
+
+export function prepared<DB, Row>(build: (db: Kysely<DB>, p: Placeholder) => Compilable<Row>) {
+  const compile = compiler(build);
+  return async (db: Kysely<DB>, params: Record<string, unknown>): Promise<Row[]> => {
+    const { t, parameters } = compile(db, params);
     // Inside a write-queue transaction on SQLite: run the statement directly (see ./native.ts).
     const native = nativeTx(db);
     if (native) {
       const stmt = native.sqlite.prepare(t.sql);
       return stmt.reader ? (stmt.all(parameters) as Row[]) : (stmt.run(parameters), []);
     }
-    const result = await db.executeQuery<Row>({ sql: t.sql, parameters, query: t.query, queryId: { queryId: 'prepared' } } as unknown as CompiledQuery<Row>);
-    return result.rows;
+    return (await execute<Row>(db as Kysely<unknown>, t, parameters)).rows;
+  };
+}
+
+/** A prepared write (without RETURNING) that resolves with the number of rows it inserted, updated or deleted. */
+export function preparedWrite<DB>(build: (db: Kysely<DB>, p: Placeholder) => Compilable<unknown>) {
+  const compile = compiler(build);
+  return async (db: Kysely<DB>, params: Record<string, unknown>): Promise<number> => {
+    const { t, parameters } = compile(db, params);
+    const native = nativeTx(db);
+    if (native) return native.sqlite.prepare(t.sql).run(parameters).changes;
+    return Number((await execute(db as Kysely<unknown>, t, parameters)).numAffectedRows ?? 0);
   };
 }

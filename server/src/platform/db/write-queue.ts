@@ -84,6 +84,7 @@ export class WriteQueue<DB, E> {
       });
     }
     commitNativeTx(t!);
+    native.committed?.();
     return result;
   }
 
