@@ -56,6 +56,9 @@ const mainUs = (mainThreadNs() - main0) / 1e3;
 // msg per CPU-second is the figure least disturbed by other processes on a shared machine.
 console.log(`${total} sends${process.env.RECEIPTS ? ' + delivery receipts' : ''} in ${s.toFixed(2)} s: ${(total / s).toFixed(0)} msg/s, ${(total / cpuS).toFixed(0)} msg per CPU-second (${((cpuS * 1e6) / total).toFixed(0)} µs CPU each, ${(mainUs / total).toFixed(0)} µs of them on the main thread)`);
 const walBytes = fs.statSync(path.join(dir, 'parley.db-wal'), { throwIfNoEntry: false })?.size ?? 0;
-if (process.env.VERBOSE) console.log(`WAL file at the end: ${(walBytes / 2 ** 20).toFixed(1)} MiB`);
+if (process.env.VERBOSE) {
+  const io = Object.fromEntries(fs.readFileSync('/proc/self/io', 'utf8').trim().split('\n').map((l) => l.split(': ') as [string, string]));
+  console.log(`WAL file at the end: ${(walBytes / 2 ** 20).toFixed(1)} MiB; written by this process: ${(Number(io.wchar) / 2 ** 20).toFixed(0)} MiB, read ${(Number(io.rchar) / 2 ** 20).toFixed(0)} MiB`);
+}
 await app.close();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -7,12 +7,14 @@
  * `PRAGMA wal_checkpoint(PASSIVE)` after commits (at most one per `intervalMs`), so the copy-back
  * uses another core and the event loop does not wait for its fsyncs.
  *
- * Durability does not depend on checkpoints: a commit is durable once its WAL frames are synced.
- * A PASSIVE checkpoint never blocks the writer. The WAL restarts from its beginning only when the
- * writer starts a transaction after a checkpoint that copied everything, which a worker racing a busy
- * writer rarely achieves; so the main connection keeps an automatic checkpoint, at a larger size
- * (`fallbackPages`): by then the worker has copied nearly all the WAL, the main connection copies the
- * rest and the WAL restarts. If the worker falls behind or dies, that checkpoint bounds the WAL.
+ * Durability does not depend on checkpoints: a commit is durable once its WAL frames are synced
+ * (the checkpointing connection syncs the WAL before it copies anything). A PASSIVE checkpoint never
+ * blocks the writer. The WAL restarts from its beginning only when the writer starts a transaction
+ * after a checkpoint that copied everything, which a worker racing a busy writer rarely achieves; so
+ * the main connection keeps an automatic checkpoint at a larger size (`fallbackPages`, 40 MiB): by
+ * then the worker has copied nearly all the WAL, the main connection copies the last few pages and
+ * the WAL restarts. If the worker falls behind or dies, that checkpoint bounds the WAL. (Under the
+ * relay benchmark the WAL takes some 20 KiB per message, 4,000 pages in well under a second.)
  *
  * The worker starts lazily, once the WAL passes `startBytes`, so short-lived databases (tests, CLI
  * commands) never start a thread.
@@ -89,11 +91,11 @@ export class WalCheckpointer {
   private start(): void {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file: this.opts.file, state: this.state.buffer, intervalMs: this.opts.intervalMs ?? 50 },
+      workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file: this.opts.file, state: this.state.buffer, intervalMs: this.opts.intervalMs ?? 20 },
     });
     worker.unref();
     this.worker = worker;
-    this.opts.setAutocheckpoint(this.opts.fallbackPages ?? 4 * SQLITE_DEFAULT_AUTOCHECKPOINT);
+    this.opts.setAutocheckpoint(this.opts.fallbackPages ?? 10 * SQLITE_DEFAULT_AUTOCHECKPOINT);
     this.exited = new Promise<void>((resolve) => {
       const gone = () => {
         if (this.worker === worker) {
