@@ -25,8 +25,8 @@ export type Placeholder = (name: string) => never;
 interface Template {
   sql: string;
   query: CompiledQuery['query'];
-  /** For each parameter position: the name to fill in, or a constant. */
-  slots: ({ name: string } | { value: unknown })[];
+  /** For each parameter position: the name to fill in, or (name undefined) a constant. */
+  slots: { name: string | undefined; value: unknown }[];
 }
 
 /** Compiles the query once per dialect and fills in a call's parameters. */
@@ -40,15 +40,21 @@ function compiler<DB>(build: (db: Kysely<DB>, p: Placeholder) => Compilable<unkn
       t = {
         sql: compiled.sql,
         query: compiled.query,
-        slots: compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(SENTINEL) ? { name: v.slice(SENTINEL.length) } : { value: v })),
+        slots: compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(SENTINEL) ? { name: v.slice(SENTINEL.length), value: undefined } : { name: undefined, value: v })),
       };
       templates.set(adapter, t);
     }
-    const parameters = t.slots.map((s) => {
-      if (!('name' in s)) return s.value;
-      if (!(s.name in params)) throw new Error(`prepared query: missing parameter "${s.name}"`);
-      return params[s.name];
-    });
+    const slots = t.slots;
+    const parameters = new Array<unknown>(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const { name, value } = slots[i]!;
+      if (name === undefined) parameters[i] = value;
+      else {
+        const v = params[name];
+        if (v === undefined && !(name in params)) throw new Error(`prepared query: missing parameter "${name}"`);
+        parameters[i] = v;
+      }
+    }
     return { t, parameters };
   };
 }
