@@ -9,7 +9,6 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { WalCheckpointer } from './checkpointer.js';
 import { closeWal, registerNativeDatabase, WriteWatches } from './native.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -49,21 +48,17 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   const cached = withStatementCache(sqlite, watches);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
   const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
-  // WAL checkpoints in a worker thread, off the event loop (file databases only).
-  const checkpointer = walMode && file !== ':memory:' ? new WalCheckpointer({ file: path.resolve(file), setAutocheckpoint: (pages) => sqlite.pragma(`wal_autocheckpoint = ${pages}`) }) : undefined;
   const native = {
     prepare: cached.prepare,
     pragma: (source: string) => sqlite.pragma(source),
     watches,
     ...(walMode && (opts.sqliteSynchronous ?? 'FULL') === 'FULL' ? { walPath: `${path.resolve(file)}-wal` } : {}),
-    ...(checkpointer ? { committed: () => checkpointer.committed() } : {}),
   };
   registerNativeDatabase(db, native);
   return {
     db,
     dialect: 'sqlite',
     close: async () => {
-      await checkpointer?.close();
       closeWal(native);
       await db.destroy();
     },

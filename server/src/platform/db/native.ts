@@ -26,8 +26,6 @@ export interface NativeSqlite {
    */
   walPath?: string;
   pragma(source: string): unknown;
-  /** Called by the write queue after each commit (the WAL checkpointer of platform/db/checkpointer.ts is woken). */
-  committed?: () => void;
   /** Caches that statements writing their table drop (see {@link watchedCache}). */
   watches: WriteWatches;
 }

@@ -84,7 +84,6 @@ export class WriteQueue<DB, E> {
       });
     }
     commitNativeTx(t!);
-    native.committed?.();
     return result;
   }
 
