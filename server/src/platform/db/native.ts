@@ -173,23 +173,41 @@ export function takeCounter(t: NativeTx, key: string, value: number, persist: (v
   if (!t.beforeCommit.has(key)) t.beforeCommit.set(key, () => persist(t.pending.get(key)!));
 }
 
+/** Multi-row INSERT texts by table and columns, then by number of rows (built once: the same text is the statement cache's key). */
+const multiRowInserts = new Map<string, string[]>();
+
+function multiRowInsert(table: string, columns: readonly string[], rows: number): string {
+  const key = `${table}(${columns.join(',')})`;
+  let texts = multiRowInserts.get(key);
+  if (!texts) multiRowInserts.set(key, (texts = []));
+  let text = texts[rows];
+  if (text === undefined) {
+    const one = `(${columns.map(() => '?').join(', ')})`;
+    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from({ length: rows }, () => one).join(', ')}`;
+    texts[rows] = text;
+  }
+  return text;
+}
+
 /**
  * Rows to insert with multi-row INSERTs just before COMMIT (one statement per `chunk` rows instead
  * of one per row). `columns` fixes the column order; every row supplies them all.
  */
 export function deferInsert(t: NativeTx, table: string, columns: readonly string[], row: unknown[], chunk = 64): void {
-  const key = `insert:${table}`;
-  let rows = t.deferred.get(key);
+  let rows = t.deferred.get(table);
   if (!rows) {
     const list: unknown[][] = [];
-    t.deferred.set(key, (rows = list));
-    t.beforeCommit.set(key, () => {
-      const one = `(${columns.map(() => '?').join(', ')})`;
-      const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+    t.deferred.set(table, (rows = list));
+    t.beforeCommit.set(`insert:${table}`, () => {
+      const width = columns.length;
       for (let i = 0; i < list.length; i += chunk) {
-        const part = list.slice(i, i + chunk);
-        const stmt = t.sqlite.prepare(head + Array.from({ length: part.length }, () => one).join(', '));
-        stmt.run(part.flat());
+        const n = Math.min(chunk, list.length - i);
+        const params = new Array<unknown>(n * width);
+        for (let r = 0; r < n; r++) {
+          const values = list[i + r]!;
+          for (let c = 0; c < width; c++) params[r * width + c] = values[c];
+        }
+        t.sqlite.prepare(multiRowInsert(table, columns, n)).run(params);
       }
     });
   }
