@@ -122,6 +122,29 @@ describe('blocks and reports', () => {
       expect((await history(alice, chatId)).map((m) => m.clientId)).toEqual(['x4']);
     });
 
+    it('a resend of a message stored before the block is answered with the stored message, not CONTACT_BLOCKED', async () => {
+      const chatId = await openChat(server, bob, alice);
+      const b = await connect(bob);
+      const first = await b.request({ type: 'send', chatId, clientId: 'r1', kind: 'text', content: { text: 'sent before' } });
+      expect(first).toMatchObject({ type: 'reply', result: { chatId, seq: 1, duplicate: false } });
+      await block(bob, alice.accountId);
+
+      const again = await b.request({ type: 'send', chatId, clientId: 'r1', kind: 'text', content: { text: 'sent before' } });
+      expect(again).toMatchObject({ type: 'reply', result: { messageId: (first.result as { messageId: string }).messageId, chatId, seq: 1, duplicate: true } });
+      const byTo = await b.request({ type: 'send', to: alice.accountId, clientId: 'r1', kind: 'text', content: { text: 'sent before' } });
+      expect(byTo).toMatchObject({ type: 'reply', result: { messageId: (first.result as { messageId: string }).messageId, duplicate: true } });
+      const http = await api(server, 'POST', `/v1/chats/${chatId}/messages`, { token: bob.token, body: { clientId: 'r1', kind: 'text', content: { text: 'sent before' } } });
+      expect(http.body).toMatchObject({ message: { id: (first.result as { messageId: string }).messageId }, duplicate: true });
+      // A new message is still refused, and nothing was stored twice.
+      expect(await b.request({ type: 'send', chatId, clientId: 'r2', kind: 'text', content: { text: 'new' } })).toMatchObject({ type: 'error', code: 'CONTACT_BLOCKED' });
+      expect((await history(bob, chatId)).map((m) => m.clientId)).toEqual(['r1']);
+      expect((await history(alice, chatId)).map((m) => m.clientId)).toEqual(['r1']);
+
+      // The chat's seq was not used up by the resends: the next message after unblocking is seq 2.
+      await api(server, 'DELETE', `/v1/blocks/${alice.accountId}`, { token: bob.token });
+      expect(await b.request({ type: 'send', chatId, clientId: 'r3', kind: 'text', content: { text: 'after' } })).toMatchObject({ type: 'reply', result: { seq: 2, duplicate: false } });
+    });
+
     it('hides photo and about both ways across a block; the name and number still show', async () => {
       const photo = newId('med');
       await server.parley.ctx.db

@@ -57,4 +57,20 @@ describe('two people chatting', () => {
     const history = await api<{ messages: unknown[] }>(server, 'GET', `/v1/chats/${chatId}/messages`, { token: bob.token });
     expect(history.body.messages).toHaveLength(1);
   });
+
+  it('stores a send and its resend sent at once (one group commit) once, and the next message takes the next seq', async () => {
+    const chatId = await openChat(server, alice, bob);
+    const a = await connect(alice);
+    const send = (clientId: string) => a.request({ type: 'send', chatId, clientId, kind: 'text', content: { text: clientId } });
+    const [first, again, other] = await Promise.all([send('twice'), send('twice'), send('other')]);
+    const id = (first.result as { messageId: string }).messageId;
+    expect(first.result).toMatchObject({ seq: 1, duplicate: false });
+    expect(again.result).toMatchObject({ messageId: id, seq: 1, duplicate: true });
+    expect(other.result).toMatchObject({ seq: 2, duplicate: false });
+    const history = await api<{ messages: { clientId: string; seq: number }[] }>(server, 'GET', `/v1/chats/${chatId}/messages`, { token: bob.token });
+    expect(history.body.messages.map((m) => [m.clientId, m.seq])).toEqual([
+      ['twice', 1],
+      ['other', 2],
+    ]);
+  });
 });

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
-import { prepared } from '../../src/platform/db/prepared.js';
+import { prepared, preparedWrite } from '../../src/platform/db/prepared.js';
+import { WriteQueue } from '../../src/platform/db/write-queue.js';
 
 interface T {
   counters: { name: string; n: number; step: number };
@@ -41,6 +42,22 @@ describe('prepared queries', () => {
       }),
     ).rejects.toThrow('abort');
     expect((await db.selectFrom('counters').select('n').where('name', '=', 'a').executeTakeFirstOrThrow()).n).toBe(0);
+  });
+
+  const insertOnce = preparedWrite((d: Kysely<T>, p) =>
+    d
+      .insertInto('counters')
+      .values({ name: p('name'), n: 0, step: 1 })
+      .onConflict((oc) => oc.column('name').doNothing()),
+  );
+
+  it('a prepared write resolves with the rows it changed, through Kysely and on the native path of a write-queue transaction', async () => {
+    expect(await insertOnce(db, { name: 'c' })).toBe(1);
+    expect(await insertOnce(db, { name: 'c' })).toBe(0);
+    const q = new WriteQueue<T, never>(db, { onCommit: () => undefined });
+    expect(await q.run((tx) => Promise.all([insertOnce(tx, { name: 'd' }), insertOnce(tx, { name: 'a' })]))).toEqual([1, 0]);
+    await q.close();
+    expect((await db.selectFrom('counters').select('name').orderBy('name').execute()).map((r) => r.name)).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('refuses a call that lacks a parameter', async () => {

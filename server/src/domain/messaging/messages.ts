@@ -14,8 +14,8 @@ import { checkEncryptable } from '../e2e/policy.js';
 import { MAX_REACTION_CT_CHARS, MEDIA_KIND_OF_MESSAGE, ReactionEnvelope, SERVER_COMPOSED_KINDS, type Message, type MessageKind } from '#contracts/models.js';
 import { AppError } from '../../errors.js';
 import { randomFillSync } from 'node:crypto';
-import { prepared } from '../../platform/db/prepared.js';
-import { bumpCounter, nativeTx, watchedCache } from '../../platform/db/native.js';
+import { prepared, preparedWrite, type Placeholder } from '../../platform/db/prepared.js';
+import { nativeTx, peekCounter, takeCounter, watchedCache, type NativeTx } from '../../platform/db/native.js';
 import type { Actor, Ctx, Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { DB, MessagesTable } from '../../tables.js';
@@ -183,52 +183,61 @@ const nextChatSeqQuiet = prepared((db: Kysely<DB>, p) =>
     .returning('last_seq'),
 );
 
-const insertMessage = prepared((db: Kysely<DB>, p) =>
-  db.insertInto('messages').values({
-    id: p('id'),
-    chat_id: p('chat_id'),
-    seq: p('seq'),
-    sender_id: p('sender_id'),
-    sender_device_id: p('sender_device_id'),
-    client_id: p('client_id'),
-    kind: p('kind'),
-    content: p('content'),
-    media_id: p('media_id'),
-    reply_to_id: p('reply_to_id'),
-    forwarded: p('forwarded'),
-    withheld: p('withheld'),
-    created_at: p('created_at'),
-    edited_at: p('edited_at'),
-    deleted_at: p('deleted_at'),
-  }),
+const messageValues = (p: Placeholder) => ({
+  id: p('id'),
+  chat_id: p('chat_id'),
+  seq: p('seq'),
+  sender_id: p('sender_id'),
+  sender_device_id: p('sender_device_id'),
+  client_id: p('client_id'),
+  kind: p('kind'),
+  content: p('content'),
+  media_id: p('media_id'),
+  reply_to_id: p('reply_to_id'),
+  forwarded: p('forwarded'),
+  withheld: p('withheld'),
+  created_at: p('created_at'),
+  edited_at: p('edited_at'),
+  deleted_at: p('deleted_at'),
+});
+
+const insertMessage = prepared((db: Kysely<DB>, p) => db.insertInto('messages').values(messageValues(p)));
+
+/** The insert, unless the sender already stored a message with this client id (then it inserts nothing): resolves with the rows inserted. */
+const insertMessageOnce = preparedWrite((db: Kysely<DB>, p) =>
+  db
+    .insertInto('messages')
+    .values(messageValues(p))
+    .onConflict((oc) => oc.columns(['sender_id', 'client_id']).doNothing()),
 );
 
+/** The chat's next message seq (and, unless `activityAt` is null, its new last activity), on the Kysely path. */
+async function nextChatSeqOf(tx: Transaction<DB>, chatId: string, activityAt: number | null): Promise<number> {
+  const [bumped] = activityAt === null ? await nextChatSeqQuiet(tx, { chatId }) : await nextChatSeq(tx, { chatId, now: activityAt });
+  if (!bumped) throw new AppError('CHAT_NOT_FOUND');
+  return bumped.last_seq;
+}
+
 /**
- * The chat's next message seq (and, unless `activityAt` is null, its new last activity). On SQLite
- * inside the write queue, `last_seq` is counted in memory and written back once per transaction
+ * SQLite fast path: the chat's next message seq, not taken yet ({@link takeChatSeq} takes it once
+ * the message is stored). `last_seq` is counted in memory and written back once per transaction
  * (see platform/db/native.ts); read it inside a write op with {@link chatLastSeq}.
  */
-async function nextChatSeqOf(tx: Transaction<DB>, chatId: string, activityAt: number | null): Promise<number> {
-  const native = nativeTx(tx);
-  if (!native) {
-    const [bumped] = activityAt === null ? await nextChatSeqQuiet(tx, { chatId }) : await nextChatSeq(tx, { chatId, now: activityAt });
-    if (!bumped) throw new AppError('CHAT_NOT_FOUND');
-    return bumped.last_seq;
-  }
-  const activityKey = `a:${chatId}`;
-  if (activityAt !== null) native.scratch.set(activityKey, activityAt);
-  const seq = bumpCounter(
-    native,
-    `c:${chatId}`,
-    () => (native.sqlite.prepare('select "last_seq" from "chats" where "id" = ?').get(chatId) as { last_seq: number } | undefined)?.last_seq,
-    (value) => {
-      const activity = native.scratch.get(activityKey);
-      if (activity === undefined) native.sqlite.prepare('update "chats" set "last_seq" = ? where "id" = ?').run(value, chatId);
-      else native.sqlite.prepare('update "chats" set "last_seq" = ?, "last_activity_at" = ? where "id" = ?').run(value, activity, chatId);
-    },
-  );
+function peekChatSeq(native: NativeTx, chatId: string): number {
+  const seq = peekCounter(native, `c:${chatId}`, () => (native.sqlite.prepare('select "last_seq" from "chats" where "id" = ?').get(chatId) as { last_seq: number } | undefined)?.last_seq);
   if (seq === undefined) throw new AppError('CHAT_NOT_FOUND');
   return seq;
+}
+
+/** Take the seq {@link peekChatSeq} gave (and, unless `activityAt` is null, move the chat's last activity). */
+function takeChatSeq(native: NativeTx, chatId: string, seq: number, activityAt: number | null): void {
+  const activityKey = `a:${chatId}`;
+  if (activityAt !== null) native.scratch.set(activityKey, activityAt);
+  takeCounter(native, `c:${chatId}`, seq, (value) => {
+    const activity = native.scratch.get(activityKey);
+    if (activity === undefined) native.sqlite.prepare('update "chats" set "last_seq" = ? where "id" = ?').run(value, chatId);
+    else native.sqlite.prepare('update "chats" set "last_seq" = ?, "last_activity_at" = ? where "id" = ?').run(value, activity, chatId);
+  });
 }
 
 /** The chat's last message seq as of this write op (sees messages stored earlier in the same transaction). */
@@ -247,6 +256,57 @@ export async function sendMessage(ctx: Ctx, actor: Actor, input: SendInput, comp
   } finally {
     place?.done();
   }
+}
+
+/** The message the sender already stored with this client id, as a send's result. */
+async function findDuplicate(tx: Transaction<DB>, senderId: string, clientId: string): Promise<SendResult | undefined> {
+  const [dup] = await findByClientId(tx, { senderId, clientId });
+  return dup && { message: toMessage(dup), duplicate: true };
+}
+
+interface SendTarget {
+  chatId: string;
+  members: string[];
+  /** Members who blocked the sender: the message is not delivered to them. */
+  withheldFrom: Set<string>;
+  /** Withheld from every other member. */
+  withheld: boolean;
+}
+
+/** The checks of a send inside its write op: the chat (created for a send `to` someone), its members and blocks, media, reply target. */
+async function sendTarget(tx: Transaction<DB>, actor: Actor, input: SendInput, peerId: string | null, mediaKind: string | null | undefined, content: string, now: number): Promise<SendTarget> {
+  const chatId = input.chatId ?? (await ensureDirectChat(tx, actor.accountId, peerId!, now));
+  const members = await accessChat(tx, actor, chatId);
+  if (isE2eEnvelope(input.content)) await checkEncryptable(tx, members);
+  const others = members.filter((m) => m !== actor.accountId);
+
+  const blocks =
+    others.length === 1
+      ? await blocksOfPair(tx, actor.accountId, others[0]!)
+      : await tx
+          .selectFrom('blocks')
+          .select(['blocker_id', 'blocked_id'])
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('blocker_id', '=', actor.accountId), eb('blocked_id', 'in', others)]),
+              eb.and([eb('blocked_id', '=', actor.accountId), eb('blocker_id', 'in', others)]),
+            ]),
+          )
+          .execute();
+  if (blocks.some((b) => b.blocker_id === actor.accountId)) throw new AppError('CONTACT_BLOCKED');
+  const withheldFrom = new Set(blocks.map((b) => b.blocker_id));
+
+  if (input.mediaId) await checkMediaUse(tx, actor.accountId, input.mediaId, mediaKind!);
+  if (input.replyTo) {
+    const target = await tx.selectFrom('messages').select(['id', 'sender_id', 'withheld', 'kind', 'content']).where('id', '=', input.replyTo).where('chat_id', '=', chatId).executeTakeFirst();
+    if (!target || (target.withheld === 1 && target.sender_id !== actor.accountId)) throw new AppError('REPLY_TARGET_NOT_FOUND');
+    if (input.kind === 'interactive_reply') checkInteractiveAnswer(target, actor.accountId, content);
+  } else if (input.kind === 'interactive_reply') {
+    throw new AppError('VALIDATION_FAILED', 'An interactive reply answers a message: give replyTo.', { path: 'replyTo' });
+  }
+
+  const withheld = withheldFrom.size > 0 && withheldFrom.size === others.length;
+  return { chatId, members, withheldFrom, withheld };
 }
 
 async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: ComposedSend | undefined, place: ReturnType<SendOrder['take']> | undefined): Promise<SendResult> {
@@ -268,42 +328,25 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
   if (place) await place.turn;
   const stored = ctx.writes.run(async (tx, emit): Promise<SendResult & { memberIds?: string[]; withheld?: boolean }> => {
     const now = ctx.clock.now();
-    const [dup] = await findByClientId(tx, { senderId: actor.accountId, clientId: input.clientId });
-    if (dup) return { message: toMessage(dup), duplicate: true };
-
-    const chatId = input.chatId ?? (await ensureDirectChat(tx, actor.accountId, peerId!, now));
-    const members = await accessChat(tx, actor, chatId);
-    if (isE2eEnvelope(input.content)) await checkEncryptable(tx, members);
-    const others = members.filter((m) => m !== actor.accountId);
-
-    const blocks =
-      others.length === 1
-        ? await blocksOfPair(tx, actor.accountId, others[0]!)
-        : await tx
-            .selectFrom('blocks')
-            .select(['blocker_id', 'blocked_id'])
-            .where((eb) =>
-              eb.or([
-                eb.and([eb('blocker_id', '=', actor.accountId), eb('blocked_id', 'in', others)]),
-                eb.and([eb('blocked_id', '=', actor.accountId), eb('blocker_id', 'in', others)]),
-              ]),
-            )
-            .execute();
-    if (blocks.some((b) => b.blocker_id === actor.accountId)) throw new AppError('CONTACT_BLOCKED');
-    const withheldFrom = new Set(blocks.map((b) => b.blocker_id));
-
-    if (input.mediaId) await checkMediaUse(tx, actor.accountId, input.mediaId, mediaKind!);
-    if (input.replyTo) {
-      const target = await tx.selectFrom('messages').select(['id', 'sender_id', 'withheld', 'kind', 'content']).where('id', '=', input.replyTo).where('chat_id', '=', chatId).executeTakeFirst();
-      if (!target || (target.withheld === 1 && target.sender_id !== actor.accountId)) throw new AppError('REPLY_TARGET_NOT_FOUND');
-      if (input.kind === 'interactive_reply') checkInteractiveAnswer(target, actor.accountId, content);
-    } else if (input.kind === 'interactive_reply') {
-      throw new AppError('VALIDATION_FAILED', 'An interactive reply answers a message: give replyTo.', { path: 'replyTo' });
+    // The duplicate check: on the SQLite fast path, folded into the insert (no read per message).
+    const native = nativeTx(tx);
+    if (!native) {
+      const dup = await findDuplicate(tx, actor.accountId, input.clientId);
+      if (dup) return dup;
     }
-
-    const withheld = withheldFrom.size > 0 && withheldFrom.size === others.length;
+    let target: SendTarget;
+    try {
+      target = await sendTarget(tx, actor, input, peerId, mediaKind, content, now);
+    } catch (err) {
+      // A resend gets the stored message even when a check made since would refuse it (a block since).
+      const dup = native && err instanceof AppError ? await findDuplicate(tx, actor.accountId, input.clientId) : undefined;
+      if (dup) return dup;
+      throw err;
+    }
+    const { chatId, members, withheldFrom, withheld } = target;
     // A withheld message does not move the chat in the recipient's list (it would reveal it).
-    const seq = await nextChatSeqOf(tx, chatId, withheld ? null : now);
+    const activityAt = withheld ? null : now;
+    const seq = native ? peekChatSeq(native, chatId) : await nextChatSeqOf(tx, chatId, activityAt);
     const row: MessagesTable = {
       id: composed?.messageId ?? newMessageId(now),
       chat_id: chatId,
@@ -321,7 +364,12 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
       edited_at: null,
       deleted_at: null,
     };
-    await insertMessage(tx, row as unknown as Record<string, unknown>);
+    if (!native) await insertMessage(tx, row as unknown as Record<string, unknown>);
+    else if ((await insertMessageOnce(tx, row as unknown as Record<string, unknown>)) === 0) {
+      const dup = await findDuplicate(tx, actor.accountId, input.clientId);
+      if (!dup) throw new Error('sendMessage: the insert was ignored but no message has this client id');
+      return dup;
+    } else takeChatSeq(native, chatId, seq, activityAt);
     const message = toMessage(row);
     if (composed?.inWrite) await composed.inWrite(tx, emit, message);
     await ctx.hooks.messageStored(tx, emit, { chatId, memberIds: members, senderId: actor.accountId, senderDeviceId: actor.deviceId, message, withheld });

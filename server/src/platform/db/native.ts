@@ -156,15 +156,37 @@ export function commitNativeTx(t: NativeTx): void {
  * no row.
  */
 export function bumpCounter(t: NativeTx, key: string, load: () => number | undefined, persist: (value: number) => void): number | undefined {
-  let value = t.pending.get(key) ?? t.state.committed.get(key);
-  if (value === undefined) {
-    value = load();
-    if (value === undefined) return undefined;
-  }
-  value += 1;
+  const value = peekCounter(t, key, load);
+  if (value !== undefined) takeCounter(t, key, value, persist);
+  return value;
+}
+
+/** The value {@link bumpCounter} would return, without taking it (see {@link takeCounter}). */
+export function peekCounter(t: NativeTx, key: string, load: () => number | undefined): number | undefined {
+  const value = t.pending.get(key) ?? t.state.committed.get(key) ?? load();
+  return value === undefined ? undefined : value + 1;
+}
+
+/** Take `value`, returned by {@link peekCounter} just before, as the counter's new value (written back by `persist` before COMMIT). */
+export function takeCounter(t: NativeTx, key: string, value: number, persist: (value: number) => void): void {
   t.pending.set(key, value);
   if (!t.beforeCommit.has(key)) t.beforeCommit.set(key, () => persist(t.pending.get(key)!));
-  return value;
+}
+
+/** Multi-row INSERT texts by table and columns, then by number of rows (built once: the same text is the statement cache's key). */
+const multiRowInserts = new Map<string, string[]>();
+
+function multiRowInsert(table: string, columns: readonly string[], rows: number): string {
+  const key = `${table}(${columns.join(',')})`;
+  let texts = multiRowInserts.get(key);
+  if (!texts) multiRowInserts.set(key, (texts = []));
+  let text = texts[rows];
+  if (text === undefined) {
+    const one = `(${columns.map(() => '?').join(', ')})`;
+    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from({ length: rows }, () => one).join(', ')}`;
+    texts[rows] = text;
+  }
+  return text;
 }
 
 /**
@@ -172,18 +194,20 @@ export function bumpCounter(t: NativeTx, key: string, load: () => number | undef
  * of one per row). `columns` fixes the column order; every row supplies them all.
  */
 export function deferInsert(t: NativeTx, table: string, columns: readonly string[], row: unknown[], chunk = 64): void {
-  const key = `insert:${table}`;
-  let rows = t.deferred.get(key);
+  let rows = t.deferred.get(table);
   if (!rows) {
     const list: unknown[][] = [];
-    t.deferred.set(key, (rows = list));
-    t.beforeCommit.set(key, () => {
-      const one = `(${columns.map(() => '?').join(', ')})`;
-      const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+    t.deferred.set(table, (rows = list));
+    t.beforeCommit.set(`insert:${table}`, () => {
+      const width = columns.length;
       for (let i = 0; i < list.length; i += chunk) {
-        const part = list.slice(i, i + chunk);
-        const stmt = t.sqlite.prepare(head + Array.from({ length: part.length }, () => one).join(', '));
-        stmt.run(part.flat());
+        const n = Math.min(chunk, list.length - i);
+        const params = new Array<unknown>(n * width);
+        for (let r = 0; r < n; r++) {
+          const values = list[i + r]!;
+          for (let c = 0; c < width; c++) params[r * width + c] = values[c];
+        }
+        t.sqlite.prepare(multiRowInsert(table, columns, n)).run(params);
       }
     });
   }

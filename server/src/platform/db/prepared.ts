@@ -25,13 +25,14 @@ export type Placeholder = (name: string) => never;
 interface Template {
   sql: string;
   query: CompiledQuery['query'];
-  /** For each parameter position: the name to fill in, or a constant. */
-  slots: ({ name: string } | { value: unknown })[];
+  /** For each parameter position: the name to fill in, or (name undefined) a constant. */
+  slots: { name: string | undefined; value: unknown }[];
 }
 
-export function prepared<DB, Row>(build: (db: Kysely<DB>, p: Placeholder) => Compilable<Row>) {
+/** Compiles the query once per dialect and fills in a call's parameters. */
+function compiler<DB>(build: (db: Kysely<DB>, p: Placeholder) => Compilable<unknown>) {
   const templates = new Map<unknown, Template>();
-  return async (db: Kysely<DB>, params: Record<string, unknown>): Promise<Row[]> => {
+  return (db: Kysely<DB>, params: Record<string, unknown>): { t: Template; parameters: unknown[] } => {
     const adapter = db.getExecutor().adapter.constructor;
     let t = templates.get(adapter);
     if (!t) {
@@ -39,22 +40,50 @@ export function prepared<DB, Row>(build: (db: Kysely<DB>, p: Placeholder) => Com
       t = {
         sql: compiled.sql,
         query: compiled.query,
-        slots: compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(SENTINEL) ? { name: v.slice(SENTINEL.length) } : { value: v })),
+        slots: compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(SENTINEL) ? { name: v.slice(SENTINEL.length), value: undefined } : { name: undefined, value: v })),
       };
       templates.set(adapter, t);
     }
-    const parameters = t.slots.map((s) => {
-      if (!('name' in s)) return s.value;
-      if (!(s.name in params)) throw new Error(`prepared query: missing parameter "${s.name}"`);
-      return params[s.name];
-    });
+    const slots = t.slots;
+    const parameters = new Array<unknown>(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const { name, value } = slots[i]!;
+      if (name === undefined) parameters[i] = value;
+      else {
+        const v = params[name];
+        if (v === undefined && !(name in params)) throw new Error(`prepared query: missing parameter "${name}"`);
+        parameters[i] = v;
+      }
+    }
+    return { t, parameters };
+  };
+}
+
+function execute<Row>(db: Kysely<unknown>, t: Template, parameters: unknown[]) {
+  return db.executeQuery<Row>({ sql: t.sql, parameters, query: t.query, queryId: { queryId: 'prepared' } } as unknown as CompiledQuery<Row>);
+}
+
+export function prepared<DB, Row>(build: (db: Kysely<DB>, p: Placeholder) => Compilable<Row>) {
+  const compile = compiler(build);
+  return async (db: Kysely<DB>, params: Record<string, unknown>): Promise<Row[]> => {
+    const { t, parameters } = compile(db, params);
     // Inside a write-queue transaction on SQLite: run the statement directly (see ./native.ts).
     const native = nativeTx(db);
     if (native) {
       const stmt = native.sqlite.prepare(t.sql);
       return stmt.reader ? (stmt.all(parameters) as Row[]) : (stmt.run(parameters), []);
     }
-    const result = await db.executeQuery<Row>({ sql: t.sql, parameters, query: t.query, queryId: { queryId: 'prepared' } } as unknown as CompiledQuery<Row>);
-    return result.rows;
+    return (await execute<Row>(db as Kysely<unknown>, t, parameters)).rows;
+  };
+}
+
+/** A prepared write (without RETURNING) that resolves with the number of rows it inserted, updated or deleted. */
+export function preparedWrite<DB>(build: (db: Kysely<DB>, p: Placeholder) => Compilable<unknown>) {
+  const compile = compiler(build);
+  return async (db: Kysely<DB>, params: Record<string, unknown>): Promise<number> => {
+    const { t, parameters } = compile(db, params);
+    const native = nativeTx(db);
+    if (native) return native.sqlite.prepare(t.sql).run(parameters).changes;
+    return Number((await execute(db as Kysely<unknown>, t, parameters)).numAffectedRows ?? 0);
   };
 }
