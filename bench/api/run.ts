@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { seedDatabase } from '../relay/seed.js';
+import { ensureDirectChat } from '../../server/src/domain/messaging/chats.js';
 import { openDatabase } from '../../server/src/platform/db/database.js';
 import type { DB } from '../../server/src/tables.js';
 import { sleep } from '../relay/common.js';
@@ -121,7 +122,8 @@ interface ServerProc {
 /**
  * Every customer wrote to every number just before the run (the customer-service window is open),
  * so the text messages of the load are allowed by the messaging policy: one `customer_policy` row
- * per pair in the seeded database, as the customers' messages would leave.
+ * and one direct chat per pair in the seeded database, as the customers' messages would leave
+ * them. The load then measures a business answering its customers, not first contacts.
  */
 async function openServiceWindows(dbFile: string, businessIds: string[], customerIds: string[]): Promise<void> {
   const database = openDatabase<DB>({ url: '', dataDir: path.dirname(dbFile), sqliteSynchronous: 'NORMAL' });
@@ -132,6 +134,7 @@ async function openServiceWindows(dbFile: string, businessIds: string[], custome
     );
     await database.db.transaction().execute(async (tx) => {
       for (let i = 0; i < rows.length; i += 500) await tx.insertInto('customer_policy').values(rows.slice(i, i + 500)).execute();
+      for (const r of rows) await ensureDirectChat(tx, r.business_id, r.customer_id, now);
     });
   } finally {
     await database.close();
