@@ -397,6 +397,8 @@ async function memoryPhase(kind: Target, workDir: string, templateDb: string, se
 }
 
 interface TrafficResult {
+  /** The run (1…BENCH_RUNS) it belongs to: each run measures both targets back to back. */
+  run?: number;
   closed: ClosedLoopResult;
   throughput: number;
   serverCpuS: number;
@@ -682,7 +684,7 @@ async function main(): Promise<number> {
         return undefined;
       });
       if (tr) {
-        results[kind]!.traffic.push(tr);
+        results[kind]!.traffic.push({ ...tr, run });
         console.log(
           `${el()} run ${run} ${name.padEnd(7)} closed: ${fmtInt(tr.throughput)} msg/s delivered, ${fmtInt(tr.msgsPerCpuS)} msg/CPU-s ` +
             `(CPU: server ${tr.serverCpuPctClosed.toFixed(0)} %, load ${tr.loadCpuPctClosed.toFixed(0)} %, other processes ${tr.foreignCpuPctClosed.toFixed(0)} %; server main thread running ${tr.mainRunPctClosed.toFixed(0)} %, waiting for a CPU ${tr.mainWaitPctClosed.toFixed(0)} %), delivery p50 ${fmtMs(tr.closed.deliveryP50)} p99 ${fmtMs(tr.closed.deliveryP99)} ms` +
@@ -794,6 +796,19 @@ async function main(): Promise<number> {
   console.log('');
   console.log(table(rows));
   console.log('');
+  // Each run measures both targets within a minute or two: their ratio within a run is spared the
+  // slower drifts of the machine's speed, which move both targets' figures between runs.
+  if (C.P && C.B) {
+    const pairs = C.P.traffic.flatMap((p) => {
+      const b = C.B!.traffic.find((x) => x.run === p.run);
+      return b ? [{ thr: p.throughput / b.throughput, cpu: p.msgsPerCpuS / b.msgsPerCpuS }] : [];
+    });
+    if (pairs.length > 1) {
+      const list = (xs: number[]) => `${xs.map((x) => fmtRatio(x)).join(' / ')} (median ${fmtRatio(median(xs))})`;
+      console.log(`Parley/bare within each run: closed-loop msg/s ${list(pairs.map((x) => x.thr))}; per CPU-second ${list(pairs.map((x) => x.cpu))}`);
+      console.log('');
+    }
+  }
   const cpuLine = (name: string, c: TargetRuns | undefined, o: TargetRuns | undefined) =>
     c && o
       ? `${name}: server ${med(c, (t) => t.serverCpuPctClosed).toFixed(0)} % / load ${med(c, (t) => t.loadCpuPctClosed).toFixed(0)} % / others ${med(c, (t) => t.foreignCpuPctClosed).toFixed(0)} % in the closed loop; ` +
