@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { countSqlStatements } from '../lib/sql-stats.mjs';
 import { Session } from 'node:inspector/promises';
 import pino from 'pino';
 import { buildApp } from '../../server/src/app.js';
@@ -34,33 +34,8 @@ const total = env('MICRO_MESSAGES', 6000);
 const concurrency = env('MICRO_CONCURRENCY', 64);
 const batch = env('MICRO_WEBHOOK_BATCH', 50);
 
-/** MICRO_SQL_STATS=1: calls per SQL text, counted from the start of the measured part. */
-const sqlCalls = new Map<string, { calls: number; ms: number }>();
-let countSql = false;
-if (process.env.MICRO_SQL_STATS === '1') {
-  type Stmt = Record<'run' | 'all' | 'get', (...args: unknown[]) => unknown>;
-  const Database = createRequire(import.meta.url)('better-sqlite3') as { prototype: { prepare: (sql: string) => Stmt } };
-  const prepare = Database.prototype.prepare;
-  Database.prototype.prepare = function (this: unknown, sql: string) {
-    const stmt = prepare.call(this, sql);
-    for (const method of ['run', 'all', 'get'] as const) {
-      const original = stmt[method];
-      stmt[method] = function (this: unknown, ...args: unknown[]) {
-        if (!countSql) return original.apply(this, args);
-        const t0 = performance.now();
-        try {
-          return original.apply(this, args);
-        } finally {
-          const e = sqlCalls.get(sql) ?? { calls: 0, ms: 0 };
-          e.calls++;
-          e.ms += performance.now() - t0;
-          sqlCalls.set(sql, e);
-        }
-      };
-    }
-    return stmt;
-  };
-}
+/** MICRO_SQL_STATS=1: calls and time per SQL text, counted over the measured part. */
+const sqlStats = process.env.MICRO_SQL_STATS === '1' ? countSqlStatements() : null;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-api-micro-'));
 const receiver = fork(path.join(HERE, 'receiver.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_VERIFY_TOKEN: 'micro' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -136,7 +111,7 @@ try {
   // Warm-up: one message per (number, customer) pair (chats, conversations, caches).
   await run(0, numbers * customers);
   await drain(sent);
-  countSql = true;
+  sqlStats?.take(); // the warm-up's statements do not count
   const profiler = process.env.MICRO_PROFILE === '1' ? new Session() : null;
   if (profiler) {
     profiler.connect();
@@ -158,7 +133,6 @@ try {
       `${Math.round(total / (acceptMs / 1000))} accepted/s in-process; CPU ${us(acceptCpu).toFixed(0)} µs per message while accepting, ` +
       `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms); statuses ${c.statuses} / ${sent} in ${c.posts} POSTs, bad signatures ${c.badSignatures}`,
   );
-  countSql = false;
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     const out = path.join(HERE, 'out', `micro-${Date.now()}.cpuprofile`);
@@ -166,11 +140,12 @@ try {
     fs.writeFileSync(out, JSON.stringify(profile));
     console.log(`CPU profile: ${path.relative(process.cwd(), out)}`);
   }
-  if (sqlCalls.size) {
-    const rows = [...sqlCalls].sort((a, b) => b[1].ms - a[1].ms);
-    const sum = rows.reduce((n, r) => ({ calls: n.calls + r[1].calls, ms: n.ms + r[1].ms }), { calls: 0, ms: 0 });
+  const counted = sqlStats?.take() ?? [];
+  if (counted.length) {
+    const rows = counted.sort((a, b) => b.ms - a.ms);
+    const sum = rows.reduce((n, r) => ({ calls: n.calls + r.calls, ms: n.ms + r.ms }), { calls: 0, ms: 0 });
     console.log(`SQL statements per accepted message: ${(sum.calls / total).toFixed(2)}, ${((sum.ms * 1000) / total).toFixed(0)} µs (calls per message, µs per message, statement):`);
-    for (const [sql, e] of rows.slice(0, 25)) console.log(`  ${(e.calls / total).toFixed(3).padStart(7)} ${((e.ms * 1000) / total).toFixed(1).padStart(6)}  ${sql.replace(/\s+/g, ' ').slice(0, 130)}`);
+    for (const r of rows.slice(0, 25)) console.log(`  ${(r.calls / total).toFixed(3).padStart(7)} ${((r.ms * 1000) / total).toFixed(1).padStart(6)}  ${r.sql.replace(/\s+/g, ' ').slice(0, 130)}`);
   }
   await parley.close();
 } finally {

@@ -13,36 +13,15 @@
 import fs from 'node:fs';
 import process from 'node:process';
 import inspector from 'node:inspector';
-import { createRequire, findSourceMap } from 'node:module';
+import { findSourceMap } from 'node:module';
+import { countSqlStatements } from '../lib/sql-stats.mjs';
 import { setInterval } from 'node:timers';
 
 const ctlDir = process.env.BENCH_CTL_DIR;
 
 // With BENCH_SQL_STATS=1: count calls and wall time of every prepared statement (diagnostic only;
 // wrapping adds a little overhead, so the measured runs never enable it).
-let sqlStats = new Map();
-if (process.env.BENCH_SQL_STATS === '1') {
-  const Database = createRequire(import.meta.url)('better-sqlite3');
-  const prepare = Database.prototype.prepare;
-  Database.prototype.prepare = function (sql) {
-    const stmt = prepare.call(this, sql);
-    for (const method of ['run', 'all', 'get']) {
-      const original = stmt[method];
-      stmt[method] = function (...args) {
-        const t0 = process.hrtime.bigint();
-        try {
-          return original.apply(this, args);
-        } finally {
-          let entry = sqlStats.get(sql);
-          if (!entry) sqlStats.set(sql, (entry = { calls: 0, ns: 0n }));
-          entry.calls++;
-          entry.ns += process.hrtime.bigint() - t0;
-        }
-      };
-    }
-    return stmt;
-  };
-}
+const sqlStats = process.env.BENCH_SQL_STATS === '1' ? countSqlStatements() : null;
 const gc = globalThis.gc;
 let session;
 
@@ -104,11 +83,8 @@ async function handle(command) {
       await post('Profiler.disable');
       return toSourcePositions(profile);
     }
-    case 'sql-stats': {
-      const out = [...sqlStats].map(([sql, e]) => ({ sql, calls: e.calls, ms: Number(e.ns) / 1e6 }));
-      sqlStats = new Map();
-      return out;
-    }
+    case 'sql-stats':
+      return sqlStats ? sqlStats.take() : [];
     default:
       return { error: `unknown command ${command.cmd}` };
   }

@@ -102,8 +102,6 @@ export function retryDelay(baseMs: number, failedAttempts: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, failedAttempts - 1), MAX_DELAY_MS);
 }
 
-/** Rows per multi-row statement when a POST's outcome is recorded (7 columns each: far below SQLite's variable limit). */
-const ROWS_PER_INSERT = 100;
 const markFailed = prepared((db: Kysely<DB>, p) =>
   db
     .updateTable('webhook_events')
@@ -145,22 +143,38 @@ function newBatch(row: DueRow): Batch {
   return { appId: row.app_id, target, max: target ? Math.max(1, Math.min(MAX_WEBHOOK_BATCH, Number(row.max_batch ?? 1))) : 1, ids: [] };
 }
 
-/** Group due events into POSTs: per app, in order, up to the app's batch size; at most `slots` POSTs. */
-function plan(rows: DueRow[], slots: number, busy: (id: string) => boolean): Batch[] {
-  const open = new Map<string, Batch>();
-  const batches: Batch[] = [];
-  for (const row of rows) {
-    if (busy(row.id)) continue;
-    let b = open.get(row.app_id);
-    if (!b || b.ids.length >= b.max) {
-      if (batches.length >= slots) continue;
-      b = newBatch(row);
-      open.set(row.app_id, b);
-      batches.push(b);
+/** A planned POST and the items (rows or in-memory events) it carries, in order. */
+interface Planned<T> {
+  batch: Batch;
+  items: T[];
+}
+
+/**
+ * Group items into POSTs: per app, in order, up to the app's batch size; at most `slots` POSTs.
+ * `targetOf` gives an item's app row (undefined: skip it, e.g. already being delivered). The scan
+ * stops once every slot holds a full batch, so a long queue costs no more than what is sent.
+ */
+function plan<T>(items: Iterable<T>, slots: number, targetOf: (item: T) => DueRow | undefined, idOf: (item: T) => string): Planned<T>[] {
+  const open = new Map<string, Planned<T>>();
+  const planned: Planned<T>[] = [];
+  let notFull = 0;
+  for (const item of items) {
+    if (planned.length >= slots && notFull === 0) break;
+    const row = targetOf(item);
+    if (!row) continue;
+    let p = open.get(row.app_id);
+    if (!p || p.items.length >= p.batch.max) {
+      if (planned.length >= slots) continue;
+      p = { batch: newBatch(row), items: [] };
+      open.set(row.app_id, p);
+      planned.push(p);
+      notFull++;
     }
-    b.ids.push(row.id);
+    p.batch.ids.push(idOf(item));
+    p.items.push(item);
+    if (p.items.length >= p.batch.max) notFull--;
   }
-  return batches;
+  return planned;
 }
 
 export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
@@ -208,18 +222,22 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     if (!ok && error === null) error = `The receiver answered ${statusCode}; only 200 counts as delivered.`;
     await ctx.writes.run(async (tx) => {
       const now = ctx.clock.now();
-      const attempts = events.map((e) => ({ id: outboxId('wha', now), event_id: e.id, app_id: e.app_id, at: now, status_code: statusCode, error: ok ? null : error, duration_ms: durationMs }));
-      for (let i = 0; i < attempts.length; i += ROWS_PER_INSERT) await tx.insertInto('webhook_attempts').values(attempts.slice(i, i + ROWS_PER_INSERT)).execute();
+      // A POST carries at most MAX_WEBHOOK_BATCH (100) events: one statement each, far below SQLite's variable limit.
+      await tx
+        .insertInto('webhook_attempts')
+        .values(events.map((e) => ({ id: outboxId('wha', now), event_id: e.id, app_id: e.app_id, at: now, status_code: statusCode, error: ok ? null : error, duration_ms: durationMs })))
+        .execute();
       if (ok) {
-        // Every event of the POST delivered: one statement (each event's own attempt count goes up by one).
-        const ids = events.map((e) => e.id);
-        for (let i = 0; i < ids.length; i += ROWS_PER_INSERT) {
-          await tx
-            .updateTable('webhook_events')
-            .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_status_code: statusCode, last_error: null, delivered_at: now }))
-            .where('id', 'in', ids.slice(i, i + ROWS_PER_INSERT))
-            .execute();
-        }
+        // Every event of the POST delivered (each event's own attempt count goes up by one).
+        await tx
+          .updateTable('webhook_events')
+          .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_status_code: statusCode, last_error: null, delivered_at: now }))
+          .where(
+            'id',
+            'in',
+            events.map((e) => e.id),
+          )
+          .execute();
         return;
       }
       for (const e of events) {
@@ -268,39 +286,23 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     const targets = new Map<string, DueRow | undefined>();
     for (const f of fresh) if (!targets.has(f.e.app_id)) targets.set(f.e.app_id, undefined);
     for (const appId of targets.keys()) targets.set(appId, (await appTarget(ctx.db, { appId }))[0]);
-    // Batches in order, per app, up to its batch size, at most `free` of them; the scan stops as
-    // soon as every slot holds a full batch, so a long queue costs no more than what is sent.
-    const open = new Map<string, { batch: Batch; events: FreshEvent[]; firstAt: number }>();
-    const planned: { batch: Batch; events: FreshEvent[]; firstAt: number }[] = [];
-    const taken = new Set<FreshEvent>();
-    let notFull = 0;
-    for (const f of fresh) {
-      if (planned.length >= free && notFull === 0) break;
-      const row = targets.get(f.e.app_id);
-      if (!row || busyEvents.has(f.e.id)) continue;
-      let b = open.get(row.app_id);
-      if (!b || b.events.length >= b.batch.max) {
-        if (planned.length >= free) continue;
-        b = { batch: newBatch(row), events: [], firstAt: f.at };
-        open.set(row.app_id, b);
-        planned.push(b);
-        notFull++;
-      }
-      b.batch.ids.push(f.e.id);
-      b.events.push(f.e);
-      taken.add(f.e);
-      if (b.events.length >= b.batch.max) notFull--;
-    }
+    const planned = plan(
+      fresh,
+      free,
+      (f) => (busyEvents.has(f.e.id) ? undefined : targets.get(f.e.app_id)),
+      (f) => f.e.id,
+    );
+    const taken = new Set(planned.flatMap((p) => p.items));
     // A batching app that already has a POST under way gets a partial batch only once its oldest
     // event waited BATCH_LINGER_MS: under load its events gather into fuller POSTs (each signed,
     // sent and recorded once), while a quiet app's events still go at once.
     const going = new Set<string>();
     let lingerMs = Infinity;
-    const sent = planned.filter(({ batch, events, firstAt }) => {
+    const sent = planned.filter(({ batch, items }) => {
       const busy = appInFlight.has(batch.appId) || going.has(batch.appId);
-      const waited = now - firstAt;
-      if (batch.max > 1 && events.length < batch.max && busy && waited < BATCH_LINGER_MS) {
-        for (const e of events) taken.delete(e);
+      const waited = now - items[0]!.at;
+      if (batch.max > 1 && items.length < batch.max && busy && waited < BATCH_LINGER_MS) {
+        for (const f of items) taken.delete(f);
         lingerMs = Math.min(lingerMs, BATCH_LINGER_MS - waited);
         return false;
       }
@@ -315,8 +317,8 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       lingerTimer.unref();
     }
     // Keep the rest (and what arrived during the reads), less the events of apps that no longer exist.
-    fresh = fresh.filter((f) => !taken.has(f.e) && !(targets.has(f.e.app_id) && !targets.get(f.e.app_id)));
-    for (const b of sent) start(b.batch, b.events);
+    fresh = fresh.filter((f) => !taken.has(f) && !(targets.has(f.e.app_id) && !targets.get(f.e.app_id)));
+    for (const p of sent) start(p.batch, p.items.map((f) => f.e));
     return sent.length;
   };
 
@@ -335,7 +337,12 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     const now = ctx.clock.now();
     const limit = free * MAX_WEBHOOK_BATCH;
     const rows = await dueRows(ctx.db, { now, limit });
-    const batches = plan(rows, free, (id) => busyEvents.has(id));
+    const batches = plan(
+      rows,
+      free,
+      (r) => (busyEvents.has(r.id) ? undefined : r),
+      (r) => r.id,
+    ).map((p) => p.batch);
     if (rows.length >= limit || batches.reduce((n, b) => n + b.ids.length, 0) < rows.length) lookInDb = true;
     if (batches.length === 0) return;
     // Claim them in one write: push next_attempt_at past the longest attempt; with several

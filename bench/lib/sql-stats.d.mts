@@ -1,0 +1,7 @@
+export interface SqlStatementCount {
+  sql: string;
+  calls: number;
+  ms: number;
+}
+/** Wrap better-sqlite3's prepared statements of this process to count their calls and time. */
+export function countSqlStatements(): { take(): SqlStatementCount[] };
