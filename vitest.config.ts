@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { ...shared, name: 'sqlite', env: { PARLEY_TEST_DB: 'sqlite' } } },
-      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.{ts,tsx}'], environment: 'happy-dom' } },
+      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.{ts,tsx}'], environment: 'happy-dom', setupFiles: ['web/src/test-setup.ts'] } },
       ...(pg ? [{ extends: true as const, test: { ...shared, name: 'postgres', env: { PARLEY_TEST_DB: 'postgres' } } }] : []),
     ],
   },
