@@ -64,7 +64,7 @@ export function createLogger(config: Config): Logger {
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<ParleyApp> {
   const log = deps.logger ?? createLogger(config);
-  const database = openDatabase<DB>({ url: config.DATABASE_URL, dataDir: config.PARLEY_DATA_DIR, sqliteSynchronous: config.PARLEY_SQLITE_SYNCHRONOUS });
+  const database = openDatabase<DB>({ url: config.DATABASE_URL, dataDir: config.PARLEY_DATA_DIR, sqliteSynchronous: config.PARLEY_SQLITE_SYNCHRONOUS, sqliteCheckpointPages: config.PARLEY_SQLITE_CHECKPOINT_PAGES });
   await migrateToLatest(database.db as never);
 
   const mediaDir = config.PARLEY_MEDIA_DIR || path.join(config.PARLEY_DATA_DIR, 'media');

@@ -21,5 +21,7 @@ describe.skipIf(process.env.PARLEY_TEST_DB === 'postgres')('configuration', () =
     const prodSms = { PARLEY_ENV: 'production', PARLEY_CODE_SENDER: 'http', PARLEY_CODE_HTTP_URL: 'https://sms.example.com' };
     expect(() => loadConfig(prodSms)).toThrow(/PARLEY_EMAIL_SENDER=http or none/);
     expect(loadConfig({ ...prodSms, PARLEY_EMAIL_SENDER: 'none' }).PARLEY_EMAIL_SENDER).toBe('none');
+    expect(() => loadConfig({ PARLEY_SQLITE_CHECKPOINT_PAGES: '10' })).toThrow(/PARLEY_SQLITE_CHECKPOINT_PAGES/);
+    expect(loadConfig({}).PARLEY_SQLITE_CHECKPOINT_PAGES).toBe(10_000);
   });
 });

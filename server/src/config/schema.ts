@@ -42,6 +42,10 @@ export const configVars = {
     schema: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL')], { default: 'FULL' }),
     doc: 'SQLite `synchronous` pragma. FULL fsyncs every commit (survives power loss); NORMAL survives process crashes.',
   },
+  PARLEY_SQLITE_CHECKPOINT_PAGES: {
+    schema: Type.Integer({ minimum: 100, maximum: 1_000_000, default: 10_000 }),
+    doc: 'SQLite `wal_autocheckpoint`: the write-ahead log is copied back into the database file once it holds this many pages (4 KiB each).',
+  },
   PARLEY_UPDATE_RETENTION_DAYS: {
     schema: Type.Integer({ minimum: 1, default: 30 }),
     doc: 'How long per-account update logs are kept; a device offline longer does a full resync.',

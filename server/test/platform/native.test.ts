@@ -146,6 +146,17 @@ describe('durable commit off the event loop', () => {
     expect(await sql<{ synchronous: number }>`pragma synchronous`.execute(db).then((r) => r.rows[0]!.synchronous)).toBe(2);
   });
 
+  it('checkpoints the WAL every 10,000 pages by default, or as configured', async () => {
+    const pages = async (d: Kysely<T>) => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(d)).rows[0]!.wal_autocheckpoint;
+    expect(await pages(db)).toBe(10_000);
+    const other = openDatabase<T>({ url: '', dataDir: path.join(dir, 'other'), sqliteCheckpointPages: 2_500 });
+    try {
+      expect(await pages(other.db)).toBe(2_500);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a failed fsync fails the batch without running its operations again', async () => {
     vi.spyOn(fs, 'fdatasync').mockImplementation(((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
       setImmediate(() => cb(Object.assign(new Error('EIO'), { code: 'EIO' })));

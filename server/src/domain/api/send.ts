@@ -11,7 +11,7 @@ import type { Actor, Ctx } from '../../context.js';
 import type { DB } from '../../tables.js';
 import { newId } from '../../platform/ids.js';
 import { prepared } from '../../platform/db/prepared.js';
-import { accessChat, markRead, sendMessage, sendTyping } from '../messaging/index.js';
+import { accessChat, markRead, newMessageId, sendMessage, sendTyping } from '../messaging/index.js';
 import { AppError } from '../../errors.js';
 import { GraphError, unknownNode, type GraphErrorCode } from './graph-error.js';
 import { checkSendPolicy, type TemplateCategory } from './policy.js';
@@ -22,6 +22,14 @@ import { fromWamid, toWamid, waDigits } from './ids.js';
 import type { ApiPrincipal } from './setup.js';
 import { enqueueWebhook, freshEvents, statusPayload, webhooksEnqueued, type Conversation, type FreshEvents, type PricingCategory } from './webhooks.js';
 import { apiCaches } from './caches.js';
+
+/**
+ * The client id of an API send: time-ordered like message ids, so its entry in the index of
+ * (sender, client id) lands at the end of the sender's range instead of on a random page.
+ */
+function apiClientId(ctx: Ctx): string {
+  return 'api_' + newMessageId(ctx.clock.now()).slice(4);
+}
 
 const ENVELOPE_KEYS = new Set<string>(['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data', ...MESSAGE_TYPES]);
 const READ_KEYS = new Set(['messaging_product', 'status', 'message_id', 'typing_indicator']);
@@ -221,7 +229,7 @@ export async function sendAsBusiness(
   const { message } = await sendMessage(
     ctx,
     actor,
-    { ...(chatId ? { chatId } : { to: customerId }), clientId: newId('api'), kind: built.kind, content: built.content, mediaId: built.mediaId, replyTo: built.replyTo },
+    { ...(chatId ? { chatId } : { to: customerId }), clientId: apiClientId(ctx), kind: built.kind, content: built.content, mediaId: built.mediaId, replyTo: built.replyTo },
     {
       messageId: built.messageId,
       // The status webhook is written in the same transaction as the message (ADR 0006 point 5).

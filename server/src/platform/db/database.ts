@@ -18,6 +18,13 @@ export interface DatabaseOptions {
   url: string;
   dataDir: string;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /**
+   * SQLite: WAL pages between automatic checkpoints (`wal_autocheckpoint`, SQLite's default 1,000).
+   * A checkpoint copies every page changed since the last one back into the database file and syncs
+   * it, on the thread that commits: a page changed by many commits is copied once per checkpoint, so
+   * spacing them out saves work when writes are spread over many chats (see docs/performance.md).
+   */
+  sqliteCheckpointPages?: number;
 }
 
 export interface Database<DB> {
@@ -42,6 +49,7 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
+  sqlite.pragma(`wal_autocheckpoint = ${Math.trunc(opts.sqliteCheckpointPages ?? 10_000)}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const watches = new WriteWatches();
