@@ -190,6 +190,7 @@ async function startServer(kind: Target, workDir: string, templateDb: string, se
       PARLEY_LOG_LEVEL: 'warn',
       PARLEY_SQLITE_SYNCHRONOUS: cfg.synchronous,
       DATABASE_URL: '',
+      ...parleyEnv(),
     });
     args = [...extra, '--expose-gc', '--import', hook, path.join(ROOT, 'bin/parley.js'), 'serve'];
   } else {
@@ -892,3 +893,14 @@ main().then(
     process.exit(1);
   },
 );
+
+/** `BENCH_PARLEY_ENV="PARLEY_X=1 PARLEY_Y=2"`: extra settings for the Parley server under test (e.g. to compare a setting's values). */
+function parleyEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (process.env.BENCH_PARLEY_ENV ?? '').split(/\s+/).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || !pair.startsWith('PARLEY_')) throw new Error(`BENCH_PARLEY_ENV: "${pair}" is not PARLEY_NAME=value`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
+}
