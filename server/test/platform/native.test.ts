@@ -157,6 +157,78 @@ describe('durable commit off the event loop', () => {
     }
   });
 
+  it('runs the next batch while the previous batch\'s fsync is under way, settles them in order, and lets readers see neither before both are durable', async () => {
+    const order: string[] = [];
+    const real = fs.fdatasync;
+    let syncs = 0;
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      const k = ++syncs;
+      order.push(`sync ${k} start`);
+      setTimeout(() => real(fd, (err) => (order.push(`sync ${k} done`), cb(err))), 30);
+    }) as typeof fs.fdatasync);
+    const write = (k: number) =>
+      q
+        .run(async (tx) => {
+          order.push(`op ${k}`);
+          await sql`update counters set n = n + 1 where name = 'a'`.execute(tx);
+        })
+        .then(() => order.push(`op ${k} settled`));
+    const first = write(1);
+    await new Promise((r) => setImmediate(r)); // batch 1 is committed; its fsync runs
+    expect(order).toEqual(['op 1', 'sync 1 start']);
+    const second = write(2);
+    const read = n().then((v) => order.push(`read ${v}`));
+    await Promise.all([first, second, read]);
+    const at = (e: string) => order.indexOf(e);
+    expect(at('op 2')).toBeLessThan(at('sync 1 done')); // batch 2 ran during batch 1's fsync
+    expect(at('sync 2 start')).toBeLessThan(at('sync 1 done'));
+    expect(at('op 1 settled')).toBeGreaterThan(at('sync 1 done'));
+    expect(at('op 2 settled')).toBeGreaterThan(at('sync 2 done'));
+    expect(at('op 2 settled')).toBeGreaterThan(at('op 1 settled'));
+    expect(order.at(-1)).toBe('read 2');
+  });
+
+  it('a failed fsync also fails the batch that ran during it, and neither runs again', async () => {
+    const real = fs.fdatasync;
+    let syncs = 0;
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      if (++syncs === 1) setTimeout(() => cb(Object.assign(new Error('EIO'), { code: 'EIO' })), 30);
+      else real(fd, cb);
+    }) as typeof fs.fdatasync);
+    const first = bump();
+    await new Promise((r) => setImmediate(r));
+    const second = bump();
+    const settled = await Promise.allSettled([first, second]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/fsync of the SQLite WAL failed: EIO/);
+    expect(String((settled[1] as PromiseRejectedResult).reason)).toMatch(/fsync of the SQLite WAL failed for an earlier batch/);
+    expect(await n()).toBe(2); // applied once each, never re-run
+    // The next write, in a new run of the queue, is durable again.
+    await bump();
+    expect(await n()).toBe(3);
+  });
+
+  it('lets readers in between runs of batches while writes keep coming', async () => {
+    const real = fs.fdatasync;
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      setTimeout(() => real(fd, cb), 5);
+    }) as typeof fs.fdatasync);
+    // Each write queues the next one: 20 batches in a row, the queue never empty.
+    const all: Promise<unknown>[] = [];
+    const chain = (k: number): Promise<unknown> =>
+      q.run(async (tx) => {
+        if (k < 20) all.push(chain(k + 1));
+        await sql`update counters set n = n + 1 where name = 'a'`.execute(tx);
+      });
+    all.push(chain(1));
+    await new Promise((r) => setImmediate(r));
+    const seen = await n();
+    expect(seen).toBeLessThan(20);
+    while (all.length < 20) await new Promise((r) => setTimeout(r, 5));
+    await Promise.all(all);
+    expect(await n()).toBe(20);
+  });
+
   it('a failed fsync fails the batch without running its operations again', async () => {
     vi.spyOn(fs, 'fdatasync').mockImplementation(((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
       setImmediate(() => cb(Object.assign(new Error('EIO'), { code: 'EIO' })));

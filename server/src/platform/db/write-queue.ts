@@ -8,11 +8,20 @@
  * If a batch fails, each of its operations is run again alone in its own transaction, so one bad
  * operation never takes the others down. Operations must therefore be safe to run again from the
  * start (they re-read what they need inside the transaction).
+ *
+ * On SQLite with synchronous=FULL the queue makes commits durable itself, off the event loop: it
+ * commits without an fsync and syncs the WAL file in the thread pool, and runs the next batch while
+ * that fsync is under way (see {@link WriteQueue.flushDurable}).
  */
 import type { Kysely, Transaction } from 'kysely';
 import { commitNativeTx, DurabilityError, nativeDatabase, registerNativeTx, syncWal, type NativeSqlite, type NativeState, type NativeTx } from './native.js';
 
 export type Emit<E> = (event: E) => void;
+
+/** Durable SQLite commits: batches run while the previous batch's fsync is under way, at most this many per hold of the connection. */
+const PIPELINE_DEPTH = 4;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export type WriteOp<DB, E, R> = (tx: Transaction<DB>, emit: Emit<E>) => Promise<R>;
 
 interface Pending<DB, E> {
@@ -48,43 +57,20 @@ export class WriteQueue<DB, E> {
     this.native = nativeDatabase(db);
   }
 
-  /** Run `body` in one transaction; on SQLite it is registered for the native fast path. */
+  /**
+   * Run `body` in one transaction; on SQLite it is registered for the native fast path. Used when
+   * commits are not made durable by the queue itself (PostgreSQL, or SQLite without a WAL file to
+   * sync); otherwise see {@link flushDurable}.
+   */
   private async transaction<R>(body: (tx: Transaction<DB>) => Promise<R>): Promise<R> {
     const native = this.native;
     if (!native) return this.db.transaction().execute(body);
-    let t: NativeTx | undefined;
-    const run = (db: Kysely<DB>) =>
-      db.transaction().execute(async (tx) => {
-        t = registerNativeTx(tx, native, this.nativeState);
-        const r = await body(tx);
-        for (const f of t.beforeCommit.values()) f();
-        return r;
-      });
-    let result: R;
-    if (native.walPath === undefined) result = await run(this.db);
-    else {
-      // Durable commit without an fsync on the event loop (see NativeSqlite.walPath): hold the one
-      // connection from BEGIN until the WAL is synced, so no read sees the batch before that.
-      result = await this.db.connection().execute(async (conn) => {
-        native.pragma('synchronous = NORMAL');
-        let r: R;
-        try {
-          r = await run(conn);
-        } finally {
-          native.pragma('synchronous = FULL');
-        }
-        try {
-          await syncWal(native);
-        } catch (err) {
-          // The batch is committed in the file: forget the counters kept in memory; they are read again.
-          this.nativeState.committed.clear();
-          throw err;
-        }
-        return r;
-      });
-    }
-    commitNativeTx(t!);
-    return result;
+    let result: R | undefined;
+    const t = await this.nativeTransaction(this.db, native, async (tx) => {
+      result = await body(tx);
+    });
+    commitNativeTx(t);
+    return result as R;
   }
 
   /** Queue a write; resolves with its result after commit. */
@@ -120,18 +106,138 @@ export class WriteQueue<DB, E> {
     if (this.running) return;
     this.running = true;
     try {
+      const native = this.native;
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        await this.runBatch(batch);
+        if (native?.walPath !== undefined) await this.flushDurable(native);
+        else await this.runBatch(this.queue.splice(0, this.maxBatch));
         // One event-loop turn before the next batch: the frames this batch answered leave first
         // (sockets are uncorked in the check phase) and what arrived meanwhile joins the next batch.
-        if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.queue.length > 0) await nextTurn();
       }
     } finally {
       this.running = false;
       if (this.queue.length > 0) this.schedule();
       else for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  /**
+   * Durable commits on SQLite, pipelined: a batch commits with synchronous=NORMAL, the WAL's fsync
+   * starts in the thread pool, and while it runs the next batch (what arrived meanwhile) executes
+   * and commits on the same connection. A batch settles once its own fsync is done and every batch
+   * before it has settled. The connection is held from the first BEGIN to the last fsync, so nothing
+   * outside the queue reads a batch before it is durable; it is let go after at most
+   * {@link PIPELINE_DEPTH} batches, or as soon as nothing is waiting, so those readers get a turn.
+   *
+   * A failed fsync fails its batch and every later batch of the same run (they were written after
+   * it in the same file and may be lost with it), without running their operations again.
+   */
+  private async flushDurable(native: NativeSqlite): Promise<void> {
+    await this.db.connection().execute(async (conn) => {
+      native.pragma('synchronous = NORMAL');
+      // Settles the batch before the current one; resolves false when an fsync so far failed.
+      let previous: Promise<boolean> = Promise.resolve(true);
+      try {
+        for (let round = 0; round < PIPELINE_DEPTH; round++) {
+          // What arrived while the previous batch ran is read from the sockets in this turn.
+          if (round > 0) await nextTurn();
+          if (this.queue.length === 0) break;
+          previous = (await this.commitDurable(conn, native, this.queue.splice(0, this.maxBatch), previous)).settled;
+        }
+      } finally {
+        try {
+          await previous;
+        } finally {
+          native.pragma('synchronous = FULL');
+        }
+      }
+    });
+  }
+
+  /**
+   * Run `batch` in one transaction (see {@link flushDurable}). Resolves once it committed, with
+   * `settled`: the promise that settles its operations after its fsync (wrapped, so that awaiting
+   * the commit does not wait for the fsync).
+   */
+  private async commitDurable(conn: Kysely<DB>, native: NativeSqlite, batch: Pending<DB, E>[], previous: Promise<boolean>): Promise<{ settled: Promise<boolean> }> {
+    const events: E[] = [];
+    const results: unknown[] = [];
+    let t: NativeTx;
+    try {
+      t = await this.nativeTransaction(conn, native, async (tx) => {
+        for (const p of batch) results.push(await p.op(tx, (e) => events.push(e)));
+      });
+    } catch (err) {
+      // Rolled back: nothing of it is in the file. Settle what came before, then isolate the
+      // failure: each operation again on its own (a lone operation's failure is its own).
+      let durable = await previous;
+      if (batch.length === 1) batch[0]!.reject(err);
+      else for (const p of batch) durable = await this.aloneDurable(conn, native, p, durable);
+      return { settled: Promise.resolve(durable) };
+    }
+    commitNativeTx(t);
+    const synced = this.syncOrFail(native);
+    const settled = (async () => {
+      const before = await previous;
+      const failure = await synced;
+      if (failure || !before) {
+        const err = failure ?? new DurabilityError('fsync of the SQLite WAL failed for an earlier batch written just before this one');
+        for (const p of batch) p.reject(err);
+        return false;
+      }
+      this.opts.onBatch?.(batch.length);
+      this.publish(events);
+      batch.forEach((p, i) => p.resolve(results[i]));
+      return true;
+    })();
+    return { settled };
+  }
+
+  /** One operation in its own durable transaction, after a batch failed (see {@link commitDurable}). */
+  private async aloneDurable(conn: Kysely<DB>, native: NativeSqlite, p: Pending<DB, E>, before: boolean): Promise<boolean> {
+    const events: E[] = [];
+    let result: unknown;
+    let t: NativeTx;
+    try {
+      t = await this.nativeTransaction(conn, native, async (tx) => {
+        result = await p.op(tx, (e) => events.push(e));
+      });
+    } catch (err) {
+      p.reject(err);
+      return before;
+    }
+    commitNativeTx(t);
+    const failure = await this.syncOrFail(native);
+    if (failure || !before) {
+      p.reject(failure ?? new DurabilityError('fsync of the SQLite WAL failed for an earlier batch written just before this one'));
+      return false;
+    }
+    this.opts.onBatch?.(1);
+    this.publish(events);
+    p.resolve(result);
+    return true;
+  }
+
+  /** Start the WAL's fsync; resolves with the DurabilityError when it failed (counters kept in memory are then read again). */
+  private syncOrFail(native: NativeSqlite): Promise<DurabilityError | undefined> {
+    return syncWal(native).then(
+      () => undefined,
+      (err: unknown) => {
+        this.nativeState.committed.clear();
+        return err instanceof DurabilityError ? err : new DurabilityError(String(err), { cause: err });
+      },
+    );
+  }
+
+  /** One transaction on `conn` with the native fast path registered; returns its state, to commit once COMMIT succeeded. */
+  private async nativeTransaction(conn: Kysely<DB>, native: NativeSqlite, body: (tx: Transaction<DB>) => Promise<void>): Promise<NativeTx> {
+    let t: NativeTx | undefined;
+    await conn.transaction().execute(async (tx) => {
+      t = registerNativeTx(tx, native, this.nativeState);
+      await body(tx);
+      for (const f of t.beforeCommit.values()) f();
+    });
+    return t!;
   }
 
   private async runBatch(batch: Pending<DB, E>[]): Promise<void> {
