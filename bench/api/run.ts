@@ -26,7 +26,7 @@ import { ensureDirectChat } from '../../server/src/domain/messaging/chats.js';
 import { openDatabase } from '../../server/src/platform/db/database.js';
 import type { DB } from '../../server/src/tables.js';
 import { sleep } from '../relay/common.js';
-import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, logTail, machineBusySeconds, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
+import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, logTail, machineBusySeconds, parleyEnv, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
 import type { ApiSender, LoadCmd, LoadResult, LoadSetup, ReceiverCounts } from './common.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -156,7 +156,7 @@ async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string
     // The load sends thousands of messages per second over a few numbers, each customer getting
     // several per second in the quick run: the per-number throughput and pair rate limits would
     // refuse most of them, so the benchmark raises both far above its rates.
-    Object.assign(env, { PARLEY_API_THROUGHPUT_PER_SECOND: '10000000', PARLEY_API_PAIR_BURST: '10000000' });
+    Object.assign(env, { PARLEY_API_THROUGHPUT_PER_SECOND: '10000000', PARLEY_API_PAIR_BURST: '10000000' }, parleyEnv());
     // BENCH_API_PROFILE=1: a V8 CPU profile of the Parley server, written to the output folder on exit.
     const prof = process.env.BENCH_API_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cfg.outDir)] : [];
     args = [...SHIPPED_NODE_FLAGS, ...prof, path.join(ROOT, 'bin/parley.js'), 'serve'];

@@ -147,3 +147,14 @@ export function codeVersion(root: string): string {
     return 'unknown (not a git checkout)';
   }
 }
+
+/** `BENCH_PARLEY_ENV="PARLEY_X=1 PARLEY_Y=2"`: extra settings for the Parley server under test (e.g. to compare a setting's values). */
+export function parleyEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (process.env.BENCH_PARLEY_ENV ?? '').split(/\s+/).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || !pair.startsWith('PARLEY_')) throw new Error(`BENCH_PARLEY_ENV: "${pair}" is not PARLEY_NAME=value`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
+}

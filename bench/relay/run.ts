@@ -23,7 +23,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { median, sleep, type ClosedLoopResult, type ConnectResult, type LoadCmd, type LoadCmdBody, type LoadMsg, type OpenLoopResult } from './common.js';
 import { seedDatabase } from './seed.js';
-import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion as codeVersionAt, cpuModel, cpuSeconds, freePort, logTail, machineBusySeconds, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
+import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion as codeVersionAt, cpuModel, cpuSeconds, freePort, logTail, machineBusySeconds, parleyEnv, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
 import { formatProfile, summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.js';
 
 // ---- configuration ---------------------------------------------------------------------------
@@ -894,13 +894,3 @@ main().then(
   },
 );
 
-/** `BENCH_PARLEY_ENV="PARLEY_X=1 PARLEY_Y=2"`: extra settings for the Parley server under test (e.g. to compare a setting's values). */
-function parleyEnv(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of (process.env.BENCH_PARLEY_ENV ?? '').split(/\s+/).filter(Boolean)) {
-    const at = pair.indexOf('=');
-    if (at <= 0 || !pair.startsWith('PARLEY_')) throw new Error(`BENCH_PARLEY_ENV: "${pair}" is not PARLEY_NAME=value`);
-    out[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return out;
-}
