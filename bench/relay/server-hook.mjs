@@ -6,6 +6,9 @@
 //   {"cmd":"gc","out":…}          full GC twice, then process.memoryUsage() — a GC-settled reading;
 //   {"cmd":"prof-start","out":…}  start the V8 CPU profiler (node:inspector, in this thread);
 //   {"cmd":"prof-stop","out":…}   stop it and write the .cpuprofile to `out`.
+//                                With BENCH_HEAP_SAMPLING=1 the V8 sampling heap profiler runs over
+//                                the same window, counting objects the GC already freed too, and
+//                                its profile is written to BENCH_HEAP_SAMPLING_OUT (what allocates).
 //   {"cmd":"sql-stats","out":…}  (with BENCH_SQL_STATS=1) calls and time per SQL statement since
 //                                the previous sql-stats, for servers that use better-sqlite3.
 // It also exits when orphaned (its parent, the benchmark, died without cleaning up), so no server
@@ -77,10 +80,19 @@ async function handle(command) {
       await post('Profiler.enable');
       await post('Profiler.setSamplingInterval', { interval: command.intervalUs ?? 500 });
       await post('Profiler.start');
+      if (process.env.BENCH_HEAP_SAMPLING === '1') {
+        await post('HeapProfiler.enable');
+        await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      }
       return { started: true };
     case 'prof-stop': {
       const { profile } = await post('Profiler.stop');
       await post('Profiler.disable');
+      if (process.env.BENCH_HEAP_SAMPLING === '1') {
+        const heap = await post('HeapProfiler.stopSampling');
+        await post('HeapProfiler.disable');
+        if (process.env.BENCH_HEAP_SAMPLING_OUT) fs.writeFileSync(process.env.BENCH_HEAP_SAMPLING_OUT, JSON.stringify(heap.profile));
+      }
       return toSourcePositions(profile);
     }
     case 'sql-stats':

@@ -17,7 +17,7 @@ import { migrateToLatest } from './migrations/index.js';
 import type { DB } from './tables.js';
 import type { BusEvent, Ctx, Envelope } from './context.js';
 import { HttpCodeSender, LogCodeSender, type CodeSender } from './domain/accounts/index.js';
-import { emailSenderFor, type EmailSender } from './domain/accounts/index.js';
+import { emailSenderFor, mayBeBusinessChat, type EmailSender } from './domain/accounts/index.js';
 import { installErrorHandling } from './http/errors.js';
 import { cachedSerializerCompiler, cachedValidatorCompiler } from './http/schema-cache.js';
 import { authRoutes } from './http/routes/auth.js';
@@ -133,6 +133,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   const gateway = new Gateway(ctx);
   gateway.attach(app.server);
   const stopMaintenance = startMaintenance(ctx);
+  // Business-tier hooks skip chats between two people without a query (see Hooks.setBusinessChatTest).
+  ctx.hooks.setBusinessChatTest((memberIds) => mayBeBusinessChat(ctx, memberIds));
   installInboundWebhooks(ctx);
   installPolicyHooks(ctx);
   installQualityHooks(ctx);

@@ -12,7 +12,7 @@ export { toMe, toPrivacy, toContact } from './views.js';
 export { getMe, updateProfile, updatePrivacy, getProfile, lookupByPhone, DISPLAY_NAME_MAX, ABOUT_MAX, type ProfileInput } from './profile.js';
 export { listContacts, saveContact, deleteContact, MAX_CONTACTS, CONTACT_NAME_MAX, type ContactInput } from './contacts.js';
 export { listBlocked, blockAccount, unblockAccount, doBlock, doUnblock, reportAccount, REPORT_REASON_MAX, type ReportInput } from './blocks.js';
-export { accountKindOf, forgetAccountKind, type AccountKindValue } from './kinds.js';
+export { accountKindOf, forgetAccountKind, mayBeBusinessChat, type AccountKindValue } from './kinds.js';
 export { LogEmailSender, HttpEmailSender, NoEmailSender, emailSenderFor, type EmailSender, type Email } from './email-sender.js';
 export {
   getTwoStep,

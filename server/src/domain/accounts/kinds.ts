@@ -36,6 +36,23 @@ export async function accountKindOf(ctx: Ctx, db: Kysely<DB>, accountId: string)
   return kind;
 }
 
+/**
+ * Whether a chat with these members may be between a business and someone, without a query: false
+ * for a chat that has not two members, and for two people both known here as people (the same
+ * cache and the same minute of trust as {@link accountKindOf}); true otherwise, also when unsure.
+ * Installed as the hooks' business-chat test.
+ */
+export function mayBeBusinessChat(ctx: Ctx, memberIds: readonly string[]): boolean {
+  if (memberIds.length !== 2) return false;
+  const cache = cacheOf(ctx);
+  const now = performance.now();
+  for (const id of memberIds) {
+    const hit = cache.get(id);
+    if (!hit || hit.kind === 'business' || now - hit.at >= PERSON_TTL_MS) return true;
+  }
+  return false;
+}
+
 /** Forget what this node knows of `accountId`'s kind (call after converting it). */
 export function forgetAccountKind(ctx: Ctx, accountId: string): void {
   cacheOf(ctx).delete(accountId);

@@ -456,7 +456,7 @@ export function installPolicyHooks(ctx: Ctx): void {
     if (e.message.kind === 'interactive_reply' && c.type === 'button' && [c.id, c.title].some((v) => typeof v === 'string' && isStopReply(v))) {
       await recordPreference(ctx, tx, emit, businessId, e.senderId, 'stop', 'quick_reply', at);
     }
-  });
+  }, { businessChatsOnly: true });
 }
 
 /**

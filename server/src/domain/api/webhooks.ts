@@ -497,7 +497,7 @@ export function installInboundWebhooks(ctx: Ctx): void {
     const refs = await resolveInboundRefs(tx, peer.num.wabaId, peer.businessId, customer.waId, e.message, now);
     const payload = inboundPayload(peer.num, customer, inboundMessage(peer.num, customer.waId, e.message, refs));
     wake(emit, await enqueueWebhook(tx, peer.num.wabaId, 'messages', payload, now));
-  });
+  }, { businessChatsOnly: true });
 
   ctx.hooks.onMessageChangedInTx(async (tx, emit, e: MessageChangedEvent) => {
     const peer = await apiPeerOf(ctx, tx, e.memberIds, e.actorId);
@@ -510,13 +510,13 @@ export function installInboundWebhooks(ctx: Ctx): void {
     else if (e.change === 'deleted') msg = inboundRevoke(customer.waId, eventId, e.message.id, e.at);
     else msg = inboundEdit(customer.waId, eventId, e.message, await resolveInboundRefs(tx, peer.num.wabaId, peer.businessId, customer.waId, e.message, e.at), e.at);
     wake(emit, await enqueueWebhook(tx, peer.num.wabaId, 'messages', inboundPayload(peer.num, customer, msg), e.at));
-  });
+  }, { businessChatsOnly: true });
 
   ctx.hooks.onReceiptsMovedInTx(async (tx, emit, e: ReceiptsMovedEvent) => {
     const peer = await apiPeerOf(ctx, tx, e.memberIds, e.readerId);
     if (!peer) return;
     wake(emit, await enqueueReceiptStatuses(tx, peer.num, peer.businessId, e));
-  });
+  }, { businessChatsOnly: true });
 }
 
 /**

@@ -25,7 +25,7 @@ export const AUTOMATION_DEVICE = 'automation';
 
 /** Register the automation reactions on the server's hooks (once per server). */
 export function installAutomation(ctx: Ctx): void {
-  ctx.hooks.onMessageSent((event) => reactToCustomerMessage(ctx, event));
+  ctx.hooks.onMessageSent((event) => reactToCustomerMessage(ctx, event), { businessChatsOnly: true });
 }
 
 /**

@@ -73,19 +73,55 @@ type Handler<E> = (event: E) => Promise<void> | void;
 /** Runs inside the write transaction that stores the message: its writes commit (or roll back) with it. */
 type InTxHandler<E> = (tx: Transaction<DB>, emit: Emit<Envelope>, event: E) => Promise<void>;
 
+export interface HookOptions {
+  /**
+   * The handler only cares about chats between a business and someone (it returns at once for any
+   * other): it is skipped for the events that {@link Hooks.setBusinessChatTest}'s test rules out,
+   * which spares chats between people an async call per event.
+   */
+  businessChatsOnly?: boolean;
+}
+
+interface Registered<H> {
+  handler: H;
+  businessChatsOnly: boolean;
+}
+
+const NONE: readonly never[] = [];
+
+/** Whether a chat with these members may be between a business and someone (true when unsure). */
+export type BusinessChatTest = (memberIds: readonly string[]) => boolean;
+
 export class Hooks {
-  private readonly messageSent: Handler<MessageSentEvent>[] = [];
-  private readonly messageStoredInTx: InTxHandler<MessageSentEvent>[] = [];
-  private readonly messageChangedInTx: InTxHandler<MessageChangedEvent>[] = [];
-  private readonly receiptsMovedInTx: InTxHandler<ReceiptsMovedEvent>[] = [];
+  private readonly messageSent: Registered<Handler<MessageSentEvent>>[] = [];
+  private readonly messageStoredInTx: Registered<InTxHandler<MessageSentEvent>>[] = [];
+  private readonly messageChangedInTx: Registered<InTxHandler<MessageChangedEvent>>[] = [];
+  private readonly receiptsMovedInTx: Registered<InTxHandler<ReceiptsMovedEvent>>[] = [];
   private readonly feedbackInTx: InTxHandler<FeedbackEvent>[] = [];
   private readonly pending = new Set<Promise<void>>();
+  private businessChat: BusinessChatTest = () => true;
 
   constructor(private readonly log: Logger) {}
 
+  /** Decide which events `businessChatsOnly` handlers may skip (installed once by the accounts module). */
+  setBusinessChatTest(test: BusinessChatTest): void {
+    this.businessChat = test;
+  }
+
+  /** The handlers of `list` that concern a chat with `memberIds`. */
+  private handlersFor<H>(list: Registered<H>[], memberIds: readonly string[]): readonly H[] {
+    let business: boolean | undefined;
+    let out: H[] | undefined;
+    for (const r of list) {
+      if (r.businessChatsOnly && !(business ??= this.businessChat(memberIds))) continue;
+      (out ??= []).push(r.handler);
+    }
+    return out ?? NONE;
+  }
+
   /** Run `handler` after each newly stored message (not for a duplicate resend). */
-  onMessageSent(handler: Handler<MessageSentEvent>): void {
-    this.messageSent.push(handler);
+  onMessageSent(handler: Handler<MessageSentEvent>, opts: HookOptions = {}): void {
+    this.messageSent.push({ handler, businessChatsOnly: opts.businessChatsOnly === true });
   }
 
   /**
@@ -93,36 +129,36 @@ export class Hooks {
    * with it (a webhook outbox row). Use `tx`, never ctx.db; an error fails the send. Keep it cheap:
    * it is on every message's path.
    */
-  onMessageStoredInTx(handler: InTxHandler<MessageSentEvent>): void {
-    this.messageStoredInTx.push(handler);
+  onMessageStoredInTx(handler: InTxHandler<MessageSentEvent>, opts: HookOptions = {}): void {
+    this.messageStoredInTx.push({ handler, businessChatsOnly: opts.businessChatsOnly === true });
   }
 
   /** Called by messaging inside the write op, after the message row is written. */
   async messageStored(tx: Transaction<DB>, emit: Emit<Envelope>, event: MessageSentEvent): Promise<void> {
-    for (const h of this.messageStoredInTx) await h(tx, emit, event);
+    for (const h of this.handlersFor(this.messageStoredInTx, event.memberIds)) await h(tx, emit, event);
   }
 
   /** Run `handler` inside the transaction of each reaction, edit or delete-for-everyone. Same rules as onMessageStoredInTx. */
-  onMessageChangedInTx(handler: InTxHandler<MessageChangedEvent>): void {
-    this.messageChangedInTx.push(handler);
+  onMessageChangedInTx(handler: InTxHandler<MessageChangedEvent>, opts: HookOptions = {}): void {
+    this.messageChangedInTx.push({ handler, businessChatsOnly: opts.businessChatsOnly === true });
   }
 
   /** Called by messaging inside the write op of a reaction, edit or delete. */
   async messageChanged(tx: Transaction<DB>, emit: Emit<Envelope>, event: MessageChangedEvent): Promise<void> {
-    for (const h of this.messageChangedInTx) await h(tx, emit, event);
+    for (const h of this.handlersFor(this.messageChangedInTx, event.memberIds)) await h(tx, emit, event);
   }
 
   /**
    * Run `handler` inside the transaction that moves a member's receipt cursors. On the hot path of
    * every delivery acknowledgement: a handler must cost nothing for chats it does not care about.
    */
-  onReceiptsMovedInTx(handler: InTxHandler<ReceiptsMovedEvent>): void {
-    this.receiptsMovedInTx.push(handler);
+  onReceiptsMovedInTx(handler: InTxHandler<ReceiptsMovedEvent>, opts: HookOptions = {}): void {
+    this.receiptsMovedInTx.push({ handler, businessChatsOnly: opts.businessChatsOnly === true });
   }
 
   /** Called by receipts inside the write op, after the cursor row is updated. */
   async receiptsMoved(tx: Transaction<DB>, emit: Emit<Envelope>, event: ReceiptsMovedEvent): Promise<void> {
-    for (const h of this.receiptsMovedInTx) await h(tx, emit, event);
+    for (const h of this.handlersFor(this.receiptsMovedInTx, event.memberIds)) await h(tx, emit, event);
   }
 
   /** Run `handler` inside the transaction of each new block and each report. Same rules as onMessageStoredInTx. */
@@ -137,7 +173,7 @@ export class Hooks {
 
   /** Called by messaging after commit; handlers run in the background. */
   messageSentCommitted(event: MessageSentEvent): void {
-    for (const h of this.messageSent) this.track(async () => h(event));
+    for (const h of this.handlersFor(this.messageSent, event.memberIds)) this.track(async () => h(event));
   }
 
   /** Resolves when every hook started so far has finished (tests, shutdown). */

@@ -130,7 +130,7 @@ async function recordFeedback(tx: Transaction<DB>, emit: Emit<Envelope>, e: Feed
 
 /** Record template sends and attribute blocks and reports (call once at start-up). */
 export function installTemplateQualityHooks(ctx: Ctx): void {
-  ctx.hooks.onMessageStoredInTx(recordSend);
+  ctx.hooks.onMessageStoredInTx(recordSend, { businessChatsOnly: true });
   ctx.hooks.onFeedbackInTx(recordFeedback);
 }
 
