@@ -9,7 +9,8 @@
  * spread over the numbers and customers:
  *   closed loop: BENCH_API_CONCURRENCY requests in flight for BENCH_API_SECONDS after a warm-up
  *                → accepted messages/s, accept latency p50/p99;
- *   open loop:   BENCH_API_RATE requests/s for BENCH_API_OPEN_SECONDS → p50/p99 at that rate;
+ *   open loop:   BENCH_API_RATE requests/s for BENCH_API_OPEN_SECONDS → p50/p99 at that rate
+ *                (it starts once the closed loop's status webhooks were delivered);
  * then the run waits (at most BENCH_API_DRAIN_SECONDS) until the receiver holds one `sent` status
  * webhook per accepted message → webhook deliveries/s. The bare endpoint takes the same loops.
  * All of it runs BENCH_API_RUNS times on fresh servers (medians in the table; the CPU other processes
@@ -211,8 +212,13 @@ interface TargetResult {
   webhooks?: { delivered: number; owed: number; perSecond: number; badSignatures: number; seconds: number; posts: number };
 }
 
-/** The closed then the open loop against one server; `helpers`: the benchmark's own other processes (load, receiver). */
-async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: number[]): Promise<Omit<TargetResult, 'webhooks'>> {
+/**
+ * The closed then the open loop against one server; `helpers`: the benchmark's own other processes
+ * (load, receiver). `settle`, when given, runs between the two with the number of messages the
+ * closed loop got accepted: Parley's waits until their status webhooks are delivered, so the open
+ * loop measures latency at its own rate, not while the closed loop's backlog is being worked off.
+ */
+async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: number[], settle?: (accepted: number) => Promise<void>): Promise<Omit<TargetResult, 'webhooks'>> {
   const cpu0 = cpuSeconds(pid);
   const busy0 = machineBusySeconds();
   const own0 = [...helpers.map(cpuSeconds), process.cpuUsage()] as const;
@@ -224,6 +230,7 @@ async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: num
   const mine = process.cpuUsage(own0[own0.length - 1] as NodeJS.CpuUsage);
   const ours = cpu + helpers.reduce((n, h, i) => n + cpuSeconds(h) - (own0[i] as number), 0) + (mine.user + mine.system) / 1e6;
   const othersPct = Math.max(0, ((machineBusySeconds() - busy0 - ours) / elapsed) * 100);
+  await settle?.(closed.acceptedTotal);
   const openCmd: LoadCmd = { cmd: 'open', setup, rate: cfg.rate, durationMs: cfg.openMs };
   const open = await load.request(openCmd, (m) => m.result as LoadResult | undefined, cfg.openMs + 90_000, 'open loop');
   return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), othersPct };
@@ -271,15 +278,20 @@ async function main(): Promise<number> {
     const before = await counts();
     console.log(`${el()} Parley${tag}: closed loop, then open loop`);
     const t0 = Date.now();
-    const p = await runLoads(load, setup, parley.proc.pid!, helpers);
+    // Until the receiver holds `owed` statuses of this run, or BENCH_API_DRAIN_SECONDS passed.
+    const drain = async (owed: number) => {
+      let c = await counts();
+      const drainUntil = Date.now() + cfg.drainMs;
+      while (c.statuses - before.statuses < owed && Date.now() < drainUntil) {
+        await sleep(100);
+        c = await counts();
+      }
+      return c;
+    };
+    const p = await runLoads(load, setup, parley.proc.pid!, helpers, async (accepted) => void (await drain(accepted)));
     const owed = p.closed.acceptedTotal + p.open.acceptedTotal;
     console.log(`${el()} Parley${tag}: waiting for ${fmt(owed)} status webhooks`);
-    let c = await counts();
-    const drainUntil = Date.now() + cfg.drainMs;
-    while (c.statuses - before.statuses < owed && Date.now() < drainUntil) {
-      await sleep(250);
-      c = await counts();
-    }
+    const c = await drain(owed);
     const delivered = c.statuses - before.statuses;
     const seconds = (c.lastAt - Math.max(t0, c.firstAt)) / 1000;
     const parleyResult = { ...p, webhooks: { delivered, owed, perSecond: delivered / Math.max(0.001, seconds), badSignatures: c.badSignatures - before.badSignatures, seconds, posts: c.posts - before.posts } };

@@ -232,6 +232,8 @@ export async function sendAsBusiness(
     { ...(chatId ? { chatId } : { to: customerId }), clientId: apiClientId(ctx), kind: built.kind, content: built.content, mediaId: built.mediaId, replyTo: built.replyTo },
     {
       messageId: built.messageId,
+      // customerId was just found by the customer's number (accounts are never deleted).
+      peerKnown: true,
       // The status webhook is written in the same transaction as the message (ADR 0006 point 5).
       inWrite: async (tx, _emit, m) => {
         seen = known ? [known] : [];

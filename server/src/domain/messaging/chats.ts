@@ -37,11 +37,14 @@ export async function chatMembers(db: Kysely<DB>, chatId: string): Promise<strin
 async function readMembers(db: Kysely<DB>, chatId: string): Promise<string[]> {
   const rows = await db.selectFrom('chat_members').select('account_id').where('chat_id', '=', chatId).orderBy('account_id').execute();
   const ids = rows.map((r) => r.account_id);
-  if (ids.length > 0) {
-    if (memberCache.size > 100_000) memberCache.clear();
-    memberCache.set(chatId, ids);
-  }
+  if (ids.length > 0) cacheMembers(chatId, ids);
   return ids;
+}
+
+/** Remember a chat's member ids (sorted, as readMembers returns them). */
+function cacheMembers(chatId: string, ids: string[]): void {
+  if (memberCache.size > 100_000) memberCache.clear();
+  memberCache.set(chatId, ids);
 }
 
 /** The members of a chat the actor is in, or CHAT_NOT_FOUND (also when the chat exists but the actor is not a member). */
@@ -77,8 +80,13 @@ export async function resolvePeer(db: Kysely<DB>, peer: string): Promise<string>
 export async function ensureDirectChat(tx: Transaction<DB>, a: string, b: string, now: number): Promise<string> {
   if (a === b) throw new AppError('CANNOT_CHAT_WITH_SELF');
   const key = directKey(a, b);
+  // A direct chat's members are its two people, for good: the send that follows needs no read of them.
+  const members = a < b ? [a, b] : [b, a];
   const [existing] = await chatByDirectKey(tx, { key });
-  if (existing) return existing.id;
+  if (existing) {
+    if (!memberCache.has(existing.id)) cacheMembers(existing.id, members);
+    return existing.id;
+  }
   const id = newId('chat');
   await tx.insertInto('chats').values({ id, kind: 'direct', direct_key: key, last_seq: 0, last_activity_at: now, created_at: now }).execute();
   const member = (account_id: string): ChatMembersTable => ({
@@ -94,6 +102,8 @@ export async function ensureDirectChat(tx: Transaction<DB>, a: string, b: string
     cleared_seq: 0,
   });
   await tx.insertInto('chat_members').values([member(a), member(b)]).execute();
+  // If this transaction rolls back, the id is never handed out: the entry is never looked up.
+  cacheMembers(id, members);
   return id;
 }
 

@@ -111,6 +111,11 @@ export interface ComposedSend {
   /** The id the message gets (made earlier with newMessageId, e.g. announced before the send); default: a new one. */
   messageId?: string | undefined;
   inWrite?: (tx: Transaction<DB>, emit: Emit<Envelope>, message: Message) => Promise<void>;
+  /**
+   * `to` is an account id the composer has just looked up: the send does not read the account again
+   * before its write (which fails anyway if the account is gone, through the members' foreign key).
+   */
+  peerKnown?: boolean;
 }
 
 export interface SendResult {
@@ -316,7 +321,7 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
   let peerId: string | null = null;
   if (input.chatId) await accessChat(ctx.db, actor, input.chatId);
   else {
-    peerId = await resolvePeer(ctx.db, input.to!);
+    peerId = composed?.peerKnown && input.to!.startsWith('acc_') ? input.to! : await resolvePeer(ctx.db, input.to!);
     if (peerId === actor.accountId) throw new AppError('CANNOT_CHAT_WITH_SELF');
   }
   const headerKind = headerMediaKind(input.kind, input.content);
