@@ -41,7 +41,14 @@ function post(method, params) {
 /** Map call frames of transpiled TypeScript (tsx keeps inline source maps) back to .ts lines. */
 function toSourcePositions(profile) {
   const maps = new Map();
-  for (const node of profile.nodes) {
+  // A CPU profile lists its nodes; a heap profile nests them under `head`.
+  const nodes = profile.nodes ?? [];
+  if (profile.head) for (const stack = [profile.head]; stack.length > 0; ) {
+    const n = stack.pop();
+    nodes.push(n);
+    stack.push(...n.children);
+  }
+  for (const node of nodes) {
     const cf = node.callFrame;
     if (!cf.url || !cf.url.startsWith('file:') || cf.url.includes('/node_modules/')) continue;
     if (!maps.has(cf.url)) {
@@ -91,7 +98,7 @@ async function handle(command) {
       if (process.env.BENCH_HEAP_SAMPLING === '1') {
         const heap = await post('HeapProfiler.stopSampling');
         await post('HeapProfiler.disable');
-        if (process.env.BENCH_HEAP_SAMPLING_OUT) fs.writeFileSync(process.env.BENCH_HEAP_SAMPLING_OUT, JSON.stringify(heap.profile));
+        if (process.env.BENCH_HEAP_SAMPLING_OUT) fs.writeFileSync(process.env.BENCH_HEAP_SAMPLING_OUT, JSON.stringify(toSourcePositions(heap.profile)));
       }
       return toSourcePositions(profile);
     }

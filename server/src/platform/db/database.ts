@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import { closeWal, registerNativeDatabase, WriteWatches } from './native.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -54,7 +54,7 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   sqlite.pragma('busy_timeout = 5000');
   const watches = new WriteWatches();
   const cached = withStatementCache(sqlite, watches);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
+  const db = new Kysely<DB>({ dialect: new FifoSqliteDialect({ database: cached }) });
   const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
   const native = {
     prepare: cached.prepare,
@@ -100,4 +100,40 @@ function withStatementCache(sqlite: SQLite.Database, watches: WriteWatches): Sql
       return stmt;
     },
   };
+}
+
+/**
+ * Kysely's SQLite driver serialises queries on its one connection with a mutex that wakes every
+ * waiter at each release (all but one wait again): with thousands of reads queued behind the write
+ * queue — clients reconnecting all at once after a restart — that is quadratic. This driver hands
+ * the connection to the waiters one by one, in the order they asked.
+ */
+class FifoSqliteDriver extends SqliteDriver {
+  private busy = false;
+  private readonly waiters: (() => void)[] = [];
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    else this.busy = true;
+    // Ours now: Kysely's own mutex inside is free.
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    const next = this.waiters.shift();
+    // Handed over while still busy, so nobody who asks meanwhile jumps the queue.
+    if (next) next();
+    else this.busy = false;
+  }
+}
+
+class FifoSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new FifoSqliteDriver(this.config);
+  }
 }
