@@ -22,12 +22,17 @@ function cacheOf(ctx: Ctx): Map<string, { kind: AccountKindValue; at: number }> 
   return c;
 }
 
+/** Whether a cached kind still holds: a business for good, a person for a minute. */
+function trusted(hit: { kind: AccountKindValue; at: number }, now: number): boolean {
+  return hit.kind === 'business' || now - hit.at < PERSON_TTL_MS;
+}
+
 /** The kind of `accountId` (null if there is no such account). Pass `tx` inside a write op. */
 export async function accountKindOf(ctx: Ctx, db: Kysely<DB>, accountId: string): Promise<AccountKindValue | null> {
   const cache = cacheOf(ctx);
   const hit = cache.get(accountId);
   const now = performance.now();
-  if (hit && (hit.kind === 'business' || now - hit.at < PERSON_TTL_MS)) return hit.kind;
+  if (hit && trusted(hit, now)) return hit.kind;
   const row = await db.selectFrom('accounts').select('kind').where('id', '=', accountId).executeTakeFirst();
   if (!row) return null;
   if (cache.size >= MAX_ENTRIES) cache.clear();
@@ -48,7 +53,7 @@ export function mayBeBusinessChat(ctx: Ctx, memberIds: readonly string[]): boole
   const now = performance.now();
   for (const id of memberIds) {
     const hit = cache.get(id);
-    if (!hit || hit.kind === 'business' || now - hit.at >= PERSON_TTL_MS) return true;
+    if (!hit || hit.kind === 'business' || !trusted(hit, now)) return true;
   }
   return false;
 }

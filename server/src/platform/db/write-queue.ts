@@ -21,6 +21,9 @@ export type Emit<E> = (event: E) => void;
 /** Durable SQLite commits: batches run while the previous batch's fsync is under way, at most this many per hold of the connection. */
 const PIPELINE_DEPTH = 4;
 
+/** The error of a batch written after one whose fsync failed: it may be lost with it. */
+const earlierSyncFailed = () => new DurabilityError('fsync of the SQLite WAL failed for an earlier batch written just before this one');
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export type WriteOp<DB, E, R> = (tx: Transaction<DB>, emit: Emit<E>) => Promise<R>;
 
@@ -181,13 +184,11 @@ export class WriteQueue<DB, E> {
       const before = await previous;
       const failure = await synced;
       if (failure || !before) {
-        const err = failure ?? new DurabilityError('fsync of the SQLite WAL failed for an earlier batch written just before this one');
+        const err = failure ?? earlierSyncFailed();
         for (const p of batch) p.reject(err);
         return false;
       }
-      this.opts.onBatch?.(batch.length);
-      this.publish(events);
-      batch.forEach((p, i) => p.resolve(results[i]));
+      this.settle(batch, events, results);
       return true;
     })();
     return { settled };
@@ -209,12 +210,10 @@ export class WriteQueue<DB, E> {
     commitNativeTx(t);
     const failure = await this.syncOrFail(native);
     if (failure || !before) {
-      p.reject(failure ?? new DurabilityError('fsync of the SQLite WAL failed for an earlier batch written just before this one'));
+      p.reject(failure ?? earlierSyncFailed());
       return false;
     }
-    this.opts.onBatch?.(1);
-    this.publish(events);
-    p.resolve(result);
+    this.settle([p], events, [result]);
     return true;
   }
 
@@ -248,19 +247,12 @@ export class WriteQueue<DB, E> {
       await this.transaction(async (tx) => {
         for (const p of batch) results.push(await p.op(tx, (e) => events.push(e)));
       });
-    } catch (err) {
-      // Committed but perhaps not durable: running the operations again could apply them twice.
-      if (err instanceof DurabilityError) {
-        for (const p of batch) p.reject(err);
-        return;
-      }
+    } catch {
       // Isolate the failure: run each operation again on its own.
       for (const p of batch) await this.runAlone(p);
       return;
     }
-    this.opts.onBatch?.(batch.length);
-    this.publish(events);
-    batch.forEach((p, i) => p.resolve(results[i]));
+    this.settle(batch, events, results);
   }
 
   private async runAlone(p: Pending<DB, E>): Promise<void> {
@@ -272,9 +264,14 @@ export class WriteQueue<DB, E> {
       p.reject(err);
       return;
     }
-    this.opts.onBatch?.(1);
+    this.settle([p], events, [result]);
+  }
+
+  /** Committed (and durable): count the batch, publish its events, then settle its operations. */
+  private settle(batch: Pending<DB, E>[], events: E[], results: unknown[]): void {
+    this.opts.onBatch?.(batch.length);
     this.publish(events);
-    p.resolve(result);
+    batch.forEach((p, i) => p.resolve(results[i]));
   }
 
   private publish(events: E[]): void {
