@@ -24,7 +24,17 @@ import { loadConfig } from '../../server/src/config/load.js';
 import { openDatabase } from '../../server/src/platform/db/database.js';
 import type { DB } from '../../server/src/tables.js';
 import { seedDatabase } from '../relay/seed.js';
+import { ensureDirectChat } from '../../server/src/domain/messaging/chats.js';
 import type { ReceiverCounts } from './common.js';
+
+/** Bytes this process passed to write() so far (Linux; 0 elsewhere): the database's WAL writes and checkpoints. */
+function writtenBytes(): number {
+  try {
+    return Number(/wchar: (\d+)/.exec(fs.readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
@@ -54,13 +64,17 @@ const ask = <T>(msg: unknown, pick: (m: Record<string, unknown>) => T | undefine
 try {
   const port = await ask(null, (m) => m.port as number | undefined);
   const seed = await seedDatabase(path.join(work, 'data'), numbers + customers, 0);
-  // Every customer wrote to every number: text messages are within the service window.
+  // Every customer wrote to every number: text messages are within the service window, and their chat exists.
   const database = openDatabase<DB>({ url: '', dataDir: path.dirname(seed.dbFile), sqliteSynchronous: 'NORMAL' });
   const now = Date.now();
   const rows = seed.seed.clients.slice(0, numbers).flatMap((b) =>
     seed.seed.clients.slice(numbers).map((c) => ({ business_id: b.accountId, customer_id: c.accountId, last_inbound_at: now, opt_in_at: now, opt_in_source: 'customer_message', marketing_opt_out_at: null, marketing_opt_out_source: null, marketing_resumed_at: null })),
   );
-  for (let i = 0; i < rows.length; i += 500) await database.db.insertInto('customer_policy').values(rows.slice(i, i + 500)).execute();
+  await database.db.transaction().execute(async (tx) => {
+    for (let i = 0; i < rows.length; i += 500) await tx.insertInto('customer_policy').values(rows.slice(i, i + 500)).execute();
+    // Their chats exist too, as the customers' messages would leave them (as in `npm run bench:api`).
+    for (const r of rows) await ensureDirectChat(tx, r.business_id, r.customer_id, now);
+  });
   await database.close();
 
   const config = loadConfig({}, { PARLEY_DATA_DIR: path.dirname(seed.dbFile), PORT: 0, PARLEY_LOG_LEVEL: 'silent', PARLEY_API_THROUGHPUT_PER_SECOND: 10_000_000, PARLEY_API_PAIR_BURST: 10_000_000 } as never);
@@ -120,6 +134,7 @@ try {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
+  const io0 = writtenBytes();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await run(warmup, total);
@@ -127,13 +142,14 @@ try {
   const acceptMs = performance.now() - t0;
   await drain(sent);
   const cpu = process.cpuUsage(cpu0);
+  const written = writtenBytes() - io0;
   const ms = performance.now() - t0;
   const c = await delivered();
   const us = (u: NodeJS.CpuUsage) => (u.user + u.system) / total;
   console.log(
     `${total} sends (after ${warmup} warm-up), ${concurrency} at once, webhook batches of ${batch}: ` +
       `${Math.round(total / (acceptMs / 1000))} accepted/s in-process; CPU ${us(acceptCpu).toFixed(0)} µs per message while accepting, ` +
-      `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms); statuses ${c.statuses} / ${sent} in ${c.posts} POSTs, bad signatures ${c.badSignatures}`,
+      `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms); statuses ${c.statuses} / ${sent} in ${c.posts} POSTs, bad signatures ${c.badSignatures}; ${(written / total / 1024).toFixed(1)} KiB written per message (WAL and checkpoints)`,
   );
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');

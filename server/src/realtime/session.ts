@@ -40,13 +40,14 @@ const ACK_WRITE_INTERVAL_MS = 1000;
  * update itself is serialized once for all the accounts it was appended to (a message is the same
  * object in the sender's and the recipient's event; only the seq differs).
  */
-const serialized = new WeakMap<object, string>();
+const FRAME_TEXT = Symbol('frame');
 function serializedUpdate(e: Extract<BusEvent, { kind: 'update' }>): string {
-  let text = serialized.get(e);
+  // Kept on the event itself (a symbol key, cheaper for the GC than a WeakMap).
+  const holder = e as typeof e & { [FRAME_TEXT]?: string };
+  let text = holder[FRAME_TEXT];
   if (text === undefined) {
     // Same text as JSON.stringify({ type: 'update', seq, update } satisfies ServerFrame).
-    text = `{"type":"update","seq":${e.seq},"update":${updateJson(e.update)}}`;
-    serialized.set(e, text);
+    holder[FRAME_TEXT] = text = `{"type":"update","seq":${e.seq},"update":${updateJson(e.update)}}`;
   }
   return text;
 }

@@ -60,6 +60,24 @@ describe('prepared queries', () => {
     expect((await db.selectFrom('counters').select('name').orderBy('name').execute()).map((r) => r.name)).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('`.now` runs the statement without an await in a write-queue transaction on SQLite, and refuses to run anywhere else', async () => {
+    const q = new WriteQueue<T, never>(db, { onCommit: () => undefined });
+    const seen = await q.run(async (tx) => {
+      const rows = bump.now(tx, { name: 'b' });
+      const inserted = insertOnce.now(tx, { name: 'e' }) + insertOnce.now(tx, { name: 'e' });
+      return { rows, inserted };
+    });
+    await q.close();
+    expect(seen).toEqual({ rows: [{ name: 'b', n: 12 }], inserted: 1 });
+    expect((await db.selectFrom('counters').select('name').where('name', '=', 'e').execute()).length).toBe(1);
+    // Outside the write queue (a plain connection or a Kysely transaction) there is no native path.
+    expect(() => bump.now(db, { name: 'a' })).toThrow(/not in a write-queue transaction/);
+    await db.transaction().execute(async (tx) => {
+      expect(() => insertOnce.now(tx, { name: 'f' })).toThrow(/not in a write-queue transaction/);
+    });
+    expect((await db.selectFrom('counters').select('n').where('name', '=', 'a').executeTakeFirstOrThrow()).n).toBe(0);
+  });
+
   it('refuses a call that lacks a parameter', async () => {
     await expect(bump(db, {})).rejects.toThrow(/missing parameter "name"/);
   });

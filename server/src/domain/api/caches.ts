@@ -28,6 +28,8 @@ const MAX_ENTRIES = 100_000;
 export class ReadCache<K, V> {
   private readonly entries = new Map<K, { value: V; at: number }>();
   private generation = 0;
+  /** Reads in progress, by key, with the generation they started in. */
+  private readonly loading = new Map<K, { generation: number; value: Promise<V | undefined> }>();
 
   constructor(private readonly ttlMs: number) {}
 
@@ -48,10 +50,19 @@ export class ReadCache<K, V> {
   async through(key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
     const hit = this.get(key);
     if (hit !== undefined) return hit;
+    // Concurrent misses of one key share one read (a campaign's first sends to a customer arrive together).
+    const pending = this.loading.get(key);
+    if (pending && pending.generation === this.generation) return pending.value;
     const generation = this.generation;
-    const value = await load();
-    if (value !== undefined && generation === this.generation) this.set(key, value);
-    return value;
+    const value = load();
+    this.loading.set(key, { generation, value });
+    try {
+      const v = await value;
+      if (v !== undefined && generation === this.generation) this.set(key, v);
+      return v;
+    } finally {
+      if (this.loading.get(key)?.value === value) this.loading.delete(key);
+    }
   }
 
   set(key: K, value: V): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '#contracts/models.js';
-import { accountUpdatePayload, errorsPayload, phoneQualityPayload, statusPayload, templateStatusPayload } from './webhooks.js';
+import { accountUpdatePayload, conversationId, errorsPayload, phoneQualityPayload, statusPayload, templateStatusPayload } from './webhooks.js';
 import { contactObject, inboundEdit, inboundMessage, inboundReaction, inboundRevoke } from './inbound.js';
 import { toWamid } from './ids.js';
 
@@ -185,6 +185,17 @@ describe('inbound messages (reference §6.4)', () => {
       edit: { original_message_id: wamid, message: { type: 'text', text: { body: 'Blue, please' } } },
     });
     expect(inboundRevoke(waId, 'msg_0000000000evt', 'msg_0000000001abcdefghjkmnp', at)).toMatchObject({ type: 'revoke', revoke: { original_message_id: wamid } });
+  });
+});
+
+describe('conversation ids', () => {
+  it('are 32 lower-case hex digits, distinct, and sort in the order they were opened', () => {
+    const times = [at, at, at + 1, at + 60_000, at + 86_400_000];
+    const ids = times.map((t) => conversationId(t));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.slice(2)).toEqual([...ids.slice(2)].sort());
+    expect(ids[1]! < ids[2]! && ids[0]! < ids[2]!).toBe(true);
   });
 });
 

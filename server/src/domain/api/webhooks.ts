@@ -201,6 +201,15 @@ const insertConversation = prepared((db: Kysely<DB>, p) =>
   db.insertInto('api_conversations').values({ id: p('id'), chat_id: p('chatId'), origin: p('origin'), opened_at: p('openedAt'), expires_at: p('expiresAt') }),
 );
 
+/**
+ * A new conversation id: 32 lower-case hex digits like Meta's, time-ordered (12 digits of
+ * milliseconds, then 20 random ones), so the primary-key index grows at its end instead of taking
+ * a random page for each conversation a campaign opens.
+ */
+export function conversationId(now: number): string {
+  return Math.max(0, Math.floor(now)).toString(16).padStart(12, '0').slice(-12) + randomHex(10);
+}
+
 export async function conversationAt(
   tx: Transaction<DB>,
   chatId: string,
@@ -214,7 +223,7 @@ export async function conversationAt(
   const [row] = none ? [] : await conversationRow(tx, { chatId, at });
   const conv = row
     ? { id: row.id, origin: row.origin, openedAt: Number(row.opened_at), expiresAt: Number(row.expires_at), opened: false }
-    : { id: randomHex(16), origin, openedAt: at, expiresAt: at + DAY_MS, opened: true };
+    : { id: conversationId(at), origin, openedAt: at, expiresAt: at + DAY_MS, opened: true };
   if (conv.opened) await insertConversation(tx, { id: conv.id, chatId, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
   seen.push({ id: conv.id, origin: conv.origin, openedAt: conv.openedAt, expiresAt: conv.expiresAt });
   return conv;

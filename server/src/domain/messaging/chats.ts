@@ -13,9 +13,15 @@ import { profilesFor, tryNormalizePhone } from '../accounts/index.js';
 import { appendUpdate } from './updates.js';
 import { withReactions } from './views.js';
 import { prepared } from '../../platform/db/prepared.js';
+import { nativeTx, type NativeTx } from '../../platform/db/native.js';
 
 /** chatId → member account ids. Chat ids are random and never reused, so one cache serves every database. */
 const memberCache = new Map<string, string[]>();
+
+/** The member ids of a chat when they are in memory (no read, no await); undefined otherwise. */
+export function cachedMembers(chatId: string): string[] | undefined {
+  return memberCache.get(chatId);
+}
 
 /** Reads of members in progress outside a transaction, by chat: concurrent misses share one read. */
 const memberReads = new Map<string, Promise<string[]>>();
@@ -60,7 +66,18 @@ function directKey(a: string, b: string): string {
 
 const accountById = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('id').where('id', '=', p('id')));
 const accountByPhone = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('id').where('phone', '=', p('phone')));
-const chatByDirectKey = prepared((db: Kysely<DB>, p) => db.selectFrom('chats').select('id').where('direct_key', '=', p('key')));
+const chatByDirectKey = prepared((db: Kysely<DB>, p) => db.selectFrom('chats').select(['id', 'last_seq']).where('direct_key', '=', p('key')));
+
+/** The key under which ensureDirectChat leaves a chat's last_seq in the transaction's scratch values (SQLite fast path). */
+const lastSeqKey = (chatId: string) => `l:${chatId}`;
+
+/**
+ * The chat's last_seq as ensureDirectChat read it in this transaction (SQLite fast path), so the
+ * send that follows does not read the chat row again; undefined when it was not read here.
+ */
+export function lastSeqReadInTx(native: NativeTx, chatId: string): number | undefined {
+  return native.scratch.get(lastSeqKey(chatId));
+}
 
 /** Resolve a peer given as an account id or a phone number. */
 export async function resolvePeer(db: Kysely<DB>, peer: string): Promise<string> {
@@ -85,6 +102,9 @@ export async function ensureDirectChat(tx: Transaction<DB>, a: string, b: string
   const [existing] = await chatByDirectKey(tx, { key });
   if (existing) {
     if (!memberCache.has(existing.id)) cacheMembers(existing.id, members);
+    // Later changes of last_seq in this transaction go through the in-memory counter, which is read first.
+    const native = nativeTx(tx);
+    if (native) native.scratch.set(lastSeqKey(existing.id), existing.last_seq);
     return existing.id;
   }
   const id = newId('chat');
@@ -102,6 +122,8 @@ export async function ensureDirectChat(tx: Transaction<DB>, a: string, b: string
     cleared_seq: 0,
   });
   await tx.insertInto('chat_members').values([member(a), member(b)]).execute();
+  const native = nativeTx(tx);
+  if (native) native.scratch.set(lastSeqKey(id), 0);
   // If this transaction rolls back, the id is never handed out: the entry is never looked up.
   cacheMembers(id, members);
   return id;

@@ -19,8 +19,8 @@ import { nativeTx, peekCounter, takeCounter, watchedCache, type NativeTx } from 
 import type { Actor, Ctx, Envelope } from '../../context.js';
 import type { Emit } from '../../platform/db/write-queue.js';
 import type { DB, MessagesTable } from '../../tables.js';
-import { accessChat, ensureDirectChat, memberState, resolvePeer, statusOf } from './chats.js';
-import { appendUpdate } from './updates.js';
+import { accessChat, cachedMembers, ensureDirectChat, lastSeqReadInTx, memberState, resolvePeer, statusOf } from './chats.js';
+import { appendUpdate, appendUpdateNow } from './updates.js';
 import { toMessage, withReactions } from './views.js';
 
 const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case, as platform/ids
@@ -160,15 +160,23 @@ const blocksBetween = prepared((db: Kysely<DB>, p) =>
     ),
 );
 
+type BlockRow = { blocker_id: string; blocked_id: string };
+
 /** The blocks between two people, either way (kept in memory on the SQLite fast path; a write to blocks drops the copy). */
-async function blocksOfPair(tx: Transaction<DB>, a: string, b: string): Promise<{ blocker_id: string; blocked_id: string }[]> {
+async function blocksOfPair(tx: Transaction<DB>, a: string, b: string): Promise<BlockRow[]> {
   const native = nativeTx(tx);
-  const cache = native && watchedCache<{ blocker_id: string; blocked_id: string }[]>(native, 'blocks.pairs', 'blocks');
+  if (native) return blocksOfPairNow(native, tx, a, b);
+  return blocksBetween(tx, { a, b });
+}
+
+/** {@link blocksOfPair} on the SQLite fast path, without an await. */
+function blocksOfPairNow(native: NativeTx, tx: Transaction<DB>, a: string, b: string): BlockRow[] {
+  const cache = watchedCache<BlockRow[]>(native, 'blocks.pairs', 'blocks');
   const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-  const hit = cache?.get(key);
+  const hit = cache.get(key);
   if (hit) return hit;
-  const rows = await blocksBetween(tx, { a, b });
-  cache?.set(key, rows);
+  const rows = blocksBetween.now(tx, { a, b });
+  cache.set(key, rows);
   return rows;
 }
 
@@ -229,7 +237,11 @@ async function nextChatSeqOf(tx: Transaction<DB>, chatId: string, activityAt: nu
  * (see platform/db/native.ts); read it inside a write op with {@link chatLastSeq}.
  */
 function peekChatSeq(native: NativeTx, chatId: string): number {
-  const seq = peekCounter(native, `c:${chatId}`, () => (native.sqlite.prepare('select "last_seq" from "chats" where "id" = ?').get(chatId) as { last_seq: number } | undefined)?.last_seq);
+  const seq = peekCounter(
+    native,
+    `c:${chatId}`,
+    () => lastSeqReadInTx(native, chatId) ?? (native.sqlite.prepare('select "last_seq" from "chats" where "id" = ?').get(chatId) as { last_seq: number } | undefined)?.last_seq,
+  );
   if (seq === undefined) throw new AppError('CHAT_NOT_FOUND');
   return seq;
 }
@@ -273,9 +285,28 @@ interface SendTarget {
   chatId: string;
   members: string[];
   /** Members who blocked the sender: the message is not delivered to them. */
-  withheldFrom: Set<string>;
+  withheldFrom: ReadonlySet<string>;
   /** Withheld from every other member. */
   withheld: boolean;
+}
+
+const NOBODY: ReadonlySet<string> = new Set();
+
+/**
+ * The common case of {@link sendTarget} without an await, on the SQLite fast path: a plain message
+ * (no media, no reply, not encrypted) to a known chat of two whose members are in memory, with no
+ * block either way. Undefined for anything else: sendTarget then makes every check.
+ */
+function plainSendTarget(native: NativeTx, tx: Transaction<DB>, actor: Actor, input: SendInput): SendTarget | undefined {
+  const chatId = input.chatId;
+  if (chatId === undefined || input.mediaId || input.replyTo || input.kind === 'interactive_reply' || isE2eEnvelope(input.content)) return undefined;
+  const members = cachedMembers(chatId);
+  if (!members || members.length !== 2) return undefined;
+  const [a, b] = members as [string, string];
+  const other = a === actor.accountId ? b : b === actor.accountId ? a : undefined;
+  if (other === undefined || other === actor.accountId) return undefined;
+  if (blocksOfPairNow(native, tx, actor.accountId, other).length > 0) return undefined;
+  return { chatId, members, withheldFrom: NOBODY, withheld: false };
 }
 
 /** The checks of a send inside its write op: the chat (created for a send `to` someone), its members and blocks, media, reply target. */
@@ -319,8 +350,10 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
   const content = checkContent(input.kind, input.content);
   if (!input.chatId === !input.to) throw new AppError('VALIDATION_FAILED', 'Give either chatId or to.');
   let peerId: string | null = null;
-  if (input.chatId) await accessChat(ctx.db, actor, input.chatId);
-  else {
+  if (input.chatId) {
+    // A member of a chat whose members are in memory needs no await here.
+    if (!cachedMembers(input.chatId)?.includes(actor.accountId)) await accessChat(ctx.db, actor, input.chatId);
+  } else {
     peerId = composed?.peerKnown && input.to!.startsWith('acc_') ? input.to! : await resolvePeer(ctx.db, input.to!);
     if (peerId === actor.accountId) throw new AppError('CANNOT_CHAT_WITH_SELF');
   }
@@ -339,8 +372,8 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
       const dup = await findDuplicate(tx, actor.accountId, input.clientId);
       if (dup) return dup;
     }
-    let target: SendTarget;
-    try {
+    let target = native && plainSendTarget(native, tx, actor, input);
+    if (!target) try {
       target = await sendTarget(tx, actor, input, peerId, mediaKind, content, now);
     } catch (err) {
       // A resend gets the stored message even when a check made since would refuse it (a block since).
@@ -370,18 +403,20 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
       deleted_at: null,
     };
     if (!native) await insertMessage(tx, row as unknown as Record<string, unknown>);
-    else if ((await insertMessageOnce(tx, row as unknown as Record<string, unknown>)) === 0) {
+    else if (insertMessageOnce.now(tx, row as unknown as Record<string, unknown>) === 0) {
       const dup = await findDuplicate(tx, actor.accountId, input.clientId);
       if (!dup) throw new Error('sendMessage: the insert was ignored but no message has this client id');
       return dup;
     } else takeChatSeq(native, chatId, seq, activityAt);
     const message = toMessage(row);
     if (composed?.inWrite) await composed.inWrite(tx, emit, message);
-    await ctx.hooks.messageStored(tx, emit, { chatId, memberIds: members, senderId: actor.accountId, senderDeviceId: actor.deviceId, message, withheld });
+    const hooked = ctx.hooks.messageStored(tx, emit, { chatId, memberIds: members, senderId: actor.accountId, senderDeviceId: actor.deviceId, message, withheld });
+    if (hooked) await hooked;
     const created = { type: 'message.created' as const, chatId, message }; // one object: serialized once for every member
     for (const m of members) {
       if (withheldFrom.has(m)) continue;
-      await appendUpdate(tx, emit, m, created, now);
+      if (native) appendUpdateNow(native, emit, m, created, now);
+      else await appendUpdate(tx, emit, m, created, now);
     }
     return { message: { ...message, status: 'sent' as const }, duplicate: false, memberIds: members, withheld };
   });

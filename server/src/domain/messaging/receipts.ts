@@ -8,10 +8,10 @@ import type { Kysely } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { DB } from '../../tables.js';
 import { prepared } from '../../platform/db/prepared.js';
-import { nativeTx, watchedCache } from '../../platform/db/native.js';
+import { nativeTx, watchedCache, type NativeTx } from '../../platform/db/native.js';
 import type { Actor, Ctx } from '../../context.js';
-import { accessChat } from './chats.js';
-import { appendUpdate } from './updates.js';
+import { accessChat, cachedMembers } from './chats.js';
+import { appendUpdate, appendUpdateNow } from './updates.js';
 import { chatLastSeq } from './messages.js';
 
 const readReceiptsOf = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts').select('read_receipts').where('id', '=', p('id')));
@@ -53,21 +53,27 @@ export function markDelivered(ctx: Ctx, accountId: string, upTo: Map<string, num
       // From now on, new deliveries go to the next operation (this one may run twice if its batch fails).
       if (pendingDeliveries.get(ctx)?.upTo === batch) pendingDeliveries.delete(ctx);
       const now = ctx.clock.now();
+      // On the SQLite fast path the common case (settings and members in memory) runs without an await.
+      const native = nativeTx(tx);
       for (const [reader, chats] of batch) {
-        const readerReceipts = await readReceiptsSetting(tx, reader);
+        const readerReceipts = (native && cachedReadReceipts(native, reader)) ?? (await readReceiptsSetting(tx, reader));
         if (readerReceipts === null) continue;
         for (const [chatId, seq] of chats) {
           // Not a member (any more): skip this chat alone, the others of the batch still count.
-          const members = await accessChat(tx, { accountId: reader }, chatId).catch(() => null);
+          const cached = cachedMembers(chatId);
+          const members = cached?.includes(reader) ? cached : await accessChat(tx, { accountId: reader }, chatId).catch(() => null);
           if (!members) continue;
-          const [res] = await advanceDelivered(tx, { chatId, accountId: reader, seq });
+          const [res] = native ? advanceDelivered.now(tx, { chatId, accountId: reader, seq }) : await advanceDelivered(tx, { chatId, accountId: reader, seq });
           if (!res) continue;
           for (const other of members) {
             if (other === reader) continue;
-            const readSeq = readerReceipts && (await receiptsOn(tx, other)) ? res.receipt_read_seq : 0;
-            await appendUpdate(tx, emit, other, { type: 'chat.receipts', chatId, accountId: reader, deliveredSeq: res.delivered_seq, readSeq }, now);
+            const otherReceipts = readerReceipts && ((native && cachedReadReceipts(native, other)) ?? (await receiptsOn(tx, other)));
+            const update = { type: 'chat.receipts' as const, chatId, accountId: reader, deliveredSeq: res.delivered_seq, readSeq: otherReceipts ? res.receipt_read_seq : 0 };
+            if (native) appendUpdateNow(native, emit, other, update, now);
+            else await appendUpdate(tx, emit, other, update, now);
           }
-          await ctx.hooks.receiptsMoved(tx, emit, { chatId, memberIds: members, readerId: reader, deliveredSeq: res.delivered_seq, readSeq: res.receipt_read_seq, at: now });
+          const hooked = ctx.hooks.receiptsMoved(tx, emit, { chatId, memberIds: members, readerId: reader, deliveredSeq: res.delivered_seq, readSeq: res.receipt_read_seq, at: now });
+          if (hooked) await hooked;
         }
       }
     });
@@ -86,7 +92,7 @@ export function markDelivered(ctx: Ctx, accountId: string, upTo: Map<string, num
  */
 async function readReceiptsSetting(tx: Kysely<DB>, accountId: string): Promise<boolean | null> {
   const native = nativeTx(tx);
-  const cache = native && watchedCache<boolean>(native, 'accounts.read_receipts', 'accounts', ['read_receipts']);
+  const cache = native && readReceiptsCache(native);
   const hit = cache?.get(accountId);
   if (hit !== undefined) return hit;
   const [row] = await readReceiptsOf(tx, { id: accountId });
@@ -94,6 +100,13 @@ async function readReceiptsSetting(tx: Kysely<DB>, accountId: string): Promise<b
   const on = row.read_receipts === 1;
   cache?.set(accountId, on);
   return on;
+}
+
+const readReceiptsCache = (native: NativeTx) => watchedCache<boolean>(native, 'accounts.read_receipts', 'accounts', ['read_receipts']);
+
+/** The read-receipts setting when it is in memory (SQLite fast path), without an await; undefined otherwise. */
+function cachedReadReceipts(native: NativeTx, accountId: string): boolean | undefined {
+  return readReceiptsCache(native).get(accountId);
 }
 
 async function receiptsOn(tx: Kysely<DB>, accountId: string): Promise<boolean> {

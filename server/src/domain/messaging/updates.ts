@@ -54,35 +54,44 @@ function nextUpdateSeqNative(t: NativeTx, accountId: string): number {
   return seq;
 }
 
-const updateTexts = new WeakMap<Update, string>();
+/** The JSON text of an update, kept on the object itself (a symbol key: JSON.stringify skips it; cheaper for the GC than a WeakMap). */
+const JSON_TEXT = Symbol('json');
 
 /**
  * `JSON.stringify(update)`, computed once per update object: the log row of a receipt stores the
  * same text the gateway sends, and an update appended to several accounts is one object.
  */
 export function updateJson(update: Update): string {
-  let text = updateTexts.get(update);
-  if (text === undefined) updateTexts.set(update, (text = JSON.stringify(update)));
+  const holder = update as Update & { [JSON_TEXT]?: string };
+  let text = holder[JSON_TEXT];
+  if (text === undefined) holder[JSON_TEXT] = text = JSON.stringify(update);
   return text;
 }
 
-/** Append `update` to the log of `accountId` and queue its live delivery. Call inside a write op. */
+/**
+ * Append `update` to the log of `accountId` and queue its live delivery. Call inside a write op.
+ * Hot paths that hold the SQLite fast path's transaction use {@link appendUpdateNow} (no await).
+ */
 export async function appendUpdate(tx: Transaction<DB>, emit: Emit<Envelope>, accountId: string, update: Update, now: number): Promise<number> {
+  const native = nativeTx(tx);
+  if (native) return appendUpdateNow(native, emit, accountId, update, now);
   const isMessage = update.type === 'message.created' || update.type === 'message.updated';
   const messageId = isMessage ? update.message.id : null;
   const data = isMessage ? null : updateJson(update);
-  const native = nativeTx(tx);
-  let seq: number;
-  if (native) {
-    seq = nextUpdateSeqNative(native, accountId);
-    deferInsert(native, 'updates', UPDATE_COLUMNS, [accountId, seq, update.type, update.chatId, messageId, data, now]);
-  } else {
-    const [next] = await nextUpdateSeq(tx, { accountId });
-    if (!next) throw new Error(`appendUpdate: no account ${accountId}`);
-    seq = next.update_seq;
-    const row: UpdatesTable = { account_id: accountId, seq, type: update.type, chat_id: update.chatId, message_id: messageId, data, created_at: now };
-    await insertUpdate(tx, row as unknown as Record<string, unknown>);
-  }
+  const [next] = await nextUpdateSeq(tx, { accountId });
+  if (!next) throw new Error(`appendUpdate: no account ${accountId}`);
+  const seq = next.update_seq;
+  const row: UpdatesTable = { account_id: accountId, seq, type: update.type, chat_id: update.chatId, message_id: messageId, data, created_at: now };
+  await insertUpdate(tx, row as unknown as Record<string, unknown>);
+  emit({ topic: accountTopic(accountId), event: { kind: 'update', seq, update } });
+  return seq;
+}
+
+/** {@link appendUpdate} on the SQLite fast path (`nativeTx(tx)`), without an await. */
+export function appendUpdateNow(native: NativeTx, emit: Emit<Envelope>, accountId: string, update: Update, now: number): number {
+  const isMessage = update.type === 'message.created' || update.type === 'message.updated';
+  const seq = nextUpdateSeqNative(native, accountId);
+  deferInsert(native, 'updates', UPDATE_COLUMNS, [accountId, seq, update.type, update.chatId, isMessage ? update.message.id : null, isMessage ? null : updateJson(update), now]);
   emit({ topic: accountTopic(accountId), event: { kind: 'update', seq, update } });
   return seq;
 }

@@ -89,6 +89,14 @@ interface Registered<H> {
 
 const NONE: readonly never[] = [];
 
+/** Run in-transaction handlers one after the other; undefined (nothing to wait for) when there are none. */
+function runInTx<E>(handlers: readonly InTxHandler<E>[], tx: Transaction<DB>, emit: Emit<Envelope>, event: E): Promise<void> | undefined {
+  if (handlers.length === 0) return undefined;
+  return (async () => {
+    for (const h of handlers) await h(tx, emit, event);
+  })();
+}
+
 /** Whether a chat with these members may be between a business and someone (true when unsure). */
 export type BusinessChatTest = (memberIds: readonly string[]) => boolean;
 
@@ -133,9 +141,12 @@ export class Hooks {
     this.messageStoredInTx.push({ handler, businessChatsOnly: opts.businessChatsOnly === true });
   }
 
-  /** Called by messaging inside the write op, after the message row is written. */
-  async messageStored(tx: Transaction<DB>, emit: Emit<Envelope>, event: MessageSentEvent): Promise<void> {
-    for (const h of this.handlersFor(this.messageStoredInTx, event.memberIds)) await h(tx, emit, event);
+  /**
+   * Called by messaging inside the write op, after the message row is written. Undefined when no
+   * handler concerns the chat: the caller then goes on without an await (`if (p) await p`).
+   */
+  messageStored(tx: Transaction<DB>, emit: Emit<Envelope>, event: MessageSentEvent): Promise<void> | undefined {
+    return runInTx(this.handlersFor(this.messageStoredInTx, event.memberIds), tx, emit, event);
   }
 
   /** Run `handler` inside the transaction of each reaction, edit or delete-for-everyone. Same rules as onMessageStoredInTx. */
@@ -143,9 +154,9 @@ export class Hooks {
     this.messageChangedInTx.push({ handler, businessChatsOnly: opts.businessChatsOnly === true });
   }
 
-  /** Called by messaging inside the write op of a reaction, edit or delete. */
-  async messageChanged(tx: Transaction<DB>, emit: Emit<Envelope>, event: MessageChangedEvent): Promise<void> {
-    for (const h of this.handlersFor(this.messageChangedInTx, event.memberIds)) await h(tx, emit, event);
+  /** Called by messaging inside the write op of a reaction, edit or delete (undefined: no handler concerns the chat). */
+  messageChanged(tx: Transaction<DB>, emit: Emit<Envelope>, event: MessageChangedEvent): Promise<void> | undefined {
+    return runInTx(this.handlersFor(this.messageChangedInTx, event.memberIds), tx, emit, event);
   }
 
   /**
@@ -156,9 +167,9 @@ export class Hooks {
     this.receiptsMovedInTx.push({ handler, businessChatsOnly: opts.businessChatsOnly === true });
   }
 
-  /** Called by receipts inside the write op, after the cursor row is updated. */
-  async receiptsMoved(tx: Transaction<DB>, emit: Emit<Envelope>, event: ReceiptsMovedEvent): Promise<void> {
-    for (const h of this.handlersFor(this.receiptsMovedInTx, event.memberIds)) await h(tx, emit, event);
+  /** Called by receipts inside the write op, after the cursor row is updated (undefined: no handler concerns the chat). */
+  receiptsMoved(tx: Transaction<DB>, emit: Emit<Envelope>, event: ReceiptsMovedEvent): Promise<void> | undefined {
+    return runInTx(this.handlersFor(this.receiptsMovedInTx, event.memberIds), tx, emit, event);
   }
 
   /** Run `handler` inside the transaction of each new block and each report. Same rules as onMessageStoredInTx. */
