@@ -1,9 +1,11 @@
 /**
  * `npx tsx bench/api/micro.ts` — the Business API's send path without sockets: the server in this
- * process (temporary SQLite database, synchronous=FULL), `POST /{pnid}/messages` through Fastify's
- * inject, every `sent` status webhook delivered to a receiver in its own process. Prints the
- * server's CPU per accepted message (send and webhook delivery together), which depends far less
- * on what else runs on the machine than throughput does.
+ * process (temporary SQLite database, synchronous=FULL; every customer has an open service window
+ * and a chat with every number, as in `npm run bench:api`), `POST /{pnid}/messages` through
+ * Fastify's inject, every `sent` status webhook delivered to a receiver in its own process. Prints
+ * the server's CPU per accepted message (send and webhook delivery together), which depends far
+ * less on what else runs on the machine than throughput does, and the bytes the process wrote per
+ * message (WAL frames and checkpoints: a count that does not depend on the machine's speed).
  *
  * Knobs: MICRO_NUMBERS (2), MICRO_CUSTOMERS (200), MICRO_MESSAGES (6000), MICRO_CONCURRENCY (64),
  * MICRO_WEBHOOK_BATCH (50; 1 = one change per POST). MICRO_SQL_STATS=1 also prints the SQL
