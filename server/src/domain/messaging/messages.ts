@@ -372,14 +372,17 @@ async function storeMessage(ctx: Ctx, actor: Actor, input: SendInput, composed: 
       const dup = await findDuplicate(tx, actor.accountId, input.clientId);
       if (dup) return dup;
     }
+    // The common case needs no await (SQLite fast path); anything else gets every check.
     let target = native && plainSendTarget(native, tx, actor, input);
-    if (!target) try {
-      target = await sendTarget(tx, actor, input, peerId, mediaKind, content, now);
-    } catch (err) {
-      // A resend gets the stored message even when a check made since would refuse it (a block since).
-      const dup = native && err instanceof AppError ? await findDuplicate(tx, actor.accountId, input.clientId) : undefined;
-      if (dup) return dup;
-      throw err;
+    if (!target) {
+      try {
+        target = await sendTarget(tx, actor, input, peerId, mediaKind, content, now);
+      } catch (err) {
+        // A resend gets the stored message even when a check made since would refuse it (a block since).
+        const dup = native && err instanceof AppError ? await findDuplicate(tx, actor.accountId, input.clientId) : undefined;
+        if (dup) return dup;
+        throw err;
+      }
     }
     const { chatId, members, withheldFrom, withheld } = target;
     // A withheld message does not move the chat in the recipient's list (it would reveal it).
