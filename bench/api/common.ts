@@ -46,6 +46,9 @@ export interface LoadResult {
   /** Accept latency (request written → response read), ms, over the measured requests; for the open loop from the scheduled time. */
   p50: number;
   p99: number;
+  /** Open loop only: how late the load itself sent its requests against the schedule, p99 and max, ms (its own stalls count in the latency). */
+  scheduleLagP99?: number;
+  scheduleLagMax?: number;
   /** Every 200 answer of the whole run (warm-up included): the status webhooks owed. */
   acceptedTotal: number;
 }

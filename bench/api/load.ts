@@ -82,6 +82,7 @@ async function open(cmd: Extract<LoadCmd, { cmd: 'open' }>): Promise<LoadResult>
   const interval = 1000 / cmd.rate;
   const t0 = performance.now() + 50;
   const lat: number[] = [];
+  const lag: number[] = [];
   const failures: string[] = [];
   let accepted = 0;
   let failed = 0;
@@ -93,6 +94,7 @@ async function open(cmd: Extract<LoadCmd, { cmd: 'open' }>): Promise<LoadResult>
       while (scheduled < total && t0 + scheduled * interval <= now) {
         const at = t0 + scheduled * interval;
         scheduled++;
+        lag.push(performance.now() - at);
         send((ok, failure) => {
           if (ok) {
             accepted++;
@@ -109,7 +111,8 @@ async function open(cmd: Extract<LoadCmd, { cmd: 'open' }>): Promise<LoadResult>
     tick();
   });
   lat.sort((a, b) => a - b);
-  return { accepted, failed, failures, seconds: cmd.durationMs / 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), acceptedTotal: accepted };
+  lag.sort((a, b) => a - b);
+  return { accepted, failed, failures, seconds: cmd.durationMs / 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), scheduleLagP99: percentile(lag, 99), scheduleLagMax: lag.at(-1) ?? 0, acceptedTotal: accepted };
 }
 
 process.on('message', (cmd: LoadCmd) => {

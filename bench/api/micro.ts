@@ -164,8 +164,8 @@ try {
   if (counted.length) {
     const rows = counted.sort((a, b) => b.ms - a.ms);
     const sum = rows.reduce((n, r) => ({ calls: n.calls + r.calls, ms: n.ms + r.ms }), { calls: 0, ms: 0 });
-    console.log(`SQL statements per accepted message: ${(sum.calls / total).toFixed(2)}, ${((sum.ms * 1000) / total).toFixed(0)} µs (calls per message, µs per message, statement):`);
-    for (const r of rows.slice(0, 25)) console.log(`  ${(r.calls / total).toFixed(3).padStart(7)} ${((r.ms * 1000) / total).toFixed(1).padStart(6)}  ${r.sql.replace(/\s+/g, ' ').slice(0, 130)}`);
+    console.log(`SQL statements per accepted message: ${(sum.calls / total).toFixed(2)}, ${((sum.ms * 1000) / total).toFixed(0)} µs (calls per message, µs per message, longest call in ms, statement):`);
+    for (const r of rows.slice(0, 25)) console.log(`  ${(r.calls / total).toFixed(3).padStart(7)} ${((r.ms * 1000) / total).toFixed(1).padStart(6)} ${r.maxMs.toFixed(1).padStart(6)}  ${r.sql.replace(/\s+/g, ' ').slice(0, 120)}`);
   }
   await parley.close();
 } finally {

@@ -142,6 +142,9 @@ async function openServiceWindows(dbFile: string, businessIds: string[], custome
   }
 }
 
+/** BENCH_SERVER_NODE_ARGS: extra Node flags for both servers (e.g. `--trace-gc`, with BENCH_KEEP_TMP=1 to keep their logs). */
+const serverNodeArgs = (): string[] => (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+
 async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string | null): Promise<ServerProc> {
   const port = await freePort();
   fs.mkdirSync(dir, { recursive: true });
@@ -160,10 +163,10 @@ async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string
     Object.assign(env, { PARLEY_API_THROUGHPUT_PER_SECOND: '10000000', PARLEY_API_PAIR_BURST: '10000000' }, parleyEnv());
     // BENCH_API_PROFILE=1: a V8 CPU profile of the Parley server, written to the output folder on exit.
     const prof = process.env.BENCH_API_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cfg.outDir)] : [];
-    args = [...SHIPPED_NODE_FLAGS, ...prof, path.join(ROOT, 'bin/parley.js'), 'serve'];
+    args = [...SHIPPED_NODE_FLAGS, ...serverNodeArgs(), ...prof, path.join(ROOT, 'bin/parley.js'), 'serve'];
   } else {
     Object.assign(env, { BARE_PORT: String(port) });
-    args = [...SHIPPED_NODE_FLAGS, '--import', 'tsx', path.join(HERE, 'bare.ts')];
+    args = [...SHIPPED_NODE_FLAGS, ...serverNodeArgs(), '--import', 'tsx', path.join(HERE, 'bare.ts')];
   }
   const fd = fs.openSync(logFile, 'a');
   const proc = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] }));
@@ -305,6 +308,8 @@ async function main(): Promise<number> {
     runs.push({ parley: parleyResult, bare: bareResult });
     const perS = (r: TargetResult) => fmt(r.closed.accepted / r.closed.seconds);
     console.log(`${el()}   Parley ${perS(parleyResult)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each (others ${fmt(parleyResult.othersPct)} % of a core); bare ${perS(bareResult)} msg/s (others ${fmt(bareResult.othersPct)} %)`);
+    const lateness = (r: TargetResult) => `p99 ${fmt(r.open.p99, 1)} ms (the load's own lateness: p99 ${fmt(r.open.scheduleLagP99 ?? 0, 1)}, max ${fmt(r.open.scheduleLagMax ?? 0, 1)} ms)`;
+    console.log(`${el()}   open loop at ${fmt(cfg.rate)}/s: Parley ${lateness(parleyResult)}; bare ${lateness(bareResult)}`);
   }
   clearTimeout(watchdog);
 
@@ -317,6 +322,7 @@ async function main(): Promise<number> {
       seconds: runs[0]![t][l].seconds,
       p50: med((r) => r[l].p50, t),
       p99: med((r) => r[l].p99, t),
+      ...(l === 'open' ? { scheduleLagP99: med((r) => r.open.scheduleLagP99 ?? 0, t), scheduleLagMax: med((r) => r.open.scheduleLagMax ?? 0, t) } : {}),
       failed: runs.reduce((n, r) => n + r[t][l].failed, 0),
       failures: runs.flatMap((r) => r[t][l].failures),
     });
@@ -343,6 +349,7 @@ async function main(): Promise<number> {
     [`Closed loop (${cfg.concurrency} in flight): p99 ms`, fmt(P.closed.p99, 1), fmt(B.closed.p99, 1), ratio(P.closed.p99, B.closed.p99), '', ''],
     [`Open loop ${fmt(cfg.rate)}/s: p50 ms`, fmt(P.open.p50, 1), fmt(B.open.p50, 1), ratio(P.open.p50, B.open.p50), '', ''],
     [`Open loop ${fmt(cfg.rate)}/s: p99 ms`, fmt(P.open.p99, 1), fmt(B.open.p99, 1), ratio(P.open.p99, B.open.p99), `< ${TARGETS.p99Ms} ms`, P.open.p99 < TARGETS.p99Ms ? 'yes' : 'NO'],
+    [`Open loop: the load's own lateness, p99 ms`, fmt(P.open.scheduleLagP99 ?? 0, 1), fmt(B.open.scheduleLagP99 ?? 0, 1), '', '', ''],
     ['Server CPU ms per accepted message', fmt(P.cpuPerMessage * 1000, 3), fmt(B.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, B.cpuPerMessage), '', ''],
     ['Status webhooks delivered / owed', `${fmt(P.webhooks!.delivered)} / ${fmt(P.webhooks!.owed)}`, '', '', 'all', P.webhooks!.delivered >= P.webhooks!.owed ? 'yes' : 'NO'],
     ['Webhook deliveries/s', fmt(P.webhooks!.perSecond), '', '', '', ''],
@@ -355,6 +362,8 @@ async function main(): Promise<number> {
     console.log(r.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+  const late = P.open.scheduleLagP99 ?? 0;
+  if (late >= 10) console.log(`\nNote: the load generator itself sent Parley's open-loop requests late (p99 ${fmt(late, 1)} ms behind its schedule): that delay is part of the open-loop latency.`);
   const busy = Math.max(results.parley.othersPct, results.bare.othersPct);
   if (busy >= 25) console.log(`\nWARNING: other processes used ${fmt(busy)} % of a core during the closed loops (median): throughput and latency are depressed; compare CPU per message instead, or rerun on a quiet machine.`);
   for (const [name, r] of Object.entries(results)) {

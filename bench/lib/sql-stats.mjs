@@ -18,9 +18,11 @@ export function countSqlStatements() {
           return original.apply(this, args);
         } finally {
           let entry = stats.get(sql);
-          if (!entry) stats.set(sql, (entry = { calls: 0, ns: 0n }));
+          if (!entry) stats.set(sql, (entry = { calls: 0, ns: 0n, maxNs: 0n }));
+          const ns = process.hrtime.bigint() - t0;
           entry.calls++;
-          entry.ns += process.hrtime.bigint() - t0;
+          entry.ns += ns;
+          if (ns > entry.maxNs) entry.maxNs = ns;
         }
       };
     }
@@ -29,7 +31,7 @@ export function countSqlStatements() {
   return {
     /** The counts since the last call (or since installing), then start again from zero. */
     take() {
-      const out = [...stats].map(([sql, e]) => ({ sql, calls: e.calls, ms: Number(e.ns) / 1e6 }));
+      const out = [...stats].map(([sql, e]) => ({ sql, calls: e.calls, ms: Number(e.ns) / 1e6, maxMs: Number(e.maxNs) / 1e6 }));
       stats = new Map();
       return out;
     },
