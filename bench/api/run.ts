@@ -212,6 +212,8 @@ interface TargetResult {
   cpuPerMessage: number;
   /** CPU used by other processes on the machine during the closed loop, in % of one core. */
   othersPct: number;
+  /** Parley only: what its metrics say about stalls during the open loop. */
+  openStalls?: ServerStalls;
   webhooks?: { delivered: number; owed: number; perSecond: number; badSignatures: number; seconds: number; posts: number };
 }
 
@@ -221,7 +223,22 @@ interface TargetResult {
  * closed loop got accepted: Parley's waits until their status webhooks are delivered, so the open
  * loop measures latency at its own rate, not while the closed loop's backlog is being worked off.
  */
-async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: number[], settle?: (accepted: number) => Promise<void>): Promise<Omit<TargetResult, 'webhooks'>> {
+/** What the server's own metrics say about the open loop: its longest event-loop delay, and its COMMITs that held the event loop 20 ms or more. */
+interface ServerStalls {
+  eventLoopMaxMs: number;
+  commits: number;
+  commitsOver20ms: number;
+}
+
+/** Parley's /metrics: the event-loop delay histogram is reset by every scrape; the commit histogram counts up. */
+async function scrapeStalls(base: string): Promise<ServerStalls> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+  const commits = num(/^parley_sqlite_commit_seconds_count (\S+)$/m);
+  return { eventLoopMaxMs: num(/^parley_nodejs_eventloop_lag_max_seconds (\S+)$/m) * 1000, commits, commitsOver20ms: commits - num(/^parley_sqlite_commit_seconds_bucket\{le="0\.02"\} (\S+)$/m) };
+}
+
+async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: number[], settle?: (accepted: number) => Promise<void>, base?: string): Promise<Omit<TargetResult, 'webhooks'>> {
   const cpu0 = cpuSeconds(pid);
   const busy0 = machineBusySeconds();
   const own0 = [...helpers.map(cpuSeconds), process.cpuUsage()] as const;
@@ -235,8 +252,11 @@ async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: num
   const othersPct = Math.max(0, ((machineBusySeconds() - busy0 - ours) / elapsed) * 100);
   await settle?.(closed.acceptedTotal);
   const openCmd: LoadCmd = { cmd: 'open', setup, rate: cfg.rate, durationMs: cfg.openMs };
+  const before = base ? await scrapeStalls(base) : undefined;
   const open = await load.request(openCmd, (m) => m.result as LoadResult | undefined, cfg.openMs + 90_000, 'open loop');
-  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), othersPct };
+  const after = base ? await scrapeStalls(base) : undefined;
+  const openStalls = before && after ? { eventLoopMaxMs: after.eventLoopMaxMs, commits: after.commits - before.commits, commitsOver20ms: after.commitsOver20ms - before.commitsOver20ms } : undefined;
+  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), othersPct, ...(openStalls ? { openStalls } : {}) };
 }
 
 const median = (xs: number[]): number => {
@@ -291,7 +311,7 @@ async function main(): Promise<number> {
       }
       return c;
     };
-    const p = await runLoads(load, setup, parley.proc.pid!, helpers, async (accepted) => void (await drain(accepted)));
+    const p = await runLoads(load, setup, parley.proc.pid!, helpers, async (accepted) => void (await drain(accepted)), base);
     const owed = p.closed.acceptedTotal + p.open.acceptedTotal;
     console.log(`${el()} Parley${tag}: waiting for ${fmt(owed)} status webhooks`);
     const c = await drain(owed);
@@ -310,6 +330,8 @@ async function main(): Promise<number> {
     console.log(`${el()}   Parley ${perS(parleyResult)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each (others ${fmt(parleyResult.othersPct)} % of a core); bare ${perS(bareResult)} msg/s (others ${fmt(bareResult.othersPct)} %)`);
     const lateness = (r: TargetResult) => `p99 ${fmt(r.open.p99, 1)} ms (the load's own lateness: p99 ${fmt(r.open.scheduleLagP99 ?? 0, 1)}, max ${fmt(r.open.scheduleLagMax ?? 0, 1)} ms)`;
     console.log(`${el()}   open loop at ${fmt(cfg.rate)}/s: Parley ${lateness(parleyResult)}; bare ${lateness(bareResult)}`);
+    const st = parleyResult.openStalls;
+    if (st) console.log(`${el()}   Parley's own metrics over the open loop: event loop delayed up to ${fmt(st.eventLoopMaxMs, 1)} ms; ${fmt(st.commitsOver20ms)} of ${fmt(st.commits)} COMMITs held it 20 ms or more`);
   }
   clearTimeout(watchdog);
 

@@ -74,6 +74,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   const metrics = new Metrics();
   const writes = new WriteQueue<DB, Envelope>(database.db, {
     onBatch: (size) => metrics.writeBatch.observe(size),
+    onCommitTime: (seconds) => metrics.sqliteCommit.observe(seconds),
     onCommit: (events) => {
       for (const e of events) bus.publish(e.topic, e.event);
     },

@@ -21,6 +21,13 @@ describe('Prometheus metrics', () => {
     expect(text).toMatch(/^parley_ws_frames_received_total\{type="send"\} 2$/m);
     expect(text).toMatch(/^parley_ws_frame_errors_total\{code="FRAME_UNKNOWN_TYPE"\} 1$/m);
     expect(text).toMatch(/^parley_process_cpu_seconds_total /m);
+    expect(text).toMatch(/^parley_nodejs_eventloop_lag_max_seconds /m);
+    // SQLite only: every committed write transaction's COMMIT is timed (the send, the chat, the sign-ins…).
+    if (server.parley.ctx.dialect === 'sqlite') {
+      const commits = Number(/^parley_sqlite_commit_seconds_count (\d+)$/m.exec(text)?.[1]);
+      expect(commits).toBeGreaterThanOrEqual(2);
+      expect(Number(/^parley_sqlite_commit_seconds_bucket\{le="\+Inf"\} (\d+)$/m.exec(text)?.[1])).toBe(commits);
+    }
     await a.close();
   });
 

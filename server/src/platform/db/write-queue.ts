@@ -39,6 +39,11 @@ export interface WriteQueueOptions<E> {
   maxBatch?: number;
   /** Called with the size of each committed batch (metrics). */
   onBatch?(size: number): void;
+  /**
+   * SQLite: called with how long each COMMIT held the event loop, in seconds (the WAL writes, and
+   * a checkpoint when one runs; the durable path's fsync runs off the event loop and is not in it).
+   */
+  onCommitTime?(seconds: number): void;
 }
 
 export class WriteQueue<DB, E> {
@@ -231,11 +236,14 @@ export class WriteQueue<DB, E> {
   /** One transaction on `conn` with the native fast path registered; returns its state, to commit once COMMIT succeeded. */
   private async nativeTransaction(conn: Kysely<DB>, native: NativeSqlite, body: (tx: Transaction<DB>) => Promise<void>): Promise<NativeTx> {
     let t: NativeTx | undefined;
+    let bodyDone = 0;
     await conn.transaction().execute(async (tx) => {
       t = registerNativeTx(tx, native, this.nativeState);
       await body(tx);
       for (const f of t.beforeCommit.values()) f();
+      bodyDone = performance.now();
     });
+    this.opts.onCommitTime?.((performance.now() - bodyDone) / 1000);
     return t!;
   }
 

@@ -17,6 +17,12 @@ export class Metrics {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
     registers: [this.registry],
   });
+  readonly sqliteCommit = new Histogram({
+    name: 'parley_sqlite_commit_seconds',
+    help: 'SQLite: how long each write transaction\'s COMMIT held the event loop (WAL writes, and a checkpoint when one runs).',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5],
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests, by method and status class.', labelNames: ['method', 'status'] as const, registers: [this.registry] });
 
   constructor(defaults = true) {
