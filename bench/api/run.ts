@@ -228,6 +228,9 @@ interface ServerStalls {
   eventLoopMaxMs: number;
   commits: number;
   commitsOver20ms: number;
+  /** WAL fsyncs (the writes of a batch are acknowledged after theirs), and those of 20 ms or more. */
+  syncs: number;
+  syncsOver20ms: number;
 }
 
 /** Parley's /metrics: the event-loop delay histogram is reset by every scrape; the commit histogram counts up. */
@@ -235,7 +238,14 @@ async function scrapeStalls(base: string): Promise<ServerStalls> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
   const commits = num(/^parley_sqlite_commit_seconds_count (\S+)$/m);
-  return { eventLoopMaxMs: num(/^parley_nodejs_eventloop_lag_max_seconds (\S+)$/m) * 1000, commits, commitsOver20ms: commits - num(/^parley_sqlite_commit_seconds_bucket\{le="0\.02"\} (\S+)$/m) };
+  const syncs = num(/^parley_sqlite_wal_sync_seconds_count (\S+)$/m);
+  return {
+    eventLoopMaxMs: num(/^parley_nodejs_eventloop_lag_max_seconds (\S+)$/m) * 1000,
+    commits,
+    commitsOver20ms: commits - num(/^parley_sqlite_commit_seconds_bucket\{le="0\.02"\} (\S+)$/m),
+    syncs,
+    syncsOver20ms: syncs - num(/^parley_sqlite_wal_sync_seconds_bucket\{le="0\.02"\} (\S+)$/m),
+  };
 }
 
 async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: number[], settle?: (accepted: number) => Promise<void>, base?: string): Promise<Omit<TargetResult, 'webhooks'>> {
@@ -255,7 +265,7 @@ async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: num
   const before = base ? await scrapeStalls(base) : undefined;
   const open = await load.request(openCmd, (m) => m.result as LoadResult | undefined, cfg.openMs + 90_000, 'open loop');
   const after = base ? await scrapeStalls(base) : undefined;
-  const openStalls = before && after ? { eventLoopMaxMs: after.eventLoopMaxMs, commits: after.commits - before.commits, commitsOver20ms: after.commitsOver20ms - before.commitsOver20ms } : undefined;
+  const openStalls = before && after ? { eventLoopMaxMs: after.eventLoopMaxMs, commits: after.commits - before.commits, commitsOver20ms: after.commitsOver20ms - before.commitsOver20ms, syncs: after.syncs - before.syncs, syncsOver20ms: after.syncsOver20ms - before.syncsOver20ms } : undefined;
   return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), othersPct, ...(openStalls ? { openStalls } : {}) };
 }
 
@@ -331,7 +341,7 @@ async function main(): Promise<number> {
     const lateness = (r: TargetResult) => `p99 ${fmt(r.open.p99, 1)} ms (the load's own lateness: p99 ${fmt(r.open.scheduleLagP99 ?? 0, 1)}, max ${fmt(r.open.scheduleLagMax ?? 0, 1)} ms)`;
     console.log(`${el()}   open loop at ${fmt(cfg.rate)}/s: Parley ${lateness(parleyResult)}; bare ${lateness(bareResult)}`);
     const st = parleyResult.openStalls;
-    if (st) console.log(`${el()}   Parley's own metrics over the open loop: event loop delayed up to ${fmt(st.eventLoopMaxMs, 1)} ms; ${fmt(st.commitsOver20ms)} of ${fmt(st.commits)} COMMITs held it 20 ms or more`);
+    if (st) console.log(`${el()}   Parley's own metrics over the open loop: event loop delayed up to ${fmt(st.eventLoopMaxMs, 1)} ms; ${fmt(st.commitsOver20ms)} of ${fmt(st.commits)} COMMITs held it 20 ms or more; ${fmt(st.syncsOver20ms)} of ${fmt(st.syncs)} WAL fsyncs took 20 ms or more`);
   }
   clearTimeout(watchdog);
 

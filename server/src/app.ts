@@ -75,6 +75,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   const writes = new WriteQueue<DB, Envelope>(database.db, {
     onBatch: (size) => metrics.writeBatch.observe(size),
     onCommitTime: (seconds) => metrics.sqliteCommit.observe(seconds),
+    onSyncTime: (seconds) => metrics.sqliteWalSync.observe(seconds),
     onCommit: (events) => {
       for (const e of events) bus.publish(e.topic, e.event);
     },

@@ -7,7 +7,8 @@ describe('Prometheus metrics', () => {
   afterEach(() => server.close());
 
   it('counts stored messages, frames and connections', async () => {
-    server = await startServer();
+    // Durable commits, as shipped: on SQLite the WAL fsyncs are timed too.
+    server = await startServer({ config: { PARLEY_SQLITE_SYNCHRONOUS: 'FULL' } });
     const alice = await signIn(server);
     const bob = await signIn(server);
     const chatId = await openChat(server, alice, bob);
@@ -27,6 +28,8 @@ describe('Prometheus metrics', () => {
       const commits = Number(/^parley_sqlite_commit_seconds_count (\d+)$/m.exec(text)?.[1]);
       expect(commits).toBeGreaterThanOrEqual(2);
       expect(Number(/^parley_sqlite_commit_seconds_bucket\{le="\+Inf"\} (\d+)$/m.exec(text)?.[1])).toBe(commits);
+      // Each durable commit's WAL fsync, in the thread pool.
+      expect(Number(/^parley_sqlite_wal_sync_seconds_count (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
     }
     await a.close();
   });

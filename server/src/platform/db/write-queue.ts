@@ -44,6 +44,8 @@ export interface WriteQueueOptions<E> {
    * a checkpoint when one runs; the durable path's fsync runs off the event loop and is not in it).
    */
   onCommitTime?(seconds: number): void;
+  /** SQLite with synchronous=FULL: called with how long each WAL fsync took, in seconds (in the thread pool; the batch's writers wait for it). */
+  onSyncTime?(seconds: number): void;
 }
 
 export class WriteQueue<DB, E> {
@@ -224,8 +226,12 @@ export class WriteQueue<DB, E> {
 
   /** Start the WAL's fsync; resolves with the DurabilityError when it failed (counters kept in memory are then read again). */
   private syncOrFail(native: NativeSqlite): Promise<DurabilityError | undefined> {
+    const started = performance.now();
     return syncWal(native).then(
-      () => undefined,
+      () => {
+        this.opts.onSyncTime?.((performance.now() - started) / 1000);
+        return undefined;
+      },
       (err: unknown) => {
         this.nativeState.committed.clear();
         return err instanceof DurabilityError ? err : new DurabilityError(String(err), { cause: err });

@@ -23,6 +23,12 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5],
     registers: [this.registry],
   });
+  readonly sqliteWalSync = new Histogram({
+    name: 'parley_sqlite_wal_sync_seconds',
+    help: 'SQLite with synchronous=FULL: how long each fsync of the WAL took (off the event loop; the writes of its batch are acknowledged after it).',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5],
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests, by method and status class.', labelNames: ['method', 'status'] as const, registers: [this.registry] });
 
   constructor(defaults = true) {
