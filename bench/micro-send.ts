@@ -11,6 +11,7 @@ import pino from 'pino';
 import { sendMessage, markDelivered } from '../server/src/domain/messaging/index.js';
 import { ensureDirectChat } from '../server/src/domain/messaging/chats.js';
 import { newId } from '../server/src/platform/ids.js';
+import { ownIoBytes } from './lib/processes.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-micro-'));
 const config = loadConfig({}, { PARLEY_DATA_DIR: dir, PORT: 0, PARLEY_LOG_LEVEL: 'silent', PARLEY_SQLITE_SYNCHRONOUS: (process.env.SYNC as 'FULL' | 'NORMAL') ?? 'FULL' });
@@ -57,8 +58,8 @@ const mainUs = (mainThreadNs() - main0) / 1e3;
 console.log(`${total} sends${process.env.RECEIPTS ? ' + delivery receipts' : ''} in ${s.toFixed(2)} s: ${(total / s).toFixed(0)} msg/s, ${(total / cpuS).toFixed(0)} msg per CPU-second (${((cpuS * 1e6) / total).toFixed(0)} µs CPU each, ${(mainUs / total).toFixed(0)} µs of them on the main thread)`);
 const walBytes = fs.statSync(path.join(dir, 'parley.db-wal'), { throwIfNoEntry: false })?.size ?? 0;
 if (process.env.VERBOSE) {
-  const io = Object.fromEntries(fs.readFileSync('/proc/self/io', 'utf8').trim().split('\n').map((l) => l.split(': ') as [string, string]));
-  console.log(`WAL file at the end: ${(walBytes / 2 ** 20).toFixed(1)} MiB; written by this process: ${(Number(io.wchar) / 2 ** 20).toFixed(0)} MiB, read ${(Number(io.rchar) / 2 ** 20).toFixed(0)} MiB`);
+  const io = ownIoBytes();
+  console.log(`WAL file at the end: ${(walBytes / 2 ** 20).toFixed(1)} MiB; written by this process: ${(io.written / 2 ** 20).toFixed(0)} MiB, read ${(io.read / 2 ** 20).toFixed(0)} MiB`);
 }
 await app.close();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -26,17 +26,9 @@ import { loadConfig } from '../../server/src/config/load.js';
 import { openDatabase } from '../../server/src/platform/db/database.js';
 import type { DB } from '../../server/src/tables.js';
 import { seedDatabase } from '../relay/seed.js';
+import { ownIoBytes } from '../lib/processes.js';
 import { ensureDirectChat } from '../../server/src/domain/messaging/chats.js';
 import type { ReceiverCounts } from './common.js';
-
-/** Bytes this process passed to write() so far (Linux; 0 elsewhere): the database's WAL writes and checkpoints. */
-function writtenBytes(): number {
-  try {
-    return Number(/wchar: (\d+)/.exec(fs.readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
@@ -136,7 +128,7 @@ try {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
-  const io0 = writtenBytes();
+  const io0 = ownIoBytes().written;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await run(warmup, total);
@@ -144,7 +136,7 @@ try {
   const acceptMs = performance.now() - t0;
   await drain(sent);
   const cpu = process.cpuUsage(cpu0);
-  const written = writtenBytes() - io0;
+  const written = ownIoBytes().written - io0;
   const ms = performance.now() - t0;
   const c = await delivered();
   const us = (u: NodeJS.CpuUsage) => (u.user + u.system) / total;

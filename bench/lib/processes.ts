@@ -124,6 +124,17 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clkTck;
 }
 
+/** Bytes this process passed to write() and read() so far (`/proc/self/io`; 0 where there is none): for a server in-process, its database writes (WAL frames and checkpoints) and reads. */
+export function ownIoBytes(): { written: number; read: number } {
+  try {
+    const text = fs.readFileSync('/proc/self/io', 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    return { written: field('wchar'), read: field('rchar') };
+  } catch {
+    return { written: 0, read: 0 };
+  }
+}
+
 /** Busy CPU time of the whole machine (all cores, every process), in seconds. */
 export function machineBusySeconds(): number {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
