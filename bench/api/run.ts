@@ -145,7 +145,7 @@ async function openServiceWindows(dbFile: string, businessIds: string[], custome
 /** BENCH_SERVER_NODE_ARGS: extra Node flags for both servers (e.g. `--trace-gc`, with BENCH_KEEP_TMP=1 to keep their logs). */
 const serverNodeArgs = (): string[] => (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
-async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string | null): Promise<ServerProc> {
+async function startProcess(kind: 'parley' | 'bare' | 'durable', dir: string, dbFile: string | null): Promise<ServerProc> {
   const port = await freePort();
   fs.mkdirSync(dir, { recursive: true });
   const logFile = path.join(dir, `${kind}.log`);
@@ -165,7 +165,7 @@ async function startProcess(kind: 'parley' | 'bare', dir: string, dbFile: string
     const prof = process.env.BENCH_API_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cfg.outDir)] : [];
     args = [...SHIPPED_NODE_FLAGS, ...serverNodeArgs(), ...prof, path.join(ROOT, 'bin/parley.js'), 'serve'];
   } else {
-    Object.assign(env, { BARE_PORT: String(port) });
+    Object.assign(env, { BARE_PORT: String(port) }, kind === 'durable' ? { BARE_DURABLE_DIR: path.join(dir, 'data') } : {});
     args = [...SHIPPED_NODE_FLAGS, ...serverNodeArgs(), '--import', 'tsx', path.join(HERE, 'bare.ts')];
   }
   const fd = fs.openSync(logFile, 'a');
@@ -212,9 +212,11 @@ interface TargetResult {
   cpuPerMessage: number;
   /** CPU used by other processes on the machine during the closed loop, in % of one core. */
   othersPct: number;
+  /** CPU the load process used per accepted message over the closed loop, in seconds. */
+  loadCpuPerMessage: number;
   /** Parley only: what its metrics say about stalls during the open loop. */
   openStalls?: ServerStalls;
-  webhooks?: { delivered: number; owed: number; perSecond: number; badSignatures: number; seconds: number; posts: number };
+  webhooks?: { delivered: number; owed: number; perSecond: number; badSignatures: number; seconds: number; posts: number; receiverCpuPerStatus: number };
 }
 
 /**
@@ -231,6 +233,10 @@ interface ServerStalls {
   /** WAL fsyncs (the writes of a batch are acknowledged after theirs), and those of 20 ms or more. */
   syncs: number;
   syncsOver20ms: number;
+  /** Seconds the COMMITs and the WAL fsyncs took in all, and the operations their batches held. */
+  commitSeconds: number;
+  syncSeconds: number;
+  batchedOps: number;
 }
 
 /** Parley's /metrics: the event-loop delay histogram is reset by every scrape; the commit histogram counts up. */
@@ -245,6 +251,9 @@ async function scrapeStalls(base: string): Promise<ServerStalls> {
     commitsOver20ms: commits - num(/^parley_sqlite_commit_seconds_bucket\{le="0\.02"\} (\S+)$/m),
     syncs,
     syncsOver20ms: syncs - num(/^parley_sqlite_wal_sync_seconds_bucket\{le="0\.02"\} (\S+)$/m),
+    commitSeconds: num(/^parley_sqlite_commit_seconds_sum (\S+)$/m),
+    syncSeconds: num(/^parley_sqlite_wal_sync_seconds_sum (\S+)$/m),
+    batchedOps: num(/^parley_write_batch_size_sum (\S+)$/m),
   };
 }
 
@@ -256,6 +265,7 @@ async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: num
   const closedCmd: LoadCmd = { cmd: 'closed', setup, concurrency: cfg.concurrency, warmupMs: cfg.warmupMs, measureMs: cfg.measureMs };
   const closed = await load.request(closedCmd, (m) => m.result as LoadResult | undefined, cfg.warmupMs + cfg.measureMs + 60_000, 'closed loop');
   const cpu = cpuSeconds(pid) - cpu0;
+  const loadCpu = cpuSeconds(helpers[0]!) - (own0[0] as number);
   const elapsed = (performance.now() - t0) / 1000;
   const mine = process.cpuUsage(own0[own0.length - 1] as NodeJS.CpuUsage);
   const ours = cpu + helpers.reduce((n, h, i) => n + cpuSeconds(h) - (own0[i] as number), 0) + (mine.user + mine.system) / 1e6;
@@ -265,8 +275,8 @@ async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: num
   const before = base ? await scrapeStalls(base) : undefined;
   const open = await load.request(openCmd, (m) => m.result as LoadResult | undefined, cfg.openMs + 90_000, 'open loop');
   const after = base ? await scrapeStalls(base) : undefined;
-  const openStalls = before && after ? { eventLoopMaxMs: after.eventLoopMaxMs, commits: after.commits - before.commits, commitsOver20ms: after.commitsOver20ms - before.commitsOver20ms, syncs: after.syncs - before.syncs, syncsOver20ms: after.syncsOver20ms - before.syncsOver20ms } : undefined;
-  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), othersPct, ...(openStalls ? { openStalls } : {}) };
+  const openStalls = before && after ? { eventLoopMaxMs: after.eventLoopMaxMs, commits: after.commits - before.commits, commitsOver20ms: after.commitsOver20ms - before.commitsOver20ms, syncs: after.syncs - before.syncs, syncsOver20ms: after.syncsOver20ms - before.syncsOver20ms, commitSeconds: after.commitSeconds - before.commitSeconds, syncSeconds: after.syncSeconds - before.syncSeconds, batchedOps: after.batchedOps - before.batchedOps } : undefined;
+  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), othersPct, loadCpuPerMessage: loadCpu / Math.max(1, closed.acceptedTotal), ...(openStalls ? { openStalls } : {}) };
 }
 
 const median = (xs: number[]): number => {
@@ -296,7 +306,7 @@ async function main(): Promise<number> {
   const load = forkChild('load.ts');
   await load.request(null, (m) => (m.ready ? true : undefined), 20_000, 'load start');
 
-  const runs: { parley: TargetResult; bare: TargetResult }[] = [];
+  const runs: { parley: TargetResult; bare: TargetResult; durable: TargetResult }[] = [];
   const helpers = [load.proc.pid!, receiver.proc.pid!];
   for (let run = 1; run <= cfg.runs; run++) {
     const tag = cfg.runs > 1 ? ` (run ${run} of ${cfg.runs})` : '';
@@ -311,6 +321,7 @@ async function main(): Promise<number> {
     const before = await counts();
     console.log(`${el()} Parley${tag}: closed loop, then open loop`);
     const t0 = Date.now();
+    const receiverCpu0 = cpuSeconds(receiver.proc.pid!);
     // Until the receiver holds `owed` statuses of this run, or BENCH_API_DRAIN_SECONDS passed.
     const drain = async (owed: number) => {
       let c = await counts();
@@ -326,8 +337,9 @@ async function main(): Promise<number> {
     console.log(`${el()} Parley${tag}: waiting for ${fmt(owed)} status webhooks`);
     const c = await drain(owed);
     const delivered = c.statuses - before.statuses;
+    const receiverCpuPerStatus = (cpuSeconds(receiver.proc.pid!) - receiverCpu0) / Math.max(1, delivered);
     const seconds = (c.lastAt - Math.max(t0, c.firstAt)) / 1000;
-    const parleyResult = { ...p, webhooks: { delivered, owed, perSecond: delivered / Math.max(0.001, seconds), badSignatures: c.badSignatures - before.badSignatures, seconds, posts: c.posts - before.posts } };
+    const parleyResult = { ...p, webhooks: { delivered, owed, perSecond: delivered / Math.max(0.001, seconds), badSignatures: c.badSignatures - before.badSignatures, seconds, posts: c.posts - before.posts, receiverCpuPerStatus } };
     await stopChild(parley.proc, 'SIGTERM');
 
     // Bare endpoint
@@ -335,19 +347,25 @@ async function main(): Promise<number> {
     const bare = await startProcess('bare', path.join(work, `bare-${run}`), null);
     const bareResult = await runLoads(load, { ...setup, baseUrl: `http://127.0.0.1:${bare.port}` }, bare.proc.pid!, helpers);
     await stopChild(bare.proc, 'SIGTERM');
-    runs.push({ parley: parleyResult, bare: bareResult });
+
+    // Durable bare endpoint: the same, storing each message durably first (the floor of durability here)
+    console.log(`${el()} durable bare endpoint${tag}: closed loop, then open loop`);
+    const durable = await startProcess('durable', path.join(work, `durable-${run}`), null);
+    const durableResult = await runLoads(load, { ...setup, baseUrl: `http://127.0.0.1:${durable.port}` }, durable.proc.pid!, helpers);
+    await stopChild(durable.proc, 'SIGTERM');
+    runs.push({ parley: parleyResult, bare: bareResult, durable: durableResult });
     const perS = (r: TargetResult) => fmt(r.closed.accepted / r.closed.seconds);
-    console.log(`${el()}   Parley ${perS(parleyResult)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each (others ${fmt(parleyResult.othersPct)} % of a core); bare ${perS(bareResult)} msg/s (others ${fmt(bareResult.othersPct)} %)`);
+    console.log(`${el()}   Parley ${perS(parleyResult)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each (others ${fmt(parleyResult.othersPct)} % of a core); bare ${perS(bareResult)} msg/s (others ${fmt(bareResult.othersPct)} %); durable bare ${perS(durableResult)} msg/s, ${fmt(durableResult.cpuPerMessage * 1000, 3)} ms CPU each`);
     const lateness = (r: TargetResult) => `p99 ${fmt(r.open.p99, 1)} ms (the load's own lateness: p99 ${fmt(r.open.scheduleLagP99 ?? 0, 1)}, max ${fmt(r.open.scheduleLagMax ?? 0, 1)} ms)`;
-    console.log(`${el()}   open loop at ${fmt(cfg.rate)}/s: Parley ${lateness(parleyResult)}; bare ${lateness(bareResult)}`);
+    console.log(`${el()}   open loop at ${fmt(cfg.rate)}/s: Parley ${lateness(parleyResult)}; bare ${lateness(bareResult)}; durable bare ${lateness(durableResult)}`);
     const st = parleyResult.openStalls;
-    if (st) console.log(`${el()}   Parley's own metrics over the open loop: event loop delayed up to ${fmt(st.eventLoopMaxMs, 1)} ms; ${fmt(st.commitsOver20ms)} of ${fmt(st.commits)} COMMITs held it 20 ms or more; ${fmt(st.syncsOver20ms)} of ${fmt(st.syncs)} WAL fsyncs took 20 ms or more`);
+    if (st) console.log(`${el()}   Parley's own metrics over the open loop: longest event-loop turn ${fmt(st.eventLoopMaxMs, 1)} ms (10 ms sampling interval included); ${fmt(st.commitsOver20ms)} of ${fmt(st.commits)} COMMITs held it 20 ms or more; ${fmt(st.syncsOver20ms)} of ${fmt(st.syncs)} WAL fsyncs took 20 ms or more; mean COMMIT ${fmt((st.commitSeconds / Math.max(1, st.commits)) * 1000, 2)} ms, mean fsync ${fmt((st.syncSeconds / Math.max(1, st.syncs)) * 1000, 2)} ms, ${fmt(st.batchedOps / Math.max(1, st.commits), 1)} writes per commit`);
   }
   clearTimeout(watchdog);
 
   // Medians over the runs, figure by figure.
-  const med = (pick: (r: TargetResult) => number, t: 'parley' | 'bare') => median(runs.map((r) => pick(r[t])));
-  const summary = (t: 'parley' | 'bare'): TargetResult => {
+  const med = (pick: (r: TargetResult) => number, t: 'parley' | 'bare' | 'durable') => median(runs.map((r) => pick(r[t])));
+  const summary = (t: 'parley' | 'bare' | 'durable'): TargetResult => {
     const loop = (l: 'closed' | 'open'): LoadResult => ({
       ...runs[0]![t][l],
       accepted: med((r) => r[l].accepted, t),
@@ -358,9 +376,9 @@ async function main(): Promise<number> {
       failed: runs.reduce((n, r) => n + r[t][l].failed, 0),
       failures: runs.flatMap((r) => r[t][l].failures),
     });
-    return { closed: loop('closed'), open: loop('open'), cpuPerMessage: med((r) => r.cpuPerMessage, t), othersPct: med((r) => r.othersPct, t) };
+    return { closed: loop('closed'), open: loop('open'), cpuPerMessage: med((r) => r.cpuPerMessage, t), othersPct: med((r) => r.othersPct, t), loadCpuPerMessage: med((r) => r.loadCpuPerMessage, t) };
   };
-  const results: Record<'parley' | 'bare', TargetResult> = { parley: summary('parley'), bare: summary('bare') };
+  const results: Record<'parley' | 'bare' | 'durable', TargetResult> = { parley: summary('parley'), bare: summary('bare'), durable: summary('durable') };
   results.parley.webhooks = {
     delivered: runs.reduce((n, r) => n + r.parley.webhooks!.delivered, 0),
     owed: runs.reduce((n, r) => n + r.parley.webhooks!.owed, 0),
@@ -368,25 +386,30 @@ async function main(): Promise<number> {
     badSignatures: runs.reduce((n, r) => n + r.parley.webhooks!.badSignatures, 0),
     seconds: med((r) => r.webhooks!.seconds, 'parley'),
     posts: runs.reduce((n, r) => n + r.parley.webhooks!.posts, 0),
+    receiverCpuPerStatus: med((r) => r.webhooks!.receiverCpuPerStatus, 'parley'),
   };
 
   // Report
   const P = results.parley;
   const B = results.bare;
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
-  const rows: [string, string, string, string, string, string][] = [
-    ['Figure', 'Parley', 'Bare', 'Ratio', 'Target', 'Met?'],
-    ['Closed loop: accepted msg/s', fmt(P.closed.accepted / P.closed.seconds), fmt(B.closed.accepted / B.closed.seconds), ratio(P.closed.accepted, B.closed.accepted), `≥ ${fmt(TARGETS.acceptedPerSecond)}`, P.closed.accepted / P.closed.seconds >= TARGETS.acceptedPerSecond ? 'yes' : 'NO'],
-    [`Closed loop (${cfg.concurrency} in flight): p50 ms`, fmt(P.closed.p50, 1), fmt(B.closed.p50, 1), ratio(P.closed.p50, B.closed.p50), '', ''],
-    [`Closed loop (${cfg.concurrency} in flight): p99 ms`, fmt(P.closed.p99, 1), fmt(B.closed.p99, 1), ratio(P.closed.p99, B.closed.p99), '', ''],
-    [`Open loop ${fmt(cfg.rate)}/s: p50 ms`, fmt(P.open.p50, 1), fmt(B.open.p50, 1), ratio(P.open.p50, B.open.p50), '', ''],
-    [`Open loop ${fmt(cfg.rate)}/s: p99 ms`, fmt(P.open.p99, 1), fmt(B.open.p99, 1), ratio(P.open.p99, B.open.p99), `< ${TARGETS.p99Ms} ms`, P.open.p99 < TARGETS.p99Ms ? 'yes' : 'NO'],
-    [`Open loop: the load's own lateness, p99 ms`, fmt(P.open.scheduleLagP99 ?? 0, 1), fmt(B.open.scheduleLagP99 ?? 0, 1), '', '', ''],
-    ['Server CPU ms per accepted message', fmt(P.cpuPerMessage * 1000, 3), fmt(B.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, B.cpuPerMessage), '', ''],
-    ['Status webhooks delivered / owed', `${fmt(P.webhooks!.delivered)} / ${fmt(P.webhooks!.owed)}`, '', '', 'all', P.webhooks!.delivered >= P.webhooks!.owed ? 'yes' : 'NO'],
-    ['Webhook deliveries/s', fmt(P.webhooks!.perSecond), '', '', '', ''],
-    ['Statuses per webhook POST', fmt(P.webhooks!.delivered / Math.max(1, P.webhooks!.posts), 1), '', '', '', ''],
-    ['Webhooks with a bad signature', fmt(P.webhooks!.badSignatures), '', '', '0', P.webhooks!.badSignatures === 0 ? 'yes' : 'NO'],
+  const D = results.durable;
+  const perSecond = (r: TargetResult) => r.closed.accepted / r.closed.seconds;
+  const rows: string[][] = [
+    ['Figure', 'Parley', 'Bare', 'Ratio', 'Durable bare', 'Ratio', 'Target', 'Met?'],
+    ['Closed loop: accepted msg/s', fmt(perSecond(P)), fmt(perSecond(B)), ratio(perSecond(P), perSecond(B)), fmt(perSecond(D)), ratio(perSecond(P), perSecond(D)), `≥ ${fmt(TARGETS.acceptedPerSecond)}`, perSecond(P) >= TARGETS.acceptedPerSecond ? 'yes' : 'NO'],
+    [`Closed loop (${cfg.concurrency} in flight): p50 ms`, fmt(P.closed.p50, 1), fmt(B.closed.p50, 1), ratio(P.closed.p50, B.closed.p50), fmt(D.closed.p50, 1), ratio(P.closed.p50, D.closed.p50), '', ''],
+    [`Closed loop (${cfg.concurrency} in flight): p99 ms`, fmt(P.closed.p99, 1), fmt(B.closed.p99, 1), ratio(P.closed.p99, B.closed.p99), fmt(D.closed.p99, 1), ratio(P.closed.p99, D.closed.p99), '', ''],
+    [`Open loop ${fmt(cfg.rate)}/s: p50 ms`, fmt(P.open.p50, 1), fmt(B.open.p50, 1), ratio(P.open.p50, B.open.p50), fmt(D.open.p50, 1), ratio(P.open.p50, D.open.p50), '', ''],
+    [`Open loop ${fmt(cfg.rate)}/s: p99 ms`, fmt(P.open.p99, 1), fmt(B.open.p99, 1), ratio(P.open.p99, B.open.p99), fmt(D.open.p99, 1), ratio(P.open.p99, D.open.p99), `< ${TARGETS.p99Ms} ms`, P.open.p99 < TARGETS.p99Ms ? 'yes' : 'NO'],
+    [`Open loop: the load's own lateness, p99 ms`, fmt(P.open.scheduleLagP99 ?? 0, 1), fmt(B.open.scheduleLagP99 ?? 0, 1), '', fmt(D.open.scheduleLagP99 ?? 0, 1), '', '', ''],
+    ['Server CPU ms per accepted message', fmt(P.cpuPerMessage * 1000, 3), fmt(B.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, B.cpuPerMessage), fmt(D.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, D.cpuPerMessage), '', ''],
+    ['Load process CPU ms per accepted message', fmt(P.loadCpuPerMessage * 1000, 3), fmt(B.loadCpuPerMessage * 1000, 3), '', fmt(D.loadCpuPerMessage * 1000, 3), '', '', ''],
+    ['Webhook receiver CPU ms per status', fmt(P.webhooks!.receiverCpuPerStatus * 1000, 3), '', '', '', '', '', ''],
+    ['Status webhooks delivered / owed', `${fmt(P.webhooks!.delivered)} / ${fmt(P.webhooks!.owed)}`, '', '', '', '', 'all', P.webhooks!.delivered >= P.webhooks!.owed ? 'yes' : 'NO'],
+    ['Webhook deliveries/s', fmt(P.webhooks!.perSecond), '', '', '', '', '', ''],
+    ['Statuses per webhook POST', fmt(P.webhooks!.delivered / Math.max(1, P.webhooks!.posts), 1), '', '', '', '', '', ''],
+    ['Webhooks with a bad signature', fmt(P.webhooks!.badSignatures), '', '', '', '', '0', P.webhooks!.badSignatures === 0 ? 'yes' : 'NO'],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log(cfg.runs > 1 ? `\nMedians of ${cfg.runs} runs (webhook counts: totals).` : '');
@@ -396,7 +419,7 @@ async function main(): Promise<number> {
   }
   const late = P.open.scheduleLagP99 ?? 0;
   if (late >= 10) console.log(`\nNote: the load generator itself sent Parley's open-loop requests late (p99 ${fmt(late, 1)} ms behind its schedule): that delay is part of the open-loop latency.`);
-  const busy = Math.max(results.parley.othersPct, results.bare.othersPct);
+  const busy = Math.max(results.parley.othersPct, results.bare.othersPct, results.durable.othersPct);
   if (busy >= 25) console.log(`\nWARNING: other processes used ${fmt(busy)} % of a core during the closed loops (median): throughput and latency are depressed; compare CPU per message instead, or rerun on a quiet machine.`);
   for (const [name, r] of Object.entries(results)) {
     const f = [...r.closed.failures, ...r.open.failures];

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
@@ -80,5 +83,50 @@ describe('prepared queries', () => {
 
   it('refuses a call that lacks a parameter', async () => {
     await expect(bump(db, {})).rejects.toThrow(/missing parameter "name"/);
+  });
+
+  it('`.ahead` reads a file database at once while the write queue holds the connection, seeing what was committed and nothing uncommitted', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-ahead-'));
+    const file = openDatabase<T>({ url: '', dataDir: dir });
+    try {
+      const fdb = file.db;
+      await sql`create table counters (name text primary key, n integer not null, step integer not null)`.execute(fdb);
+      await fdb.insertInto('counters').values({ name: 'a', n: 1, step: 1 }).execute();
+      const byName = prepared((d: Kysely<T>, p) => d.selectFrom('counters').select(['name', 'n']).where('name', '=', p('name')));
+      const q = new WriteQueue<T, never>(fdb, { onCommit: () => undefined });
+      // A write that holds its transaction open (and with it the connection) until released.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let inside!: () => void;
+      const started = new Promise<void>((resolve) => (inside = resolve));
+      const write = q.run(async (tx) => {
+        await bump(tx, { name: 'a' });
+        inside();
+        await held;
+      });
+      await started;
+      // Through Kysely the read would wait for the write queue; `.ahead` answers now, without the uncommitted change.
+      let kyselyRead = false;
+      const waiting = byName(fdb, { name: 'a' }).then((rows) => ((kyselyRead = true), rows));
+      expect(await byName.ahead(fdb, { name: 'a' })).toEqual([{ name: 'a', n: 1 }]);
+      expect(kyselyRead).toBe(false);
+      release();
+      await write;
+      expect(await waiting).toEqual([{ name: 'a', n: 3 }]);
+      expect(await byName.ahead(fdb, { name: 'a' })).toEqual([{ name: 'a', n: 3 }]);
+      // Inside a write-queue transaction it is the transaction's own read.
+      expect(await q.run(async (tx) => (await bump(tx, { name: 'a' }), byName.ahead(tx, { name: 'a' })))).toEqual([{ name: 'a', n: 5 }]);
+      // Only for reads: the reader connection cannot write.
+      await expect(bump.ahead(fdb, { name: 'a' })).rejects.toThrow(/only for queries that return rows without writing|readonly|query_only/i);
+      await q.close();
+    } finally {
+      await file.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('`.ahead` is an ordinary read where there is no reader connection (an in-memory database)', async () => {
+    const byName = prepared((d: Kysely<T>, p) => d.selectFrom('counters').select('n').where('name', '=', p('name')));
+    expect(await byName.ahead(db, { name: 'b' })).toEqual([{ n: 10 }]);
   });
 });

@@ -243,7 +243,7 @@ export async function checkSendPolicy(ctx: Ctx, db: Kysely<DB>, input: SendPolic
   const windows = openWindowsOf(ctx);
   const windowKey = input.customerId ? `${input.businessId}\u0000${input.customerId}` : '';
   const knownOpen = input.customerId !== null && input.template === null && now < (windows.get(windowKey) ?? 0);
-  const [row] = input.customerId && !knownOpen ? await policyRow(db, { businessId: input.businessId, customerId: input.customerId }) : [];
+  const [row] = input.customerId && !knownOpen ? await policyRow.ahead(db, { businessId: input.businessId, customerId: input.customerId }) : [];
   if (row && db === ctx.db && windowOpen(row.last_inbound_at, now)) {
     if (windows.size >= 100_000) windows.clear();
     windows.set(windowKey, Number(row.last_inbound_at) + SERVICE_WINDOW_MS);

@@ -48,7 +48,7 @@ export function withoutNulls(value: unknown): unknown {
 const numberById = prepared((db: Kysely<DB>, p) => db.selectFrom('api_numbers').select(['id', 'waba_id', 'display_phone_number', 'account_id', 'registered']).where('id', '=', p('id')));
 
 async function loadPhoneNumber(ctx: Ctx, principal: ApiPrincipal, phoneNumberId: string, method: string): Promise<ApiNumber & { registered: boolean }> {
-  const row = await apiCaches(ctx).numbers.through(phoneNumberId, async () => (await numberById(ctx.db, { id: phoneNumberId }))[0]);
+  const row = await apiCaches(ctx).numbers.through(phoneNumberId, async () => (await numberById.ahead(ctx.db, { id: phoneNumberId }))[0]);
   if (!row || row.waba_id !== principal.wabaId) throw unknownNode(method, phoneNumberId);
   return { wabaId: row.waba_id, phoneNumberId: row.id, displayPhoneNumber: row.display_phone_number, accountId: row.account_id, registered: row.registered === 1 };
 }
@@ -277,7 +277,7 @@ const accountByPhone = prepared((db: Kysely<DB>, p) => db.selectFrom('accounts')
 /** The Parley account of a wa_id, if any (accounts found are remembered: a phone never changes owner). */
 async function customerByWaId(ctx: Ctx, waId: string): Promise<{ id: string } | undefined> {
   const phone = '+' + waId;
-  const id = await apiCaches(ctx).accountsByPhone.through(phone, async () => (await accountByPhone(ctx.db, { phone }))[0]?.id);
+  const id = await apiCaches(ctx).accountsByPhone.through(phone, async () => (await accountByPhone.ahead(ctx.db, { phone }))[0]?.id);
   return id === undefined ? undefined : { id };
 }
 

@@ -294,7 +294,7 @@ function tokenHash(token: string): string {
 export async function authenticateApiToken(ctx: Ctx, token: string): Promise<ApiPrincipal | null> {
   const hash = tokenHash(token);
   const t = await apiCaches(ctx).tokens.through(hash, async () => {
-    const [row] = await tokenByHash(ctx.db, { hash });
+    const [row] = await tokenByHash.ahead(ctx.db, { hash });
     if (!row || row.revoked_at !== null) return undefined;
     return { tokenId: row.id, wabaId: row.waba_id, accountId: row.account_id, scopes: row.scopes, lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at) };
   });

@@ -54,13 +54,17 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   sqlite.pragma('busy_timeout = 5000');
   const watches = new WriteWatches();
   const cached = withStatementCache(sqlite, watches);
-  const db = new Kysely<DB>({ dialect: new FifoSqliteDialect({ database: cached }) });
+  const dialect = new FifoSqliteDialect({ database: cached });
+  const db = new Kysely<DB>({ dialect });
   const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+  const reader = walMode ? openReader(file) : undefined;
   const native = {
     prepare: cached.prepare,
     pragma: (source: string) => sqlite.pragma(source),
     watches,
     ...(walMode && (opts.sqliteSynchronous ?? 'FULL') === 'FULL' ? { walPath: `${path.resolve(file)}-wal` } : {}),
+    ...(reader ? { reader } : {}),
+    waitingForConnection: () => dialect.driver?.waiting ?? 0,
   };
   registerNativeDatabase(db, native);
   return {
@@ -68,10 +72,34 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
     dialect: 'sqlite',
     close: async () => {
       closeWal(native);
+      reader?.close();
       await db.destroy();
     },
     backup: async (destination) => {
       await sqlite.backup(destination);
+    },
+  };
+}
+
+/** The read-only second connection of a WAL database (see NativeSqlite.reader), with its own statement cache. */
+function openReader(file: string): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const sqlite = new SQLite(file);
+  sqlite.pragma('query_only = 1');
+  sqlite.pragma('busy_timeout = 5000');
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= 500) cache.clear();
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+    close: () => {
+      cache.clear();
+      sqlite.close();
     },
   };
 }
@@ -112,6 +140,11 @@ class FifoSqliteDriver extends SqliteDriver {
   private busy = false;
   private readonly waiters: (() => void)[] = [];
 
+  /** Callers waiting for the connection. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   override async acquireConnection(): Promise<DatabaseConnection> {
     if (this.busy) await new Promise<void>((resolve) => this.waiters.push(resolve));
     else this.busy = true;
@@ -129,11 +162,15 @@ class FifoSqliteDriver extends SqliteDriver {
 }
 
 class FifoSqliteDialect extends SqliteDialect {
+  /** The driver Kysely created (one per Kysely instance). */
+  driver: FifoSqliteDriver | undefined;
+
   constructor(private readonly config: SqliteDialectConfig) {
     super(config);
   }
 
   override createDriver(): Driver {
-    return new FifoSqliteDriver(this.config);
+    this.driver = new FifoSqliteDriver(this.config);
+    return this.driver;
   }
 }

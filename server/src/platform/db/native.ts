@@ -26,6 +26,17 @@ export interface NativeSqlite {
    */
   walPath?: string;
   pragma(source: string): unknown;
+  /**
+   * Set for a file database in WAL mode: a second connection that only reads (`query_only`), for
+   * the reads a request makes before its own write (see `prepared(...).ahead`). It does not wait
+   * for the write queue, which holds the main connection through its fsyncs; it sees every
+   * committed transaction, including one whose fsync is still under way — harmless for a read whose
+   * answer is acknowledged only after a later fsync, which covers that transaction too (the WAL is
+   * written in order).
+   */
+  reader?: { prepare(sql: string): Statement };
+  /** How many callers wait for the main connection outside the write queue (reads through Kysely). */
+  waitingForConnection?(): number;
   /** Caches that statements writing their table drop (see {@link watchedCache}). */
   watches: WriteWatches;
 }

@@ -15,7 +15,7 @@
  * const [row] = await bumpSeq(tx, { chatId });
  */
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
-import { nativeTx } from './native.js';
+import { nativeDatabase, nativeTx } from './native.js';
 
 const SENTINEL = '\u0000parley-param:';
 
@@ -83,7 +83,23 @@ export function prepared<DB, Row>(build: (db: Kysely<DB>, p: Placeholder) => Com
     const { t, parameters } = compile(db, params);
     return (await execute<Row>(db as Kysely<unknown>, t, parameters)).rows;
   };
-  return Object.assign(run, { now });
+  /**
+   * A read made ahead of the caller's own write, whose answer is acknowledged only once that write
+   * is durable (the policy and lookups before a send): on a SQLite WAL database, outside a
+   * transaction, it runs at once on the reader connection instead of waiting for the write queue
+   * to let go of the main one (it may then see a commit whose fsync is still under way; see
+   * NativeSqlite.reader). Anywhere else it is `run`. Not for answers sent without a write of the
+   * caller's (a client must not see what a crash could still take back).
+   */
+  const ahead = async (db: Kysely<DB>, params: Record<string, unknown>): Promise<Row[]> => {
+    const reader = nativeTx(db) ? undefined : nativeDatabase(db)?.reader;
+    if (!reader) return run(db, params);
+    const { t, parameters } = compile(db, params);
+    const stmt = reader.prepare(t.sql);
+    if (!stmt.reader) throw new Error('prepared.ahead: only for queries that return rows without writing');
+    return stmt.all(parameters) as Row[];
+  };
+  return Object.assign(run, { now, ahead });
 }
 
 /**
