@@ -189,14 +189,17 @@ export class WriteQueue<DB, E> {
   /** Resolves true when a write is queued before `last` settles, false when `last` settles first with nothing queued. */
   private arrivalBefore(last: Promise<boolean>): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
+      let waiting = true;
       const done = (arrived: boolean) => {
-        this.onArrival = undefined;
+        if (!waiting) return;
+        waiting = false;
+        // Only this wait's own wake-up: an earlier wait's batch may settle later, during this one.
+        if (this.onArrival === wake) this.onArrival = undefined;
         resolve(arrived);
       };
-      this.onArrival = () => done(true);
-      const settled = () => {
-        if (this.onArrival) done(this.queue.length > 0);
-      };
+      const wake = () => done(true);
+      this.onArrival = wake;
+      const settled = () => done(this.queue.length > 0);
       last.then(settled, settled);
     });
   }
