@@ -102,8 +102,9 @@ describe('write queue on a SQLite file with synchronous=FULL (pipelined durable 
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (const name of names) {
       done.push(insert(name));
-      if (random() < 0.5) await new Promise((r) => setTimeout(r, Math.floor(random() * 3)));
-      else if (random() < 0.5) await new Promise((r) => setImmediate(r));
+      const pause = random();
+      if (pause < 0.5) await new Promise((r) => setTimeout(r, Math.floor(random() * 3)));
+      else if (pause < 0.75) await new Promise((r) => setImmediate(r));
     }
     const settled = await Promise.race([Promise.all(done), new Promise<'stalled'>((r) => setTimeout(() => r('stalled'), 15_000))]);
     expect(settled).toEqual(names);
