@@ -54,8 +54,7 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   sqlite.pragma('busy_timeout = 5000');
   const watches = new WriteWatches();
   const cached = withStatementCache(sqlite, watches);
-  const dialect = new FifoSqliteDialect({ database: cached });
-  const db = new Kysely<DB>({ dialect });
+  const db = new Kysely<DB>({ dialect: new FifoSqliteDialect({ database: cached }) });
   const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
   const reader = walMode ? openReader(file) : undefined;
   const native = {
@@ -64,7 +63,6 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
     watches,
     ...(walMode && (opts.sqliteSynchronous ?? 'FULL') === 'FULL' ? { walPath: `${path.resolve(file)}-wal` } : {}),
     ...(reader ? { reader } : {}),
-    waitingForConnection: () => dialect.driver?.waiting ?? 0,
   };
   registerNativeDatabase(db, native);
   return {
@@ -140,11 +138,6 @@ class FifoSqliteDriver extends SqliteDriver {
   private busy = false;
   private readonly waiters: (() => void)[] = [];
 
-  /** Callers waiting for the connection. */
-  get waiting(): number {
-    return this.waiters.length;
-  }
-
   override async acquireConnection(): Promise<DatabaseConnection> {
     if (this.busy) await new Promise<void>((resolve) => this.waiters.push(resolve));
     else this.busy = true;
@@ -162,15 +155,11 @@ class FifoSqliteDriver extends SqliteDriver {
 }
 
 class FifoSqliteDialect extends SqliteDialect {
-  /** The driver Kysely created (one per Kysely instance). */
-  driver: FifoSqliteDriver | undefined;
-
   constructor(private readonly config: SqliteDialectConfig) {
     super(config);
   }
 
   override createDriver(): Driver {
-    this.driver = new FifoSqliteDriver(this.config);
-    return this.driver;
+    return new FifoSqliteDriver(this.config);
   }
 }

@@ -35,8 +35,6 @@ export interface NativeSqlite {
    * written in order).
    */
   reader?: { prepare(sql: string): Statement };
-  /** How many callers wait for the main connection outside the write queue (reads through Kysely). */
-  waitingForConnection?(): number;
   /** Caches that statements writing their table drop (see {@link watchedCache}). */
   watches: WriteWatches;
 }

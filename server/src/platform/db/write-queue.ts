@@ -18,12 +18,8 @@ import { commitNativeTx, DurabilityError, nativeDatabase, registerNativeTx, sync
 
 export type Emit<E> = (event: E) => void;
 
-/** Durable SQLite commits: at most this many batches wait for their fsync at once (a further batch waits for the oldest). */
+/** Durable SQLite commits: batches run while the previous batch's fsync is under way, at most this many per hold of the connection. */
 const PIPELINE_DEPTH = 4;
-/** Durable SQLite commits: batches per hold of the connection when reads wait for it (see {@link WriteQueue.flushDurable}). */
-const ROUNDS_WHILE_READS_WAIT = 4;
-/** Durable SQLite commits: batches per hold of the connection at most. */
-const MAX_ROUNDS = 1024;
 
 /** The error of a batch written after one whose fsync failed: it may be lost with it. */
 const earlierSyncFailed = () => new DurabilityError('fsync of the SQLite WAL failed for an earlier batch written just before this one');
@@ -58,8 +54,6 @@ export class WriteQueue<DB, E> {
   private scheduled = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
-  /** Set while a durable flush waits for its last fsync: called when a write is queued meanwhile. */
-  private onArrival: (() => void) | undefined;
   private readonly maxBatch: number;
   /** SQLite: the native connection (fast path, see ./native.ts) and the state kept in memory for it. */
   private readonly native: NativeSqlite | undefined;
@@ -94,7 +88,6 @@ export class WriteQueue<DB, E> {
     if (this.closed) return Promise.reject(new Error('write queue closed'));
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ op: op as WriteOp<DB, E, unknown>, resolve: resolve as (v: unknown) => void, reject });
-      this.onArrival?.();
       this.schedule();
     });
   }
@@ -142,13 +135,10 @@ export class WriteQueue<DB, E> {
    * Durable commits on SQLite, pipelined: a batch commits with synchronous=NORMAL, the WAL's fsync
    * starts in the thread pool, and while it runs the next batch (what arrived meanwhile) executes
    * and commits on the same connection. A batch settles once its own fsync is done and every batch
-   * before it has settled; at most {@link PIPELINE_DEPTH} batches wait for their fsync at once.
-   *
-   * The connection is held from the first BEGIN to the last fsync, so nothing outside the queue
-   * reads a batch before it is durable. While the last fsync runs, a write that arrives joins the
-   * pipeline at once (it does not wait for that fsync, then for its own). The connection is let go
-   * when nothing was written by the time the last fsync is done, or after
-   * {@link ROUNDS_WHILE_READS_WAIT} batches when reads wait for it, so those reads get a turn.
+   * before it has settled. The connection is held from the first BEGIN to the last fsync, so nothing
+   * outside the queue reads a batch before it is durable (but for the reads a request makes ahead of
+   * its own write, on the reader connection: see NativeSqlite.reader); it is let go after at most
+   * {@link PIPELINE_DEPTH} batches, or as soon as nothing is waiting, so those readers get a turn.
    *
    * A failed fsync fails its batch and every later batch of the same run (they were written after
    * it in the same file and may be lost with it), without running their operations again.
@@ -156,25 +146,14 @@ export class WriteQueue<DB, E> {
   private async flushDurable(native: NativeSqlite): Promise<void> {
     await this.db.connection().execute(async (conn) => {
       native.pragma('synchronous = NORMAL');
-      // Settles the last batch (and every one before it); resolves false when an fsync so far failed.
+      // Settles the batch before the current one; resolves false when an fsync so far failed.
       let previous: Promise<boolean> = Promise.resolve(true);
-      const unsettled: Promise<boolean>[] = [];
       try {
-        for (let round = 0; round < MAX_ROUNDS; round++) {
-          if (round > 0) {
-            if (round >= ROUNDS_WHILE_READS_WAIT && (native.waitingForConnection?.() ?? 0) > 0) break;
-            // What arrived while the previous batch ran is read from the sockets in this turn.
-            await nextTurn();
-            if (this.queue.length === 0) {
-              if (!(await this.arrivalBefore(previous))) break;
-              // The rest of the turn the first write arrived in joins its batch.
-              await nextTurn();
-            }
-          }
+        for (let round = 0; round < PIPELINE_DEPTH; round++) {
+          // What arrived while the previous batch ran is read from the sockets in this turn.
+          if (round > 0) await nextTurn();
           if (this.queue.length === 0) break;
-          while (unsettled.length >= PIPELINE_DEPTH) await unsettled.shift();
           previous = (await this.commitDurable(conn, native, this.queue.splice(0, this.maxBatch), previous)).settled;
-          unsettled.push(previous);
         }
       } finally {
         try {
@@ -183,24 +162,6 @@ export class WriteQueue<DB, E> {
           native.pragma('synchronous = FULL');
         }
       }
-    });
-  }
-
-  /** Resolves true when a write is queued before `last` settles, false when `last` settles first with nothing queued. */
-  private arrivalBefore(last: Promise<boolean>): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      let waiting = true;
-      const done = (arrived: boolean) => {
-        if (!waiting) return;
-        waiting = false;
-        // Only this wait's own wake-up: an earlier wait's batch may settle later, during this one.
-        if (this.onArrival === wake) this.onArrival = undefined;
-        resolve(arrived);
-      };
-      const wake = () => done(true);
-      this.onArrival = wake;
-      const settled = () => done(this.queue.length > 0);
-      last.then(settled, settled);
     });
   }
 
