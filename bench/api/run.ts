@@ -12,7 +12,9 @@
  *   open loop:   BENCH_API_RATE requests/s for BENCH_API_OPEN_SECONDS → p50/p99 at that rate
  *                (it starts once the closed loop's status webhooks were delivered);
  * then the run waits (at most BENCH_API_DRAIN_SECONDS) until the receiver holds one `sent` status
- * webhook per accepted message → webhook deliveries/s. The bare endpoint takes the same loops.
+ * webhook per accepted message → webhook deliveries/s. Two baselines take the same loops (see
+ * bare.ts): a bare Fastify endpoint that stores nothing, and a durable bare endpoint that stores
+ * each message in SQLite and fsyncs it before answering (the floor of a durable accept here).
  * All of it runs BENCH_API_RUNS times on fresh servers (medians in the table; the CPU other processes
  * used is printed per run). Every phase is bounded in time and count; children and temporary files
  * are removed at the end.
