@@ -84,22 +84,7 @@ function openReader(file: string): { prepare(sql: string): SQLite.Statement; clo
   const sqlite = new SQLite(file);
   sqlite.pragma('query_only = 1');
   sqlite.pragma('busy_timeout = 5000');
-  const cache = new Map<string, SQLite.Statement>();
-  return {
-    prepare(sql: string) {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = sqlite.prepare(sql);
-        if (cache.size >= 500) cache.clear();
-        cache.set(sql, stmt);
-      }
-      return stmt;
-    },
-    close: () => {
-      cache.clear();
-      sqlite.close();
-    },
-  };
+  return statementCache(sqlite, 500);
 }
 
 /**
@@ -109,21 +94,26 @@ function openReader(file: string): { prepare(sql: string): SQLite.Statement; clo
  * write may make stale (see WriteWatches).
  */
 function withStatementCache(sqlite: SQLite.Database, watches: WriteWatches): SqliteDatabase & { prepare(sql: string): SQLite.Statement } {
+  return statementCache(sqlite, 2000, (sql) => watches.seen(sql));
+}
+
+/** Statements of `sqlite` prepared once per SQL text (at most `max` kept); `seen` hears every SQL text before it is used. */
+function statementCache(sqlite: SQLite.Database, max: number, seen?: (sql: string) => void): { prepare(sql: string): SQLite.Statement; close(): void } {
   const cache = new Map<string, SQLite.Statement>();
   return {
-    close: () => {
-      cache.clear();
-      sqlite.close();
-    },
     prepare(sql: string) {
-      watches.seen(sql);
+      seen?.(sql);
       let stmt = cache.get(sql);
       if (!stmt) {
         stmt = sqlite.prepare(sql);
-        if (cache.size >= 2000) cache.clear();
+        if (cache.size >= max) cache.clear();
         cache.set(sql, stmt);
       }
       return stmt;
+    },
+    close: () => {
+      cache.clear();
+      sqlite.close();
     },
   };
 }
