@@ -3,17 +3,30 @@
  * HTTP connections, spread round-robin over the sending numbers and customers, and measures the
  * accept latency of each request. Closed loop (a fixed number in flight) or open loop (a fixed
  * rate; latency counted from the scheduled time, so queueing is not hidden).
+ *
+ * By default the requests are written straight to TCP connections (raw-sender.ts), which costs
+ * this process far less CPU per request than node:http's client; BENCH_API_LOAD=http uses
+ * node:http's client (an http.Agent with keep-alive) instead, as before.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { percentile } from '../relay/common.js';
+import { rawSender } from './raw-sender.js';
 import type { LoadCmd, LoadResult, LoadSetup } from './common.js';
 
 let counter = 0;
 
-function sender(setup: LoadSetup): (onDone: (ok: boolean, failure?: string) => void) => void {
-  const url = new URL(setup.baseUrl);
+type Send = (onDone: (ok: boolean, failure?: string) => void) => void;
+
+/** The way requests go out (see the module's comment), and how to let its connections go. */
+function sender(setup: LoadSetup): { send: Send; close: () => void } {
+  if (process.env.BENCH_API_LOAD !== 'http') return rawSender(setup);
   const agent = new http.Agent({ keepAlive: true, maxSockets: setup.connections });
+  return { send: httpSender(setup, agent), close: () => agent.destroy() };
+}
+
+function httpSender(setup: LoadSetup, agent: http.Agent): Send {
+  const url = new URL(setup.baseUrl);
   const bodies = setup.senders.map((s) => ({ path: `/v23.0/${s.phoneNumberId}/messages`, auth: `Bearer ${s.token}` }));
   return (onDone) => {
     const n = counter++;
@@ -35,7 +48,7 @@ function sender(setup: LoadSetup): (onDone: (ok: boolean, failure?: string) => v
 }
 
 async function closed(cmd: Extract<LoadCmd, { cmd: 'closed' }>): Promise<LoadResult> {
-  const send = sender(cmd.setup);
+  const { send, close } = sender(cmd.setup);
   const t0 = performance.now();
   const measureFrom = t0 + cmd.warmupMs;
   const stopAt = measureFrom + cmd.measureMs;
@@ -72,12 +85,13 @@ async function closed(cmd: Extract<LoadCmd, { cmd: 'closed' }>): Promise<LoadRes
       one();
     }
   });
+  close();
   lat.sort((a, b) => a - b);
   return { accepted, failed, failures, seconds: cmd.measureMs / 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), acceptedTotal };
 }
 
 async function open(cmd: Extract<LoadCmd, { cmd: 'open' }>): Promise<LoadResult> {
-  const send = sender(cmd.setup);
+  const { send, close } = sender(cmd.setup);
   const total = Math.round((cmd.rate * cmd.durationMs) / 1000);
   const interval = 1000 / cmd.rate;
   const t0 = performance.now() + 50;
@@ -110,6 +124,7 @@ async function open(cmd: Extract<LoadCmd, { cmd: 'open' }>): Promise<LoadResult>
     };
     tick();
   });
+  close();
   lat.sort((a, b) => a - b);
   lag.sort((a, b) => a - b);
   return { accepted, failed, failures, seconds: cmd.durationMs / 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), scheduleLagP99: percentile(lag, 99), scheduleLagMax: lag.at(-1) ?? 0, acceptedTotal: accepted };

@@ -198,12 +198,12 @@ async function call<T>(base: string, token: string, method: string, url: string,
   return json;
 }
 
-/** Turn a seeded person into a business with API access, an app subscribed to the receiver and a messaging token. */
+/** Turn a seeded person into a business with API access, an app subscribed to the receiver (at `/webhook/{i}`, which tells the receiver whose secret to check first) and a messaging token. */
 async function setUpNumber(base: string, deviceToken: string, i: number, receiverUrl: string): Promise<ApiSender & { appSecret: string }> {
   await call(base, deviceToken, 'POST', '/v1/business/convert', { name: `Bench shop ${i}`, category: 'shopping_retail' });
   const enabled = await call<{ numbers: { phoneNumberId: string }[] }>(base, deviceToken, 'POST', '/v1/business/api/enable');
   const app = await call<{ id: string; appSecret: string }>(base, deviceToken, 'POST', '/v1/business/api/apps', { name: 'Bench' });
-  await call(base, deviceToken, 'PUT', `/v1/business/api/apps/${app.id}/webhook`, { callbackUrl: receiverUrl, verifyToken: VERIFY_TOKEN, batchSize: cfg.webhookBatch });
+  await call(base, deviceToken, 'PUT', `/v1/business/api/apps/${app.id}/webhook`, { callbackUrl: `${receiverUrl}/${i}`, verifyToken: VERIFY_TOKEN, batchSize: cfg.webhookBatch });
   const tok = await call<{ token: string }>(base, deviceToken, 'POST', '/v1/business/api/tokens', { name: 'bench', scopes: ['messaging'] });
   return { phoneNumberId: enabled.numbers[0]!.phoneNumberId, token: tok.token, appSecret: app.appSecret };
 }

@@ -516,6 +516,8 @@ export interface WebhookEventsTable {
   last_error: string | null;
   created_at: number;
   delivered_at: number | null;
+  /** How long the last attempt took, ms (a delivered event's successful attempt has no webhook_attempts row). */
+  last_duration_ms: number | null;
 }
 export interface WebhookAttemptsTable {
   id: string;

@@ -22,6 +22,7 @@ import * as m0018 from './0018_e2e_delivery.js';
 import * as m0019 from './0019_webhook_batches.js';
 import * as m0020 from './0020_api_message_meta.js';
 import * as m0021 from './0021_partial_media_index.js';
+import * as m0022 from './0022_webhook_delivered_attempt.js';
 import * as m0016 from './0016_two_step.js';
 import * as m0015 from './0015_api_analytics.js';
 import * as m0013 from './0013_template_review.js';
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0019_webhook_batches': m0019,
   '0020_api_message_meta': m0020,
   '0021_partial_media_index': m0021,
+  '0022_webhook_delivered_attempt': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

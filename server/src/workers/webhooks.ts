@@ -5,8 +5,10 @@
  * (X-Hub-Signature-256 and X-Hub-Signature) with Content-Length set. HTTP 200 is success; any
  * other answer, a network error or a timeout is retried with exponential backoff (base
  * PARLEY_WEBHOOK_RETRY_BASE_MS, doubling, at most an hour apart) until the event is 7 days old,
- * then it is marked dropped. Every attempt is recorded. Events are claimed with a lease (a
- * conditional update of next_attempt_at), so several nodes can run dispatchers on one database.
+ * then it is marked dropped. Every failed attempt is recorded (a webhook_attempts row per event),
+ * the successful one on the event row itself (when, status code, duration). Events are claimed
+ * with a lease (a conditional update of next_attempt_at), so several nodes can run dispatchers on
+ * one database.
  * An app whose subscription asks for batches (max_batch > 1) gets up to that many of its due
  * events in one POST (their `entry[]` items under one envelope, signed over the whole body); the
  * outcome of every POST, batched or not, is recorded in one write for all its events. Events this
@@ -14,9 +16,9 @@
  * without being read or claimed (see FreshEvents in domain/api/webhooks.ts).
  * Sending never waits for this: events are only rows until the dispatcher picks them up.
  */
-import http from 'node:http';
-import https from 'node:https';
 import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../tables.js';
@@ -50,44 +52,44 @@ interface Batch {
   ids: string[];
 }
 
-/** One POST with keep-alive connections per origin; resolves with the status code. */
-const parsedUrls = new Map<string, URL>();
-function parseUrl(url: string): URL {
-  let u = parsedUrls.get(url);
-  if (!u) {
-    if (parsedUrls.size > 1000) parsedUrls.clear();
-    parsedUrls.set(url, (u = new URL(url)));
-  }
-  return u;
-}
+/**
+ * POSTs through undici's connection pools, one per origin (keep-alive, at most 64 connections
+ * each): about half the CPU per request of node:http's client, on the thread that also accepts
+ * sends. Resolves with the status code; the whole exchange (not only silence on the socket) must
+ * end within the timeout.
+ */
+class WebhookClient {
+  private readonly pools = new Map<string, Pool>();
+  private readonly urls = new Map<string, URL>();
 
-function postJson(agents: Map<string, http.Agent>, url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<number> {
-  const u = parseUrl(url);
-  const secure = u.protocol === 'https:';
-  let agent = agents.get(u.origin);
-  if (!agent) agents.set(u.origin, (agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 })));
-  return new Promise((resolve, reject) => {
-    const req = (secure ? https : http).request(
-      u,
-      { method: 'POST', agent, signal, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve(res.statusCode ?? 0);
-        });
-        res.on('error', fail);
-      },
-    );
-    // The whole exchange (not only silence on the socket) must end within the timeout.
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`No answer within ${timeoutMs} ms.`), { name: 'TimeoutError' })), timeoutMs);
-    function fail(err: Error) {
-      clearTimeout(timer);
-      reject(err);
+  private url(raw: string): URL {
+    let u = this.urls.get(raw);
+    if (!u) {
+      if (this.urls.size > 1000) this.urls.clear();
+      this.urls.set(raw, (u = new URL(raw)));
     }
-    req.on('error', fail);
-    req.end(body);
-  });
+    return u;
+  }
+
+  async post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, stop: AbortSignal): Promise<number> {
+    const u = this.url(url);
+    let pool = this.pools.get(u.origin);
+    if (!pool) this.pools.set(u.origin, (pool = new Pool(u.origin, { connections: 64 })));
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      const res = await pool.request({ method: 'POST', path: u.pathname + u.search, headers, body, signal: AbortSignal.any([stop, timeout]) });
+      await res.body.dump();
+      return res.statusCode;
+    } catch (err) {
+      if (timeout.aborted && !stop.aborted) throw Object.assign(new Error(`No answer within ${timeoutMs} ms.`), { name: 'TimeoutError' });
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pools.values()].map((p) => p.destroy()));
+    this.pools.clear();
+  }
 }
 
 export interface WebhookDispatcher {
@@ -106,18 +108,19 @@ export function retryDelay(baseMs: number, failedAttempts: number): number {
 const markFailed = prepared((db: Kysely<DB>, p) =>
   db
     .updateTable('webhook_events')
-    .set({ status: p('status'), attempts: p('attempts'), last_status_code: p('statusCode'), last_error: p('error'), next_attempt_at: p('next') })
+    .set({ status: p('status'), attempts: p('attempts'), last_status_code: p('statusCode'), last_error: p('error'), next_attempt_at: p('next'), last_duration_ms: p('durationMs') })
     .where('id', '=', p('id')),
 );
-const insertAttempt = prepared((db: Kysely<DB>, p) =>
-  db.insertInto('webhook_attempts').values({ id: p('id'), event_id: p('eventId'), app_id: p('appId'), at: p('at'), status_code: p('statusCode'), error: p('error'), duration_ms: p('durationMs') }),
-);
-/** One event delivered (its attempt count goes up by one), as the batch update below does for several. */
+/**
+ * Every event of one POST delivered (each one's attempt count goes up by one), in one statement:
+ * their ids as a JSON array. The successful attempt is kept on the event row itself (no
+ * webhook_attempts row, see migration 0022).
+ */
 const markDelivered = prepared((db: Kysely<DB>, p) =>
   db
     .updateTable('webhook_events')
-    .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_status_code: p('statusCode'), last_error: null, delivered_at: p('at') }))
-    .where('id', '=', p('id')),
+    .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_status_code: p('statusCode'), last_error: null, delivered_at: p('at'), last_duration_ms: p('durationMs') }))
+    .where('id', 'in', sql<string>`(select value from json_each(${p('ids')}))`),
 );
 /** Due events, oldest first, with where their app wants them (the payloads come with the claim). */
 const dueRows = prepared((db: Kysely<DB>, p) =>
@@ -198,7 +201,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
   let again = false;
   let stopped = false;
 
-  const agents = new Map<string, http.Agent>();
+  const client = new WebhookClient();
 
   /** One POST of `events` (claimed, in order), then the outcome of every one of them in one write. */
   const deliver = async (b: Batch, events: DueEvent[]): Promise<void> => {
@@ -215,8 +218,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     if (!target) error = 'The app has no webhook subscription any more.';
     else {
       try {
-        statusCode = await postJson(
-          agents,
+        statusCode = await client.post(
           target.callback_url,
           body!,
           { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1.0', 'x-parley-event-id': events.map((e) => e.id).join(','), ...signatureHeaders(target.app_secret, body!) },
@@ -233,25 +235,16 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
     if (!ok && error === null) error = `The receiver answered ${statusCode}; only 200 counts as delivered.`;
     await ctx.writes.run(async (tx) => {
       const now = ctx.clock.now();
-      if (ok && nativeTx(tx)) {
-        // SQLite fast path: the same rows through two prepared statements per event, without an
-        // await and without building a query of the batch's size each time.
-        for (const e of events) {
-          insertAttempt.now(tx, { id: outboxId('wha', now), eventId: e.id, appId: e.app_id, at: now, statusCode, error: null, durationMs });
-          markDelivered.now(tx, { id: e.id, statusCode, at: now });
-        }
-        return;
-      }
-      // A POST carries at most MAX_WEBHOOK_BATCH (100) events: one statement each, far below SQLite's variable limit.
-      await tx
-        .insertInto('webhook_attempts')
-        .values(events.map((e) => ({ id: outboxId('wha', now), event_id: e.id, app_id: e.app_id, at: now, status_code: statusCode, error: ok ? null : error, duration_ms: durationMs })))
-        .execute();
       if (ok) {
-        // Every event of the POST delivered (each event's own attempt count goes up by one).
+        if (nativeTx(tx)) {
+          // SQLite: one prepared statement for the whole POST, without an await.
+          markDelivered.now(tx, { ids: JSON.stringify(events.map((e) => e.id)), statusCode, at: now, durationMs });
+          return;
+        }
+        // A POST carries at most MAX_WEBHOOK_BATCH (100) events: far below any variable limit.
         await tx
           .updateTable('webhook_events')
-          .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_status_code: statusCode, last_error: null, delivered_at: now }))
+          .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_status_code: statusCode, last_error: null, delivered_at: now, last_duration_ms: durationMs }))
           .where(
             'id',
             'in',
@@ -260,11 +253,16 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
           .execute();
         return;
       }
+      // A failed attempt is recorded per event, as the deliveries view lists them.
+      await tx
+        .insertInto('webhook_attempts')
+        .values(events.map((e) => ({ id: outboxId('wha', now), event_id: e.id, app_id: e.app_id, at: now, status_code: statusCode, error, duration_ms: durationMs })))
+        .execute();
       for (const e of events) {
         const attempts = e.attempts + 1;
         const next = now + retryDelay(baseMs, attempts);
         const dropped = !target || now - e.created_at >= WEBHOOK_MAX_AGE_MS || next - e.created_at > WEBHOOK_MAX_AGE_MS + MAX_DELAY_MS;
-        await markFailed(tx, { id: e.id, status: dropped ? 'dropped' : 'pending', attempts, statusCode, error, next });
+        await markFailed(tx, { id: e.id, status: dropped ? 'dropped' : 'pending', attempts, statusCode, error, next, durationMs });
       }
     });
     if (!ok) ctx.log.info({ msg: 'webhook.attempt_failed', eventIds: events.map((e) => e.id), appId: b.appId, statusCode, error });
@@ -446,7 +444,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       stopping.abort();
       if (ticking) await ticking.catch(() => undefined);
       await Promise.allSettled([...inFlight]);
-      for (const agent of agents.values()) agent.destroy();
+      await client.close();
     },
   };
 }

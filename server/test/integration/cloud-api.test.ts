@@ -290,8 +290,6 @@ describe('Business API: webhook retries', () => {
     await receiver.close();
   });
 
-  type Deliveries = { deliveries: { eventId: string; status: string; attempts: number; nextAttemptAt: number | null; lastStatusCode: number | null; recentAttempts: { statusCode: number | null }[] }[] };
-
   it('a receiver that is down gets the event once it is up, with the same bytes; attempts are listed', async () => {
     const biz = await apiBusiness(server, receiver);
     const customer = await signIn(server);
@@ -319,6 +317,11 @@ describe('Business API: webhook retries', () => {
     await server.parley.webhooks.idle();
     d = await api<Deliveries>(server, 'GET', `/v1/business/api/apps/${biz.appId}/deliveries`, { token: biz.token });
     expect(d.body.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 2, lastStatusCode: 200, nextAttemptAt: null });
+    // Newest first: the successful attempt (kept on the event row), then the failed one.
+    expect(d.body.deliveries[0]!.recentAttempts).toEqual([
+      { at: clock.now(), statusCode: 200, error: null, durationMs: expect.any(Number) },
+      { at: clock.now() - 60_000, statusCode: 500, error: 'The receiver answered 500; only 200 counts as delivered.', durationMs: expect.any(Number) },
+    ]);
   });
 
   it('drops an event still failing after 7 days', async () => {
@@ -337,5 +340,62 @@ describe('Business API: webhook retries', () => {
     clock.advance(24 * 3600_000);
     await new Promise((r) => setTimeout(r, 100));
     expect(receiver.posts()).toHaveLength(2);
+  });
+});
+
+/** GET /v1/business/api/apps/{id}/deliveries */
+type Deliveries = { deliveries: { eventId: string; status: string; attempts: number; nextAttemptAt: number | null; lastStatusCode: number | null; lastError: string | null; recentAttempts: { at: number; statusCode: number | null; error: string | null; durationMs: number }[] }[] };
+
+describe('Business API: a receiver that does not answer in time', () => {
+  let server: TestServer;
+  let receiver: WebhookReceiver;
+  const clock = new ManualClock();
+  beforeEach(async () => {
+    server = await startServer({ clock, config: { PARLEY_WEBHOOK_RETRY_BASE_MS: 60_000, PARLEY_WEBHOOK_POLL_MS: 20, PARLEY_WEBHOOK_TIMEOUT_MS: 300 } });
+    receiver = await WebhookReceiver.start();
+  });
+  afterEach(async () => {
+    await server.close();
+    await receiver.close();
+  });
+
+  it('the attempt fails after the timeout, is listed with the reason, and the retry delivers the same bytes', async () => {
+    const biz = await apiBusiness(server, receiver);
+    const customer = await signIn(server);
+    receiver.mode = { status: 200, delayMs: 2000 };
+    expect((await graph(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, helloWorld(digits(customer.phone)))).status).toBe(200);
+    await receiver.waitFor((j) => firstStatus(j)?.status === 'sent');
+    await server.parley.webhooks.idle();
+    let d = await api<Deliveries>(server, 'GET', `/v1/business/api/apps/${biz.appId}/deliveries`, { token: biz.token });
+    expect(d.body.deliveries[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null, lastError: 'No answer within 300 ms.', nextAttemptAt: clock.now() + 60_000 });
+    expect(d.body.deliveries[0]!.recentAttempts).toEqual([{ at: clock.now(), statusCode: null, error: 'No answer within 300 ms.', durationMs: expect.any(Number) }]);
+    expect(d.body.deliveries[0]!.recentAttempts[0]!.durationMs).toBeGreaterThanOrEqual(250);
+
+    receiver.mode = { status: 200 };
+    clock.advance(60_000);
+    const until = Date.now() + 5000;
+    while (receiver.posts().length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await server.parley.webhooks.idle();
+    const [first, second] = receiver.posts();
+    expect(second!.body.equals(first!.body)).toBe(true);
+    d = await api<Deliveries>(server, 'GET', `/v1/business/api/apps/${biz.appId}/deliveries`, { token: biz.token });
+    expect(d.body.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 2, lastStatusCode: 200, lastError: null });
+    expect(d.body.deliveries[0]!.recentAttempts.map((a) => a.statusCode)).toEqual([200, null]);
+  });
+
+  it('an event delivered before migration 0022 (its successful attempt stored as a row) lists that attempt once', async () => {
+    const biz = await apiBusiness(server, receiver);
+    const customer = await signIn(server);
+    expect((await graph(server, biz.apiToken, 'POST', `/${biz.phoneNumberId}/messages`, helloWorld(digits(customer.phone)))).status).toBe(200);
+    await receiver.waitFor((j) => firstStatus(j)?.status === 'sent');
+    await server.parley.webhooks.idle();
+    const db = server.parley.ctx.db;
+    const [event] = await db.selectFrom('webhook_events').select(['id', 'delivered_at']).where('app_id', '=', biz.appId).execute();
+    expect(event!.delivered_at).toBe(clock.now());
+    // As the code before it left such an event: a webhook_attempts row for the success, no duration on the event.
+    await db.updateTable('webhook_events').set({ last_duration_ms: null }).where('id', '=', event!.id).execute();
+    await db.insertInto('webhook_attempts').values({ id: 'wha_legacy', event_id: event!.id, app_id: biz.appId, at: clock.now(), status_code: 200, error: null, duration_ms: 42 }).execute();
+    const d = await api<Deliveries>(server, 'GET', `/v1/business/api/apps/${biz.appId}/deliveries`, { token: biz.token });
+    expect(d.body.deliveries[0]!.recentAttempts).toEqual([{ at: clock.now(), statusCode: 200, error: null, durationMs: 42 }]);
   });
 });

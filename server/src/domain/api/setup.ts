@@ -6,10 +6,10 @@
  * app (saved only after the `hub.challenge` handshake succeeded) and the recent deliveries.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { Actor, Ctx } from '../../context.js';
-import type { DB, WabasTable } from '../../tables.js';
+import type { DB, WabasTable, WebhookAttemptsTable, WebhookEventsTable } from '../../tables.js';
 import { newId, sha256Hex } from '../../platform/ids.js';
 import { prepared } from '../../platform/db/prepared.js';
 import { accessOwnBusiness } from '../business/index.js';
@@ -231,6 +231,18 @@ export interface DeliveryView {
   recentAttempts: { at: number; statusCode: number | null; error: string | null; durationMs: number }[];
 }
 
+/**
+ * An event's last five attempts, newest first. A delivered event's successful attempt lives on the
+ * event row (migration 0022); events delivered before it have a webhook_attempts row for it instead.
+ */
+function recentAttempts(e: Selectable<WebhookEventsTable>, rows: Selectable<WebhookAttemptsTable>[]): DeliveryView['recentAttempts'] {
+  const list = rows.map((a) => ({ at: Number(a.at), statusCode: a.status_code, error: a.error, durationMs: a.duration_ms }));
+  if (e.status === 'delivered' && e.delivered_at !== null && !rows.some((a) => a.status_code === 200)) {
+    list.unshift({ at: Number(e.delivered_at), statusCode: e.last_status_code, error: null, durationMs: e.last_duration_ms ?? 0 });
+  }
+  return list.slice(0, 5);
+}
+
 /** The app's most recent webhook events with their last attempts. */
 export async function listDeliveries(ctx: Ctx, actor: Actor, appId: string, opts: { limit?: number | undefined } = {}): Promise<{ deliveries: DeliveryView[] }> {
   const waba = await accessOwnWaba(ctx.db, actor);
@@ -251,10 +263,10 @@ export async function listDeliveries(ctx: Ctx, actor: Actor, appId: string, opts
       lastError: e.last_error,
       createdAt: Number(e.created_at),
       deliveredAt: e.delivered_at === null ? null : Number(e.delivered_at),
-      recentAttempts: attempts
-        .filter((a) => a.event_id === e.id)
-        .slice(0, 5)
-        .map((a) => ({ at: Number(a.at), statusCode: a.status_code, error: a.error, durationMs: a.duration_ms })),
+      recentAttempts: recentAttempts(
+        e,
+        attempts.filter((a) => a.event_id === e.id),
+      ),
     })),
   };
 }
