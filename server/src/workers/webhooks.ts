@@ -71,19 +71,38 @@ class WebhookClient {
     return u;
   }
 
-  async post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, stop: AbortSignal): Promise<number> {
+  /** Requests under way, so that stopping can abort them. */
+  private readonly live = new Set<AbortController>();
+
+  async post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
     const u = this.url(url);
     let pool = this.pools.get(u.origin);
     if (!pool) this.pools.set(u.origin, (pool = new Pool(u.origin, { connections: 64 })));
-    const timeout = AbortSignal.timeout(timeoutMs);
+    // One controller per request (not AbortSignal.any over a process-long signal, which keeps a
+    // reference per request on that signal in some Node versions).
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, timeoutMs);
+    this.live.add(abort);
     try {
-      const res = await pool.request({ method: 'POST', path: u.pathname + u.search, headers, body, signal: AbortSignal.any([stop, timeout]) });
+      const res = await pool.request({ method: 'POST', path: u.pathname + u.search, headers, body, signal: abort.signal });
       await res.body.dump();
       return res.statusCode;
     } catch (err) {
-      if (timeout.aborted && !stop.aborted) throw Object.assign(new Error(`No answer within ${timeoutMs} ms.`), { name: 'TimeoutError' });
+      if (timedOut) throw Object.assign(new Error(`No answer within ${timeoutMs} ms.`), { name: 'TimeoutError' });
       throw err;
+    } finally {
+      clearTimeout(timer);
+      this.live.delete(abort);
     }
+  }
+
+  /** Abort every request under way (shutting down). */
+  abortAll(): void {
+    for (const a of this.live) a.abort();
   }
 
   async close(): Promise<void> {
@@ -223,7 +242,6 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
           body!,
           { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1.0', 'x-parley-event-id': events.map((e) => e.id).join(','), ...signatureHeaders(target.app_secret, body!) },
           timeoutMs,
-          stopping.signal,
         );
       } catch (err) {
         if (stopping.signal.aborted) return; // shutting down: the lease expires and another run retries
@@ -442,6 +460,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
       clearInterval(timer);
       if (lingerTimer) clearTimeout(lingerTimer);
       stopping.abort();
+      client.abortAll();
       if (ticking) await ticking.catch(() => undefined);
       await Promise.allSettled([...inFlight]);
       await client.close();
