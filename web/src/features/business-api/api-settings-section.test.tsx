@@ -38,8 +38,11 @@ function server() {
     'PUT /v1/business/api/apps/713300456712345/webhook': () => webhookAnswer(),
     'GET /v1/business/api/apps/713300456712345/deliveries': () => ({
       deliveries: [
-        { eventId: 'whe_1', field: 'messages', status: 'pending', attempts: 2, nextAttemptAt: T0 + 60_000, lastStatusCode: 500, lastError: 'The receiver answered 500; only 200 counts as delivered.', createdAt: T0, deliveredAt: null, recentAttempts: [] },
-        { eventId: 'whe_2', field: 'messages', status: 'delivered', attempts: 1, nextAttemptAt: null, lastStatusCode: 200, lastError: null, createdAt: T0 - 1000, deliveredAt: T0 - 900, recentAttempts: [] },
+        { eventId: 'whe_1', field: 'messages', status: 'pending', attempts: 2, nextAttemptAt: T0 + 180_000, lastStatusCode: 500, lastError: 'The receiver answered 500; only 200 counts as delivered.', createdAt: T0, deliveredAt: null, recentAttempts: [
+          { at: T0 + 60_000, statusCode: 500, error: 'The receiver answered 500; only 200 counts as delivered.', durationMs: 12 },
+          { at: T0, statusCode: null, error: 'No answer within 10000 ms.', durationMs: 10003 },
+        ] },
+        { eventId: 'whe_2', field: 'messages', status: 'delivered', attempts: 1, nextAttemptAt: null, lastStatusCode: 200, lastError: null, createdAt: T0 - 1000, deliveredAt: T0 - 900, recentAttempts: [{ at: T0 - 900, statusCode: 200, error: null, durationMs: 8 }] },
       ],
     }),
   });
@@ -169,6 +172,15 @@ describe('the Business API screen', () => {
     expect(pending.textContent).toContain('only 200 counts as delivered');
     const delivered = screen.getByText('Delivered').closest('li')!;
     expect(delivered.textContent).toContain('HTTP 200');
+    // Each delivery's last attempts, newest first: when, the answer (or none), how long it took, why it failed.
+    const attempts = within(pending).getByText('Last attempts (2)').closest('details')!;
+    const rows = within(attempts).getAllByRole('listitem').map((li) => li.textContent);
+    expect(rows[0]).toContain('HTTP 500');
+    expect(rows[0]).toContain('12 ms');
+    expect(rows[1]).toContain('No answer');
+    expect(rows[1]).toContain('10003 ms');
+    expect(rows[1]).toContain('No answer within 10000 ms.');
+    expect(within(delivered).getByText('Last attempts (1)')).toBeTruthy();
   });
 
   it('in French', async () => {

@@ -392,6 +392,21 @@ function Deliveries({ appId }: { appId: string }) {
               {d.deliveredAt !== null && <span>{t('api.deliveries.deliveredAt', { when: when(d.deliveredAt) })}</span>}
             </div>
             {d.lastError && d.status !== 'delivered' && <p className="api-delivery-error">{d.lastError}</p>}
+            {d.recentAttempts.length > 0 && (
+              <details className="api-delivery-attempts">
+                <summary>{t('api.deliveries.recentAttempts', { count: d.recentAttempts.length })}</summary>
+                <ol>
+                  {d.recentAttempts.map((a, i) => (
+                    <li key={i}>
+                      <span className="panel-hint">{when(a.at)}</span>
+                      <span>{a.statusCode === null ? t('api.deliveries.noAnswer') : t('api.deliveries.code', { code: a.statusCode })}</span>
+                      <span>{t('api.deliveries.took', { ms: a.durationMs })}</span>
+                      {a.error && <span className="api-delivery-error">{a.error}</span>}
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            )}
           </li>
         ))}
       </ul>
