@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
 import { prepared, preparedWrite } from '../../src/platform/db/prepared.js';
+import { nativeDatabase } from '../../src/platform/db/native.js';
 import { WriteQueue } from '../../src/platform/db/write-queue.js';
 
 interface T {
@@ -94,6 +95,10 @@ describe('prepared queries', () => {
       await fdb.insertInto('counters').values({ name: 'a', n: 1, step: 1 }).execute();
       const byName = prepared((d: Kysely<T>, p) => d.selectFrom('counters').select(['name', 'n']).where('name', '=', p('name')));
       const q = new WriteQueue<T, never>(fdb, { onCommit: () => undefined });
+      // Which connection answers: the reader only while the main one has a transaction open.
+      const readerPrepares = vi.spyOn(nativeDatabase(fdb)!.reader!, 'prepare');
+      expect(await byName.ahead(fdb, { name: 'a' })).toEqual([{ name: 'a', n: 1 }]);
+      expect(readerPrepares).not.toHaveBeenCalled();
       // A write that holds its transaction open (and with it the connection) until released.
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
@@ -110,10 +115,13 @@ describe('prepared queries', () => {
       const waiting = byName(fdb, { name: 'a' }).then((rows) => ((kyselyRead = true), rows));
       expect(await byName.ahead(fdb, { name: 'a' })).toEqual([{ name: 'a', n: 1 }]);
       expect(kyselyRead).toBe(false);
+      expect(readerPrepares).toHaveBeenCalledTimes(1);
       release();
       await write;
       expect(await waiting).toEqual([{ name: 'a', n: 3 }]);
       expect(await byName.ahead(fdb, { name: 'a' })).toEqual([{ name: 'a', n: 3 }]);
+      expect(readerPrepares).toHaveBeenCalledTimes(1);
+      readerPrepares.mockRestore();
       // Inside a write-queue transaction it is the transaction's own read.
       expect(await q.run(async (tx) => (await bump(tx, { name: 'a' }), byName.ahead(tx, { name: 'a' })))).toEqual([{ name: 'a', n: 5 }]);
       // Only for reads: the reader connection cannot write.

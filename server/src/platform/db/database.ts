@@ -60,6 +60,7 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   const native = {
     prepare: cached.prepare,
     pragma: (source: string) => sqlite.pragma(source),
+    inTransaction: () => sqlite.inTransaction,
     watches,
     ...(walMode && (opts.sqliteSynchronous ?? 'FULL') === 'FULL' ? { walPath: `${path.resolve(file)}-wal` } : {}),
     ...(reader ? { reader } : {}),

@@ -28,13 +28,15 @@ export interface NativeSqlite {
   pragma(source: string): unknown;
   /**
    * Set for a file database in WAL mode: a second connection that only reads (`query_only`), for
-   * the reads a request makes before its own write (see `prepared(...).ahead`). It does not wait
-   * for the write queue, which holds the main connection through its fsyncs; it sees every
+   * the reads a request makes before its own write while the main connection has a transaction
+   * open (see `prepared(...).ahead`). It does not wait for the write queue; it sees every
    * committed transaction, including one whose fsync is still under way — harmless for a read whose
    * answer is acknowledged only after a later fsync, which covers that transaction too (the WAL is
    * written in order).
    */
   reader?: { prepare(sql: string): Statement };
+  /** Whether this connection has a transaction open (a write-queue batch under way). */
+  inTransaction(): boolean;
   /** Caches that statements writing their table drop (see {@link watchedCache}). */
   watches: WriteWatches;
 }

@@ -86,17 +86,21 @@ export function prepared<DB, Row>(build: (db: Kysely<DB>, p: Placeholder) => Com
   /**
    * A read made ahead of the caller's own write, whose answer is acknowledged only once that write
    * is durable (the policy and lookups before a send): on a SQLite WAL database, outside a
-   * transaction, it runs at once on the reader connection instead of waiting for the write queue
-   * to let go of the main one (it may then see a commit whose fsync is still under way; see
-   * NativeSqlite.reader). Anywhere else it is `run`. Not for answers sent without a write of the
-   * caller's (a client must not see what a crash could still take back).
+   * transaction, it runs at once instead of waiting for the write queue to let go of the main
+   * connection — on that connection itself when it has no transaction open (the queue is between
+   * batches or waiting for an fsync; its page cache is warm), else on the reader connection, which
+   * never sees a batch's uncommitted writes. Either may see a commit whose fsync is still under
+   * way (see NativeSqlite.reader). Anywhere else it is `run`. Not for answers sent without a write
+   * of the caller's (a client must not see what a crash could still take back).
    */
   const ahead = async (db: Kysely<DB>, params: Record<string, unknown>): Promise<Row[]> => {
-    const reader = nativeTx(db) ? undefined : nativeDatabase(db)?.reader;
-    if (!reader) return run(db, params);
+    const native = nativeTx(db) ? undefined : nativeDatabase(db);
+    if (!native?.reader) return run(db, params);
     const { t, parameters } = compile(db, params);
-    const stmt = reader.prepare(t.sql);
-    if (!stmt.reader) throw new Error('prepared.ahead: only for queries that return rows without writing');
+    // The reader's page cache is dropped whenever the database changed since its last read (every
+    // batch), so each of its reads fetches its pages again; the main connection keeps its cache.
+    const stmt = (native.inTransaction() ? native.reader : native).prepare(t.sql);
+    if (!stmt.reader || !stmt.readonly) throw new Error('prepared.ahead: only for queries that return rows without writing');
     return stmt.all(parameters) as Row[];
   };
   return Object.assign(run, { now, ahead });
