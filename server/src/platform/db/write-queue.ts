@@ -137,7 +137,7 @@ export class WriteQueue<DB, E> {
    * and commits on the same connection. A batch settles once its own fsync is done and every batch
    * before it has settled. The connection is held from the first BEGIN to the last fsync, so nothing
    * outside the queue reads a batch before it is durable (but for the reads a request makes ahead of
-   * its own write, on the reader connection: see NativeSqlite.reader); it is let go after at most
+   * its own write: see `prepared(...).ahead`); it is let go after at most
    * {@link PIPELINE_DEPTH} batches, or as soon as nothing is waiting, so those readers get a turn.
    *
    * A failed fsync fails its batch and every later batch of the same run (they were written after
