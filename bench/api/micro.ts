@@ -27,7 +27,7 @@ import { loadConfig } from '../../server/src/config/load.js';
 import { openDatabase } from '../../server/src/platform/db/database.js';
 import type { DB } from '../../server/src/tables.js';
 import { seedDatabase } from '../relay/seed.js';
-import { ownIoBytes } from '../lib/processes.js';
+import { mainThreadCpuSeconds, ownIoBytes } from '../lib/processes.js';
 import { ensureDirectChat } from '../../server/src/domain/messaging/chats.js';
 import type { ReceiverCounts } from './common.js';
 
@@ -134,12 +134,14 @@ try {
   }
   const io0 = ownIoBytes().written;
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuSeconds(process.pid);
   const t0 = performance.now();
   await run(warmup, total);
   const acceptCpu = process.cpuUsage(cpu0);
   const acceptMs = performance.now() - t0;
   await drain(sent);
   const cpu = process.cpuUsage(cpu0);
+  const mainUs = ((mainThreadCpuSeconds(process.pid) - main0) * 1e6) / total;
   const written = ownIoBytes().written - io0;
   const ms = performance.now() - t0;
   const c = await delivered();
@@ -147,7 +149,7 @@ try {
   console.log(
     `${total} sends (after ${warmup} warm-up), ${concurrency} at once, webhook batches of ${batch}: ` +
       `${Math.round(total / (acceptMs / 1000))} accepted/s in-process; CPU ${us(acceptCpu).toFixed(0)} µs per message while accepting, ` +
-      `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms); statuses ${c.statuses} / ${sent} in ${c.posts} POSTs, bad signatures ${c.badSignatures}; ${(written / total / 1024).toFixed(1)} KiB written per message (WAL and checkpoints)`,
+      `${us(cpu).toFixed(0)} µs per message with every status delivered (${Math.round(ms)} ms), ${mainUs.toFixed(0)} µs of it on the main thread; statuses ${c.statuses} / ${sent} in ${c.posts} POSTs, bad signatures ${c.badSignatures}; ${(written / total / 1024).toFixed(1)} KiB written per message (WAL and checkpoints)`,
   );
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');

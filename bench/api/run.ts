@@ -29,7 +29,7 @@ import { ensureDirectChat } from '../../server/src/domain/messaging/chats.js';
 import { openDatabase } from '../../server/src/platform/db/database.js';
 import type { DB } from '../../server/src/tables.js';
 import { sleep } from '../relay/common.js';
-import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, logTail, machineBusySeconds, parleyEnv, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
+import { SHIPPED_NODE_FLAGS, cleanupSync, codeVersion, cpuModel, cpuSeconds, freePort, mainThreadCpuSeconds, logTail, machineBusySeconds, parleyEnv, stopChild, track, trackTempDir, withTimeout } from '../lib/processes.js';
 import type { ApiSender, LoadCmd, LoadResult, LoadSetup, ReceiverCounts } from './common.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -61,6 +61,8 @@ const cfg = {
   webhookBatch: Math.round(num('BENCH_API_WEBHOOK_BATCH', 50)),
   /** Runs of both targets (fresh servers each time); the table shows medians. */
   runs: Math.round(num('BENCH_API_RUNS', 3, 1)),
+  /** BENCH_API_BASELINES=0: Parley alone, no table (to compare Parley with itself, e.g. two settings through BENCH_PARLEY_ENV). */
+  baselines: process.env.BENCH_API_BASELINES !== '0',
   timeoutS: num('BENCH_TIMEOUT_SECONDS', 900, 300),
   outDir: process.env.BENCH_OUT_DIR || path.join(HERE, 'out'),
 };
@@ -212,12 +214,16 @@ interface TargetResult {
   closed: LoadResult;
   open: LoadResult;
   cpuPerMessage: number;
+  /** The same, of the server's main (JavaScript) thread alone: the thread whose time bounds the throughput. */
+  mainCpuPerMessage: number;
   /** CPU used by other processes on the machine during the closed loop, in % of one core. */
   othersPct: number;
   /** CPU the load process used per accepted message over the closed loop, in seconds. */
   loadCpuPerMessage: number;
   /** Parley only: what its metrics say about stalls during the open loop. */
   openStalls?: ServerStalls;
+  /** Parley only: the same over the closed loop (its warm-up included). */
+  closedStalls?: ServerStalls;
   webhooks?: { delivered: number; owed: number; perSecond: number; badSignatures: number; seconds: number; posts: number; receiverCpuPerStatus: number };
 }
 
@@ -259,14 +265,30 @@ async function scrapeStalls(base: string): Promise<ServerStalls> {
   };
 }
 
+/** The counters' growth between two scrapes (the event-loop maximum is the later scrape's own). */
+const stallsBetween = (a: ServerStalls, b: ServerStalls): ServerStalls => ({
+  eventLoopMaxMs: b.eventLoopMaxMs,
+  commits: b.commits - a.commits,
+  commitsOver20ms: b.commitsOver20ms - a.commitsOver20ms,
+  syncs: b.syncs - a.syncs,
+  syncsOver20ms: b.syncsOver20ms - a.syncsOver20ms,
+  commitSeconds: b.commitSeconds - a.commitSeconds,
+  syncSeconds: b.syncSeconds - a.syncSeconds,
+  batchedOps: b.batchedOps - a.batchedOps,
+});
+
 async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: number[], settle?: (accepted: number) => Promise<void>, base?: string): Promise<Omit<TargetResult, 'webhooks'>> {
   const cpu0 = cpuSeconds(pid);
+  const main0 = mainThreadCpuSeconds(pid);
   const busy0 = machineBusySeconds();
   const own0 = [...helpers.map(cpuSeconds), process.cpuUsage()] as const;
   const t0 = performance.now();
   const closedCmd: LoadCmd = { cmd: 'closed', setup, concurrency: cfg.concurrency, warmupMs: cfg.warmupMs, measureMs: cfg.measureMs };
+  const closedBefore = base ? await scrapeStalls(base) : undefined;
   const closed = await load.request(closedCmd, (m) => m.result as LoadResult | undefined, cfg.warmupMs + cfg.measureMs + 60_000, 'closed loop');
+  const closedAfter = base ? await scrapeStalls(base) : undefined;
   const cpu = cpuSeconds(pid) - cpu0;
+  const mainCpu = mainThreadCpuSeconds(pid) - main0;
   const loadCpu = cpuSeconds(helpers[0]!) - (own0[0] as number);
   const elapsed = (performance.now() - t0) / 1000;
   const mine = process.cpuUsage(own0[own0.length - 1] as NodeJS.CpuUsage);
@@ -277,8 +299,17 @@ async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: num
   const before = base ? await scrapeStalls(base) : undefined;
   const open = await load.request(openCmd, (m) => m.result as LoadResult | undefined, cfg.openMs + 90_000, 'open loop');
   const after = base ? await scrapeStalls(base) : undefined;
-  const openStalls = before && after ? { eventLoopMaxMs: after.eventLoopMaxMs, commits: after.commits - before.commits, commitsOver20ms: after.commitsOver20ms - before.commitsOver20ms, syncs: after.syncs - before.syncs, syncsOver20ms: after.syncsOver20ms - before.syncsOver20ms, commitSeconds: after.commitSeconds - before.commitSeconds, syncSeconds: after.syncSeconds - before.syncSeconds, batchedOps: after.batchedOps - before.batchedOps } : undefined;
-  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), othersPct, loadCpuPerMessage: loadCpu / Math.max(1, closed.acceptedTotal), ...(openStalls ? { openStalls } : {}) };
+  const openStalls = before && after ? stallsBetween(before, after) : undefined;
+  const closedStalls = closedBefore && closedAfter ? stallsBetween(closedBefore, closedAfter) : undefined;
+  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), mainCpuPerMessage: mainCpu / Math.max(1, closed.acceptedTotal), othersPct, loadCpuPerMessage: loadCpu / Math.max(1, closed.acceptedTotal), ...(openStalls ? { openStalls } : {}), ...(closedStalls ? { closedStalls } : {}) };
+}
+
+/** What Parley's own metrics said over its closed and its open loop. */
+function printServerMetrics(r: TargetResult): void {
+  const cs = r.closedStalls;
+  if (cs) console.log(`${el()}   Parley over the closed loop: ${fmt(cs.commits)} COMMITs, ${fmt(cs.batchedOps / Math.max(1, cs.commits), 1)} writes per commit; mean COMMIT ${fmt((cs.commitSeconds / Math.max(1, cs.commits)) * 1000, 2)} ms (${fmt((cs.commitSeconds / Math.max(1e-9, r.closed.seconds + cfg.warmupMs / 1000)) * 100, 1)} % of the time), mean fsync ${fmt((cs.syncSeconds / Math.max(1, cs.syncs)) * 1000, 2)} ms`);
+  const st = r.openStalls;
+  if (st) console.log(`${el()}   Parley's own metrics over the open loop: longest event-loop turn ${fmt(st.eventLoopMaxMs, 1)} ms (10 ms sampling interval included); ${fmt(st.commitsOver20ms)} of ${fmt(st.commits)} COMMITs held it 20 ms or more; ${fmt(st.syncsOver20ms)} of ${fmt(st.syncs)} WAL fsyncs took 20 ms or more; mean COMMIT ${fmt((st.commitSeconds / Math.max(1, st.commits)) * 1000, 2)} ms, mean fsync ${fmt((st.syncSeconds / Math.max(1, st.syncs)) * 1000, 2)} ms, ${fmt(st.batchedOps / Math.max(1, st.commits), 1)} writes per commit`);
 }
 
 const median = (xs: number[]): number => {
@@ -344,6 +375,12 @@ async function main(): Promise<number> {
     const parleyResult = { ...p, webhooks: { delivered, owed, perSecond: delivered / Math.max(0.001, seconds), badSignatures: c.badSignatures - before.badSignatures, seconds, posts: c.posts - before.posts, receiverCpuPerStatus } };
     await stopChild(parley.proc, 'SIGTERM');
 
+    if (!cfg.baselines) {
+      console.log(`${el()}   Parley ${fmt(parleyResult.closed.accepted / parleyResult.closed.seconds)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each, ${fmt(parleyResult.mainCpuPerMessage * 1000, 3)} ms on its main thread; open-loop p99 ${fmt(parleyResult.open.p99, 1)} ms (baselines skipped)`);
+      printServerMetrics(parleyResult);
+      continue;
+    }
+
     // Bare endpoint
     console.log(`${el()} bare Fastify endpoint${tag}: closed loop, then open loop`);
     const bare = await startProcess('bare', path.join(work, `bare-${run}`), null);
@@ -357,13 +394,13 @@ async function main(): Promise<number> {
     await stopChild(durable.proc, 'SIGTERM');
     runs.push({ parley: parleyResult, bare: bareResult, durable: durableResult });
     const perS = (r: TargetResult) => fmt(r.closed.accepted / r.closed.seconds);
-    console.log(`${el()}   Parley ${perS(parleyResult)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each (others ${fmt(parleyResult.othersPct)} % of a core); bare ${perS(bareResult)} msg/s (others ${fmt(bareResult.othersPct)} %); durable bare ${perS(durableResult)} msg/s, ${fmt(durableResult.cpuPerMessage * 1000, 3)} ms CPU each`);
+    console.log(`${el()}   Parley ${perS(parleyResult)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each, ${fmt(parleyResult.mainCpuPerMessage * 1000, 3)} ms on its main thread (others ${fmt(parleyResult.othersPct)} % of a core); bare ${perS(bareResult)} msg/s (others ${fmt(bareResult.othersPct)} %); durable bare ${perS(durableResult)} msg/s, ${fmt(durableResult.cpuPerMessage * 1000, 3)} ms CPU each`);
     const lateness = (r: TargetResult) => `p99 ${fmt(r.open.p99, 1)} ms (the load's own lateness: p99 ${fmt(r.open.scheduleLagP99 ?? 0, 1)}, max ${fmt(r.open.scheduleLagMax ?? 0, 1)} ms)`;
     console.log(`${el()}   open loop at ${fmt(cfg.rate)}/s: Parley ${lateness(parleyResult)}; bare ${lateness(bareResult)}; durable bare ${lateness(durableResult)}`);
-    const st = parleyResult.openStalls;
-    if (st) console.log(`${el()}   Parley's own metrics over the open loop: longest event-loop turn ${fmt(st.eventLoopMaxMs, 1)} ms (10 ms sampling interval included); ${fmt(st.commitsOver20ms)} of ${fmt(st.commits)} COMMITs held it 20 ms or more; ${fmt(st.syncsOver20ms)} of ${fmt(st.syncs)} WAL fsyncs took 20 ms or more; mean COMMIT ${fmt((st.commitSeconds / Math.max(1, st.commits)) * 1000, 2)} ms, mean fsync ${fmt((st.syncSeconds / Math.max(1, st.syncs)) * 1000, 2)} ms, ${fmt(st.batchedOps / Math.max(1, st.commits), 1)} writes per commit`);
+    printServerMetrics(parleyResult);
   }
   clearTimeout(watchdog);
+  if (!cfg.baselines) return 0;
 
   // Medians over the runs, figure by figure.
   const med = (pick: (r: TargetResult) => number, t: 'parley' | 'bare' | 'durable') => median(runs.map((r) => pick(r[t])));
@@ -378,7 +415,7 @@ async function main(): Promise<number> {
       failed: runs.reduce((n, r) => n + r[t][l].failed, 0),
       failures: runs.flatMap((r) => r[t][l].failures),
     });
-    return { closed: loop('closed'), open: loop('open'), cpuPerMessage: med((r) => r.cpuPerMessage, t), othersPct: med((r) => r.othersPct, t), loadCpuPerMessage: med((r) => r.loadCpuPerMessage, t) };
+    return { closed: loop('closed'), open: loop('open'), cpuPerMessage: med((r) => r.cpuPerMessage, t), mainCpuPerMessage: med((r) => r.mainCpuPerMessage, t), othersPct: med((r) => r.othersPct, t), loadCpuPerMessage: med((r) => r.loadCpuPerMessage, t) };
   };
   const results: Record<'parley' | 'bare' | 'durable', TargetResult> = { parley: summary('parley'), bare: summary('bare'), durable: summary('durable') };
   results.parley.webhooks = {
@@ -406,6 +443,7 @@ async function main(): Promise<number> {
     [`Open loop ${fmt(cfg.rate)}/s: p99 ms`, fmt(P.open.p99, 1), fmt(B.open.p99, 1), ratio(P.open.p99, B.open.p99), fmt(D.open.p99, 1), ratio(P.open.p99, D.open.p99), `< ${TARGETS.p99Ms} ms`, P.open.p99 < TARGETS.p99Ms ? 'yes' : 'NO'],
     [`Open loop: the load's own lateness, p99 ms`, fmt(P.open.scheduleLagP99 ?? 0, 1), fmt(B.open.scheduleLagP99 ?? 0, 1), '', fmt(D.open.scheduleLagP99 ?? 0, 1), '', '', ''],
     ['Server CPU ms per accepted message', fmt(P.cpuPerMessage * 1000, 3), fmt(B.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, B.cpuPerMessage), fmt(D.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, D.cpuPerMessage), '', ''],
+    ['  of which its main thread', fmt(P.mainCpuPerMessage * 1000, 3), fmt(B.mainCpuPerMessage * 1000, 3), ratio(P.mainCpuPerMessage, B.mainCpuPerMessage), fmt(D.mainCpuPerMessage * 1000, 3), ratio(P.mainCpuPerMessage, D.mainCpuPerMessage), '', ''],
     ['Load process CPU ms per accepted message', fmt(P.loadCpuPerMessage * 1000, 3), fmt(B.loadCpuPerMessage * 1000, 3), '', fmt(D.loadCpuPerMessage * 1000, 3), '', '', ''],
     ['Webhook receiver CPU ms per status', fmt(P.webhooks!.receiverCpuPerStatus * 1000, 3), '', '', '', '', '', ''],
     ['Status webhooks delivered / owed', `${fmt(P.webhooks!.delivered)} / ${fmt(P.webhooks!.owed)}`, '', '', '', '', 'all', P.webhooks!.delivered >= P.webhooks!.owed ? 'yes' : 'NO'],

@@ -118,7 +118,20 @@ try {
 
 /** utime+stime of a process (all its threads), in seconds. */
 export function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds of a process's main thread alone (its JavaScript thread; NaN where /proc has no such file). */
+export function mainThreadCpuSeconds(pid: number): number {
+  try {
+    return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+  } catch {
+    return NaN;
+  }
+}
+
+function statCpuSeconds(file: string): number {
+  const stat = fs.readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state): utime is field 14, stime field 15.
   return (Number(fields[11]) + Number(fields[12])) / clkTck;

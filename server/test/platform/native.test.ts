@@ -181,11 +181,72 @@ describe('durable commit off the event loop', () => {
     await Promise.all([first, second, read]);
     const at = (e: string) => order.indexOf(e);
     expect(at('op 2')).toBeLessThan(at('sync 1 done')); // batch 2 ran during batch 1's fsync
-    expect(at('sync 2 start')).toBeLessThan(at('sync 1 done'));
+    // One fsync at a time: batch 2's starts once batch 1's is over.
+    expect(at('sync 2 start')).toBeGreaterThan(at('sync 1 done'));
     expect(at('op 1 settled')).toBeGreaterThan(at('sync 1 done'));
     expect(at('op 2 settled')).toBeGreaterThan(at('sync 2 done'));
     expect(at('op 2 settled')).toBeGreaterThan(at('op 1 settled'));
     expect(order.at(-1)).toBe('read 2');
+  });
+
+  it('runs one fsync at a time: the batches committed during one share the next, and every batch is settled after an fsync that began after its commit', async () => {
+    const events: string[] = [];
+    const real = fs.fdatasync;
+    let running = 0;
+    let most = 0;
+    let syncs = 0;
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      const k = ++syncs;
+      most = Math.max(most, ++running);
+      events.push(`sync ${k} start`);
+      setTimeout(() => real(fd, (err) => (running--, events.push(`sync ${k} done`), cb(err))), 20);
+    }) as typeof fs.fdatasync);
+    // A batch per event-loop turn for a while: many batches commit during each fsync.
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      const k = i;
+      writes.push(
+        q
+          .run(async (tx) => {
+            events.push(`commit ${k}`);
+            await sql`update counters set n = n + 1 where name = 'a'`.execute(tx);
+          })
+          .then(() => events.push(`settled ${k}`)),
+      );
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(writes);
+    expect(await n()).toBe(12);
+    expect(most).toBe(1);
+    expect(syncs).toBeLessThan(12);
+    for (let k = 0; k < 12; k++) {
+      // The fsync that made batch k durable: the last one done before it settled, which started after its commit.
+      const settledAt = events.indexOf(`settled ${k}`);
+      const lastDone = events.slice(0, settledAt).filter((e) => e.endsWith(' done')).at(-1)!;
+      const started = events.indexOf(lastDone.replace(' done', ' start'));
+      expect(started, `batch ${k}`).toBeGreaterThan(events.indexOf(`commit ${k}`));
+    }
+  });
+
+  it('keeps the connection from batch to batch while nobody waits for it', async () => {
+    const real = fs.fdatasync;
+    vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      setTimeout(() => real(fd, cb), 5);
+    }) as typeof fs.fdatasync);
+    // Each hold of the connection by the queue is one call of db.connection().
+    const holds = vi.spyOn(db, 'connection');
+    // Each write queues the next one: 12 batches in a row, one per event-loop turn.
+    const all: Promise<unknown>[] = [];
+    const chain = (k: number): Promise<unknown> =>
+      q.run(async (tx) => {
+        if (k < 12) all.push(chain(k + 1));
+        await sql`update counters set n = n + 1 where name = 'a'`.execute(tx);
+      });
+    all.push(chain(1));
+    while (all.length < 12) await new Promise((r) => setTimeout(r, 2));
+    await Promise.all(all);
+    expect(await n()).toBe(12);
+    expect(holds).toHaveBeenCalledTimes(1);
   });
 
   it('a failed fsync also fails the batch that ran during it, and neither runs again', async () => {

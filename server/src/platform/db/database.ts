@@ -54,13 +54,15 @@ export function openDatabase<DB>(opts: DatabaseOptions): Database<DB> {
   sqlite.pragma('busy_timeout = 5000');
   const watches = new WriteWatches();
   const cached = withStatementCache(sqlite, watches);
-  const db = new Kysely<DB>({ dialect: new FifoSqliteDialect({ database: cached }) });
+  const dialect = new FifoSqliteDialect({ database: cached });
+  const db = new Kysely<DB>({ dialect });
   const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
   const reader = walMode ? openReader(file) : undefined;
   const native = {
     prepare: cached.prepare,
     pragma: (source: string) => sqlite.pragma(source),
     inTransaction: () => sqlite.inTransaction,
+    waitingForConnection: () => dialect.waiting(),
     watches,
     ...(walMode && (opts.sqliteSynchronous ?? 'FULL') === 'FULL' ? { walPath: `${path.resolve(file)}-wal` } : {}),
     ...(reader ? { reader } : {}),
@@ -136,6 +138,11 @@ class FifoSqliteDriver extends SqliteDriver {
     return super.acquireConnection();
   }
 
+  /** Callers waiting for the connection. */
+  waiting(): number {
+    return this.waiters.length;
+  }
+
   override async releaseConnection(): Promise<void> {
     await super.releaseConnection();
     const next = this.waiters.shift();
@@ -146,11 +153,18 @@ class FifoSqliteDriver extends SqliteDriver {
 }
 
 class FifoSqliteDialect extends SqliteDialect {
+  private driver: FifoSqliteDriver | undefined;
+
   constructor(private readonly config: SqliteDialectConfig) {
     super(config);
   }
 
   override createDriver(): Driver {
-    return new FifoSqliteDriver(this.config);
+    return (this.driver = new FifoSqliteDriver(this.config));
+  }
+
+  /** Callers waiting for the connection (0 before Kysely created its driver). */
+  waiting(): number {
+    return this.driver?.waiting() ?? 0;
   }
 }

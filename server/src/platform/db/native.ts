@@ -37,6 +37,8 @@ export interface NativeSqlite {
   reader?: { prepare(sql: string): Statement };
   /** Whether this connection has a transaction open (a write-queue batch under way). */
   inTransaction(): boolean;
+  /** How many callers wait for the connection (reads and transactions outside the write queue). */
+  waitingForConnection(): number;
   /** Caches that statements writing their table drop (see {@link watchedCache}). */
   watches: WriteWatches;
 }

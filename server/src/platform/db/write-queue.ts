@@ -18,8 +18,13 @@ import { commitNativeTx, DurabilityError, nativeDatabase, registerNativeTx, sync
 
 export type Emit<E> = (event: E) => void;
 
-/** Durable SQLite commits: batches run while the previous batch's fsync is under way, at most this many per hold of the connection. */
+/**
+ * Durable SQLite commits: batches run while the previous batch's fsync is under way. After this
+ * many batches the connection is let go if anyone waits for it (a read outside the queue)...
+ */
 const PIPELINE_DEPTH = 4;
+/** ...and after this many in any case (a bound on how long the queue keeps the connection). */
+const PIPELINE_MAX = 64;
 
 /** The error of a batch written after one whose fsync failed: it may be lost with it. */
 const earlierSyncFailed = () => new DurabilityError('fsync of the SQLite WAL failed for an earlier batch written just before this one');
@@ -137,8 +142,10 @@ export class WriteQueue<DB, E> {
    * and commits on the same connection. A batch settles once its own fsync is done and every batch
    * before it has settled. The connection is held from the first BEGIN to the last fsync, so nothing
    * outside the queue reads a batch before it is durable (but for the reads a request makes ahead of
-   * its own write: see `prepared(...).ahead`); it is let go after at most
-   * {@link PIPELINE_DEPTH} batches, or as soon as nothing is waiting, so those readers get a turn.
+   * its own write: see `prepared(...).ahead`); it is let go as soon as no write is waiting, after
+   * {@link PIPELINE_DEPTH} batches when a reader waits for it (so readers get a turn while writes
+   * keep coming), and after {@link PIPELINE_MAX} in any case. At most one fsync runs at a time
+   * (see {@link syncOrFail}).
    *
    * A failed fsync fails its batch and every later batch of the same run (they were written after
    * it in the same file and may be lost with it), without running their operations again.
@@ -149,10 +156,10 @@ export class WriteQueue<DB, E> {
       // Settles the batch before the current one; resolves false when an fsync so far failed.
       let previous: Promise<boolean> = Promise.resolve(true);
       try {
-        for (let round = 0; round < PIPELINE_DEPTH; round++) {
+        for (let round = 0; round < PIPELINE_MAX; round++) {
           // What arrived while the previous batch ran is read from the sockets in this turn.
           if (round > 0) await nextTurn();
-          if (this.queue.length === 0) break;
+          if (this.queue.length === 0 || (round >= PIPELINE_DEPTH && native.waitingForConnection() > 0)) break;
           previous = (await this.commitDurable(conn, native, this.queue.splice(0, this.maxBatch), previous)).settled;
         }
       } finally {
@@ -225,8 +232,33 @@ export class WriteQueue<DB, E> {
     return true;
   }
 
-  /** Start the WAL's fsync; resolves with the DurabilityError when it failed (counters kept in memory are then read again). */
+  /** The WAL fsync under way, and the one that starts after it for the batches committed meanwhile. */
+  private syncing: Promise<DurabilityError | undefined> | null = null;
+  private nextSync: Promise<DurabilityError | undefined> | null = null;
+
+  /**
+   * Make every batch committed so far durable; resolves with the DurabilityError when that failed.
+   * At most one fsync runs at a time: the batches committed while one runs share the next one,
+   * which starts as soon as it ends (it covers them all: the WAL is written in order). So a deep
+   * pipeline never holds more than one of the thread pool's threads.
+   */
   private syncOrFail(native: NativeSqlite): Promise<DurabilityError | undefined> {
+    if (this.syncing === null) {
+      const current = this.startSync(native).finally(() => {
+        if (this.syncing === current) this.syncing = null;
+      });
+      this.syncing = current;
+      return current;
+    }
+    this.nextSync ??= this.syncing.then(() => {
+      this.nextSync = null;
+      return this.syncOrFail(native);
+    });
+    return this.nextSync;
+  }
+
+  /** One fdatasync of the WAL (counters kept in memory are read again after a failure). */
+  private startSync(native: NativeSqlite): Promise<DurabilityError | undefined> {
     const started = performance.now();
     return syncWal(native).then(
       () => {
