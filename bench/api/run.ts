@@ -16,7 +16,7 @@
  * bare.ts): a bare Fastify endpoint that stores nothing, and a durable bare endpoint that stores
  * each message in SQLite and fsyncs it before answering (the floor of a durable accept here).
  * All of it runs BENCH_API_RUNS times on fresh servers (medians in the table; the CPU other processes
- * used is printed per run). Every phase is bounded in time and count; children and temporary files
+ * used is printed per run; BENCH_API_BASELINES=0 runs Parley alone). Every phase is bounded in time and count; children and temporary files
  * are removed at the end.
  */
 import fs from 'node:fs';
