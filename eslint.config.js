@@ -29,6 +29,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Plain JavaScript that runs on Node itself (a worker thread's entry, which gets no TypeScript loader).
+    files: ['server/src/**/*.mjs'],
+    languageOptions: { globals: { URL: 'readonly', AbortController: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['server/src/platform/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['**/domain/**', '**/api/**', '**/realtime/**'] }],

@@ -14,17 +14,19 @@
  * outcome of every POST, batched or not, is recorded in one write for all its events. Events this
  * process's sends commit are handed over in memory, stored already leased to it, and go out
  * without being read or claimed (see FreshEvents in domain/api/webhooks.ts).
- * Sending never waits for this: events are only rows until the dispatcher picks them up.
+ * Sending never waits for this: events are only rows until the dispatcher picks them up. The
+ * signing and the HTTP exchanges run on a worker thread (see PostThread); the planning, the
+ * claims and the outcomes stay here, with the database.
  */
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
+import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../tables.js';
 import { prepared } from '../platform/db/prepared.js';
 import { nativeTx } from '../platform/db/native.js';
-import { batchBody, MAX_WEBHOOK_BATCH, onWebhookEnqueued, outboxId, signatureHeaders, type FreshEvent } from '../domain/api/index.js';
+import { batchBody, MAX_WEBHOOK_BATCH, onWebhookEnqueued, outboxId, type FreshEvent } from '../domain/api/index.js';
 
 export const WEBHOOK_MAX_AGE_MS = 7 * 24 * 3600_000;
 const MAX_DELAY_MS = 3600_000;
@@ -52,62 +54,67 @@ interface Batch {
   ids: string[];
 }
 
+/** What the webhook thread answers for one POST (see ./webhook-poster.mjs). */
+interface PostOutcome {
+  id: number;
+  statusCode?: number;
+  error?: { timeout: boolean; message: string };
+}
+
 /**
- * POSTs through undici's connection pools, one per origin (keep-alive, at most 64 connections
- * each): about half the CPU per request of node:http's client, on the thread that also accepts
- * sends. Resolves with the status code; the whole exchange (not only silence on the socket) must
- * end within the timeout.
+ * The HTTP side of delivery on a worker thread of its own (./webhook-poster.mjs): it signs each
+ * body (X-Hub-Signature-256 and X-Hub-Signature) and POSTs it through undici's connection pools,
+ * one per origin. The thread that accepts sends only hands it the body and hears back the status
+ * code: the signing, the request and the reading of the answer (about a tenth of the CPU of a send
+ * under load) run beside it, on another core when there is one. The thread starts with the first
+ * POST; if it ever stops, the POSTs under way fail (and are retried) and the next one starts it again.
  */
-class WebhookClient {
-  private readonly pools = new Map<string, Pool>();
-  private readonly urls = new Map<string, URL>();
+class PostThread {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(statusCode: number): void; reject(err: Error): void }>();
 
-  private url(raw: string): URL {
-    let u = this.urls.get(raw);
-    if (!u) {
-      if (this.urls.size > 1000) this.urls.clear();
-      this.urls.set(raw, (u = new URL(raw)));
-    }
-    return u;
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(new URL('./webhook-poster.mjs', import.meta.url));
+    w.unref();
+    w.on('message', (m: PostOutcome) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.statusCode !== undefined) p.resolve(m.statusCode);
+      else p.reject(Object.assign(new Error(m.error?.message ?? 'no answer'), { name: m.error?.timeout ? 'TimeoutError' : 'Error' }));
+    });
+    const fail = (err: Error) => {
+      if (this.worker === w) this.worker = null;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`the webhook thread stopped (exit code ${code})`)));
+    this.worker = w;
+    return w;
   }
 
-  /** Requests under way, so that stopping can abort them. */
-  private readonly live = new Set<AbortController>();
-
-  async post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
-    const u = this.url(url);
-    let pool = this.pools.get(u.origin);
-    if (!pool) this.pools.set(u.origin, (pool = new Pool(u.origin, { connections: 64 })));
-    // One controller per request (not AbortSignal.any over a process-long signal, which keeps a
-    // reference per request on that signal in some Node versions).
-    const abort = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      abort.abort();
-    }, timeoutMs);
-    this.live.add(abort);
-    try {
-      const res = await pool.request({ method: 'POST', path: u.pathname + u.search, headers, body, signal: abort.signal });
-      await res.body.dump();
-      return res.statusCode;
-    } catch (err) {
-      if (timedOut) throw Object.assign(new Error(`No answer within ${timeoutMs} ms.`), { name: 'TimeoutError' });
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      this.live.delete(abort);
-    }
+  /** POST `body` to `url`, signed with `secret`; resolves with the status code. The whole exchange must end within `timeoutMs`. */
+  post(url: string, body: string, headers: Record<string, string>, secret: string, timeoutMs: number): Promise<number> {
+    const id = this.nextId++;
+    return new Promise<number>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.thread().postMessage({ type: 'post', id, url, body, headers, secret, timeoutMs });
+    });
   }
 
-  /** Abort every request under way (shutting down). */
+  /** Abort every POST under way (shutting down). */
   abortAll(): void {
-    for (const a of this.live) a.abort();
+    this.worker?.postMessage({ type: 'abortAll' });
   }
 
+  /** Stop the thread (its connections close with it). */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.pools.values()].map((p) => p.destroy()));
-    this.pools.clear();
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
   }
 }
 
@@ -220,7 +227,7 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
   let again = false;
   let stopped = false;
 
-  const client = new WebhookClient();
+  const client = new PostThread();
 
   /** One POST of `events` (claimed, in order), then the outcome of every one of them in one write. */
   const deliver = async (b: Batch, events: DueEvent[]): Promise<void> => {
@@ -240,7 +247,8 @@ export function startWebhookDispatcher(ctx: Ctx): WebhookDispatcher {
         statusCode = await client.post(
           target.callback_url,
           body!,
-          { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1.0', 'x-parley-event-id': events.map((e) => e.id).join(','), ...signatureHeaders(target.app_secret, body!) },
+          { 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1.0', 'x-parley-event-id': events.map((e) => e.id).join(',') },
+          target.app_secret,
           timeoutMs,
         );
       } catch (err) {
