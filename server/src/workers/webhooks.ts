@@ -69,7 +69,7 @@ interface PostOutcome {
  * under load) run beside it, on another core when there is one. The thread starts with the first
  * POST; if it ever stops, the POSTs under way fail (and are retried) and the next one starts it again.
  */
-class PostThread {
+export class PostThread {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(statusCode: number): void; reject(err: Error): void }>();
