@@ -71,6 +71,7 @@ interface PostOutcome {
  */
 export class PostThread {
   private worker: Worker | null = null;
+  private closed = false;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(statusCode: number): void; reject(err: Error): void }>();
 
@@ -98,6 +99,7 @@ export class PostThread {
 
   /** POST `body` to `url`, signed with `secret`; resolves with the status code. The whole exchange must end within `timeoutMs`. */
   post(url: string, body: string, headers: Record<string, string>, secret: string, timeoutMs: number): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('the webhook thread is closed'));
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -110,8 +112,9 @@ export class PostThread {
     this.worker?.postMessage({ type: 'abortAll' });
   }
 
-  /** Stop the thread (its connections close with it). */
+  /** Stop the thread for good (its connections close with it). */
   async close(): Promise<void> {
+    this.closed = true;
     const w = this.worker;
     this.worker = null;
     if (w) await w.terminate();

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostThread } from '../../src/workers/webhooks.js';
 import { signatureHeaders } from '../../src/domain/api/index.js';
@@ -69,9 +70,13 @@ describe('the webhook thread (signing and POSTs off the main thread)', () => {
     receiver.mode = { status: 200, delayMs: 5_000 };
     const pending = thread.post(receiver.url, body, {}, 's', 10_000).catch((e: Error) => e);
     while (receiver.posts().length === 0) await new Promise((r) => setTimeout(r, 10));
-    await thread.close();
+    // The thread dies under it (as on a crash).
+    await (thread as unknown as { worker: Worker }).worker.terminate();
     expect(String(await pending)).toMatch(/the webhook thread stopped/);
     receiver.mode = { status: 200 };
     expect(await thread.post(receiver.url, body, {}, 's', 5_000)).toBe(200);
+    // Closed for good (the dispatcher stopping): no thread is started again.
+    await thread.close();
+    await expect(thread.post(receiver.url, body, {}, 's', 5_000)).rejects.toThrow(/closed/);
   });
 });
