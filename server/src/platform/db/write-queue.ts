@@ -139,8 +139,8 @@ export class WriteQueue<DB, E> {
   /**
    * Durable commits on SQLite, pipelined: a batch commits with synchronous=NORMAL, the WAL's fsync
    * starts in the thread pool, and while it runs the next batch (what arrived meanwhile) executes
-   * and commits on the same connection. A batch settles once its own fsync is done and every batch
-   * before it has settled. The connection is held from the first BEGIN to the last fsync, so nothing
+   * and commits on the same connection. A batch settles once an fsync begun after its commit is
+   * done and every batch before it has settled. The connection is held from the first BEGIN to the last fsync, so nothing
    * outside the queue reads a batch before it is durable (but for the reads a request makes ahead of
    * its own write: see `prepared(...).ahead`); it is let go as soon as no write is waiting, after
    * {@link PIPELINE_DEPTH} batches when a reader waits for it (so readers get a turn while writes
