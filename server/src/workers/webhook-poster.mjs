@@ -6,7 +6,7 @@
 //
 // Messages in:  { type: 'post', id, url, body, headers, secret, timeoutMs }
 //               { type: 'abortAll' }   every POST under way fails (the process is stopping)
-//               { type: 'close' }      closes the pools, answers { type: 'closed' }
+// (The thread is stopped by terminating it: its sockets close with it.)
 // Messages out: { id, statusCode } or { id, error: { timeout, message } }
 import { parentPort } from 'node:worker_threads';
 import { createHmac } from 'node:crypto';
@@ -64,10 +64,5 @@ parentPort.on('message', (m) => {
     void post(m).then((outcome) => parentPort.postMessage({ id: m.id, ...outcome }));
   } else if (m.type === 'abortAll') {
     for (const a of live) a.abort();
-  } else if (m.type === 'close') {
-    void Promise.allSettled([...pools.values()].map((p) => p.destroy())).then(() => {
-      pools.clear();
-      parentPort.postMessage({ type: 'closed' });
-    });
   }
 });
