@@ -175,6 +175,23 @@ describe('Business API: batched webhook deliveries', () => {
     const again = await sendMany(3);
     await until(() => receiver.payloads().flatMap(({ json }) => statusesOf(json)).length >= 11);
     expect(receiver.payloads().flatMap(({ json }) => statusesOf(json).map((s) => s.id)).slice(8)).toEqual(expect.arrayContaining(again));
+
+    // A new callback URL (and batch size) takes effect on the very next delivery, though the dispatcher remembers where the app's webhooks go.
+    await server.parley.webhooks.idle();
+    const other = await WebhookReceiver.start();
+    try {
+      const moved = await api(server, 'PUT', `/v1/business/api/apps/${biz.appId}/webhook`, { token: biz.token, body: { callbackUrl: other.url, verifyToken: other.verifyToken, batchSize: 1 } });
+      expect(moved.status).toBe(200);
+      const before = receiver.posts().length;
+      const last = await sendMany(2);
+      await until(() => other.payloads().flatMap(({ json }) => statusesOf(json)).length >= 2);
+      await server.parley.webhooks.idle();
+      expect(other.payloads().flatMap(({ json }) => statusesOf(json).map((s) => s.id)).sort()).toEqual([...last].sort());
+      expect(other.posts()).toHaveLength(2);
+      expect(receiver.posts().length).toBe(before);
+    } finally {
+      await other.close();
+    }
   });
 });
 
