@@ -9,7 +9,7 @@
 // (The thread is stopped by terminating it: its sockets close with it.)
 // Messages out: { id, statusCode } or { id, error: { timeout, message } }
 import { parentPort } from 'node:worker_threads';
-import { createHmac } from 'node:crypto';
+import { signatureHeaders } from '../domain/api/signature.mjs';
 import { Pool } from 'undici';
 
 const pools = new Map();
@@ -26,14 +26,6 @@ function parse(raw) {
   return u;
 }
 
-/** X-Hub-Signature-256 and X-Hub-Signature over exactly the bytes sent (as signatureHeaders in domain/api/webhooks.ts). */
-function sign(secret, body) {
-  return {
-    'x-hub-signature-256': 'sha256=' + createHmac('sha256', secret).update(body, 'utf8').digest('hex'),
-    'x-hub-signature': 'sha1=' + createHmac('sha1', secret).update(body, 'utf8').digest('hex'),
-  };
-}
-
 async function post({ url, body, headers, secret, timeoutMs }) {
   const u = parse(url);
   let pool = pools.get(u.origin);
@@ -47,7 +39,7 @@ async function post({ url, body, headers, secret, timeoutMs }) {
   }, timeoutMs);
   live.add(abort);
   try {
-    const res = await pool.request({ method: 'POST', path: u.pathname + u.search, headers: { ...headers, ...sign(secret, body) }, body, signal: abort.signal });
+    const res = await pool.request({ method: 'POST', path: u.pathname + u.search, headers: { ...headers, ...signatureHeaders(secret, body) }, body, signal: abort.signal });
     await res.body.dump();
     return { statusCode: res.statusCode };
   } catch (err) {

@@ -6,7 +6,6 @@
  * in-transaction hooks that raise inbound-message and status webhooks, and the payload builders of
  * the other fields (errors, template status, phone number quality, account updates).
  */
-import { createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { WEBHOOKS_TOPIC, type Ctx, type Envelope } from '../../context.js';
 import type { DB } from '../../tables.js';
@@ -26,13 +25,8 @@ export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
-/** The two signature headers over the exact bytes sent. */
-export function signatureHeaders(appSecret: string, body: string): { 'x-hub-signature-256': string; 'x-hub-signature': string } {
-  return {
-    'x-hub-signature-256': 'sha256=' + createHmac('sha256', appSecret).update(body, 'utf8').digest('hex'),
-    'x-hub-signature': 'sha1=' + createHmac('sha1', appSecret).update(body, 'utf8').digest('hex'),
-  };
-}
+/** The two signature headers over the exact bytes sent (plain JavaScript, shared with the webhook thread). */
+export { signatureHeaders } from './signature.mjs';
 
 const ENVELOPE_HEAD = '{"object":"whatsapp_business_account","entry":[';
 const ENVELOPE_TAIL = ']}';
