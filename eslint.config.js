@@ -31,7 +31,7 @@ export default tseslint.config(
   {
     // Plain JavaScript that runs on Node itself (a worker thread's entry, which gets no TypeScript loader).
     files: ['server/src/**/*.mjs'],
-    languageOptions: { globals: { URL: 'readonly', AbortController: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { URL: 'readonly', AbortController: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', Buffer: 'readonly', console: 'readonly' } },
   },
   {
     files: ['server/src/platform/**/*.ts'],

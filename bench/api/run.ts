@@ -6,7 +6,8 @@
  * each with an app whose webhook points at a local receiver (its own process, checking every
  * signature; the apps take BENCH_API_WEBHOOK_BATCH events per POST, 1 for one change per POST);
  * BENCH_API_CUSTOMERS customers. A load process (its own process) sends text messages
- * spread over the numbers and customers:
+ * spread over the numbers and customers, to Parley's Business API listener (PARLEY_API_PORT, its
+ * own thread; BENCH_API_EDGE=0 sends to PORT instead, where the main thread also does the HTTP):
  *   closed loop: BENCH_API_CONCURRENCY requests in flight for BENCH_API_SECONDS after a warm-up
  *                → accepted messages/s, accept latency p50/p99;
  *   open loop:   BENCH_API_RATE requests/s for BENCH_API_OPEN_SECONDS → p50/p99 at that rate
@@ -57,6 +58,7 @@ const cfg = {
   rate: num('BENCH_API_RATE', 1000, 500),
   openMs: num('BENCH_API_OPEN_SECONDS', 5, 2) * 1000,
   drainMs: num('BENCH_API_DRAIN_SECONDS', 120, 60) * 1000,
+  edge: process.env.BENCH_API_EDGE !== '0',
   /** Events per webhook POST the bench's apps ask for (1: one change per POST, the default of an app). */
   webhookBatch: Math.round(num('BENCH_API_WEBHOOK_BATCH', 50)),
   /** Runs of both targets (fresh servers each time); the table shows medians. */
@@ -121,6 +123,8 @@ function forkChild(file: string, env: NodeJS.ProcessEnv = {}): Child {
 interface ServerProc {
   proc: ChildProcess;
   port: number;
+  /** Parley's Business API listener (PARLEY_API_PORT), where the load sends; null with BENCH_API_EDGE=0. */
+  apiPort: number | null;
   logFile: string;
 }
 
@@ -156,6 +160,7 @@ async function startProcess(kind: 'parley' | 'bare' | 'durable', dir: string, db
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PARLEY_') && k !== 'DATABASE_URL' && k !== 'NODE_OPTIONS') env[k] = v;
   let args: string[];
+  let apiPort: number | null = null;
   if (kind === 'parley') {
     const dataDir = path.join(dir, 'data');
     fs.mkdirSync(dataDir, { recursive: true });
@@ -165,6 +170,8 @@ async function startProcess(kind: 'parley' | 'bare' | 'durable', dir: string, db
     // several per second in the quick run: the per-number throughput and pair rate limits would
     // refuse most of them, so the benchmark raises both far above its rates.
     Object.assign(env, { PARLEY_API_THROUGHPUT_PER_SECOND: '10000000', PARLEY_API_PAIR_BURST: '10000000' }, parleyEnv());
+    // The load sends to the Business API listener, as an API deployment would (BENCH_API_EDGE=0: to PORT).
+    if (cfg.edge) Object.assign(env, { PARLEY_API_PORT: String((apiPort = await freePort())) });
     // BENCH_API_PROFILE=1: a V8 CPU profile of the Parley server, written to the output folder on exit.
     const prof = process.env.BENCH_API_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cfg.outDir)] : [];
     args = [...SHIPPED_NODE_FLAGS, ...serverNodeArgs(), ...prof, path.join(ROOT, 'bin/parley.js'), 'serve'];
@@ -180,7 +187,7 @@ async function startProcess(kind: 'parley' | 'bare' | 'durable', dir: string, db
     if (proc.exitCode !== null) throw new Error(`${kind} exited during start-up:\n${logTail(logFile)}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}${kind === 'parley' ? '/healthz' : '/v23.0/1/messages'}`, { method: kind === 'parley' ? 'GET' : 'POST', signal: AbortSignal.timeout(1000) });
-      if (res.status < 500) return { proc, port, logFile };
+      if (res.status < 500) return { proc, port, apiPort, logFile };
     } catch {
       // not up yet
     }
@@ -325,7 +332,7 @@ async function main(): Promise<number> {
   }, cfg.timeoutS * 1000);
   const work = trackTempDir(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-api-')));
   console.log(`Parley API benchmark — ${cpuModel()}, Node ${process.version}, code ${codeVersion(ROOT)}`);
-  console.log(`${cfg.numbers} numbers, ${cfg.customers} customers; closed loop ${cfg.concurrency} in flight for ${cfg.measureMs / 1000} s; open loop ${fmt(cfg.rate)}/s for ${cfg.openMs / 1000} s; webhooks in batches of up to ${cfg.webhookBatch}\n`);
+  console.log(`${cfg.numbers} numbers, ${cfg.customers} customers; closed loop ${cfg.concurrency} in flight for ${cfg.measureMs / 1000} s; open loop ${fmt(cfg.rate)}/s for ${cfg.openMs / 1000} s; webhooks in batches of up to ${cfg.webhookBatch}; Parley's load goes to ${cfg.edge ? 'its Business API listener (PARLEY_API_PORT)' : 'PORT (BENCH_API_EDGE=0)'}\n`);
 
   console.log(`${el()} seeding ${cfg.numbers + cfg.customers} accounts`);
   const seed = await seedDatabase(path.join(work, 'seed'), cfg.numbers + cfg.customers, 0);
@@ -350,7 +357,7 @@ async function main(): Promise<number> {
     const senders: (ApiSender & { appSecret: string })[] = [];
     for (let i = 0; i < cfg.numbers; i++) senders.push(await setUpNumber(base, seed.seed.clients[i]!.token, i, receiverUrl));
     receiver.proc.send({ cmd: 'secrets', secrets: senders.map((s) => s.appSecret) });
-    const setup: LoadSetup = { baseUrl: base, senders: senders.map(({ phoneNumberId, token }) => ({ phoneNumberId, token })), customers, connections: cfg.connections };
+    const setup: LoadSetup = { baseUrl: parley.apiPort ? `http://127.0.0.1:${parley.apiPort}` : base, senders: senders.map(({ phoneNumberId, token }) => ({ phoneNumberId, token })), customers, connections: cfg.connections };
     const before = await counts();
     console.log(`${el()} Parley${tag}: closed loop, then open loop`);
     const t0 = Date.now();

@@ -26,6 +26,7 @@ import { registerRoutes } from './http/routes/index.js';
 import { startMaintenance } from './workers/maintenance.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from './workers/webhooks.js';
 import { graphRoutes } from './http/graph/routes.js';
+import { ApiEdge } from './http/graph/edge.js';
 import { installInboundWebhooks, installPolicyHooks, installQualityHooks } from './domain/api/index.js';
 import { startQualityTicker } from './workers/quality.js';
 import { installTemplateQualityHooks } from './domain/api/templates/index.js';
@@ -47,8 +48,12 @@ export interface ParleyApp {
   gateway: Gateway;
   /** Business API webhook delivery (tests wait on it with `idle()`). */
   webhooks: WebhookDispatcher;
-  /** Listen on config HOST:PORT; resolves with the bound address (http://host:port). */
+  /** Listen on config HOST:PORT (and PARLEY_API_PORT when set); resolves with the bound address (http://host:port). */
   listen(): Promise<string>;
+  /** The Graph API listener's address (http://host:port) once listening, when PARLEY_API_PORT is set. */
+  readonly apiUrl: string | null;
+  /** The Graph API listener itself (tests look at its thread). */
+  readonly apiEdge: ApiEdge | null;
   close(): Promise<void>;
 }
 
@@ -145,26 +150,48 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Parl
   const webhooks = startWebhookDispatcher(ctx);
 
   let closed = false;
+  let edge: ApiEdge | null = null;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    // No new API request; those under way are answered first.
+    await edge?.close();
+    stopMaintenance();
+    stopQualityTicker();
+    await webhooks.stop();
+    await gateway.close();
+    await app.close();
+    await ctx.hooks.idle();
+    await writes.close();
+    await bus.close();
+    await database.close();
+  };
   return {
     app,
     ctx,
     gateway,
     webhooks,
     async listen() {
-      return app.listen({ host: config.HOST, port: config.PORT });
+      const address = await app.listen({ host: config.HOST, port: config.PORT });
+      if (config.PARLEY_API_PORT >= 0) {
+        const listener = new ApiEdge(ctx, app, { host: config.HOST, port: config.PARLEY_API_PORT });
+        try {
+          await listener.start();
+        } catch (err) {
+          // A server without the listener it was configured with does not run at all.
+          await close();
+          throw err;
+        }
+        edge = listener;
+      }
+      return address;
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      stopMaintenance();
-      stopQualityTicker();
-      await webhooks.stop();
-      await gateway.close();
-      await app.close();
-      await ctx.hooks.idle();
-      await writes.close();
-      await bus.close();
-      await database.close();
+    get apiUrl() {
+      return edge?.url ?? null;
     },
+    get apiEdge() {
+      return edge;
+    },
+    close,
   };
 }

@@ -20,7 +20,8 @@ import { isAppError } from './errors.js';
 const USAGE = `Usage: parley <command>
 
 Commands:
-  serve     Start the server (HTTP API, WebSocket and web app) on HOST:PORT.
+  serve     Start the server (HTTP API, WebSocket and web app) on HOST:PORT
+            (and the Business API alone on PARLEY_API_PORT when set).
   migrate   Create or upgrade the database schema, then exit.
   backup <file>
             Write a consistent copy of the embedded SQLite database to <file> (safe while the
@@ -74,7 +75,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'serve': {
       const parley = await buildApp(config);
       const address = await parley.listen();
-      parley.ctx.log.info({ msg: 'server.listening', address }, `Parley listening on ${address}`);
+      const apiAddress = parley.apiUrl;
+      parley.ctx.log.info({ msg: 'server.listening', address, ...(apiAddress ? { apiAddress } : {}) }, `Parley listening on ${address}${apiAddress ? ` (Business API also on ${apiAddress})` : ''}`);
       const stop = async (signal: string) => {
         parley.ctx.log.info({ msg: 'server.stopping', signal });
         await parley.close();

@@ -9,6 +9,10 @@ import { Type, type Static } from '@sinclair/typebox';
 export const configVars = {
   HOST: { schema: Type.String({ default: '127.0.0.1' }), doc: 'Address the HTTP/WebSocket server binds to.' },
   PORT: { schema: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }), doc: 'TCP port (0 picks a free one).' },
+  PARLEY_API_PORT: {
+    schema: Type.Integer({ minimum: -1, maximum: 65535, default: -1 }),
+    doc: 'A second TCP port on HOST for the Business API (Graph) only, served by a thread of its own: the busiest API numbers should use it (0 picks a free one; -1: off, the API is on PORT only).',
+  },
   PARLEY_DATA_DIR: { schema: Type.String({ default: './data' }), doc: 'Folder for the embedded SQLite database and media.' },
   DATABASE_URL: {
     schema: Type.String({ default: '' }),

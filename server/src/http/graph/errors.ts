@@ -4,7 +4,7 @@
  * table mapping Parley's AppErrors (met in the messaging core) and Fastify's own errors to Graph codes.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { AppError, type ErrorCode } from '../../errors.js';
 import { GraphError, graphCodes, type GraphErrorCode } from '../../domain/api/index.js';
 
@@ -53,11 +53,17 @@ export function graphEnvelope(err: GraphError): { error: Record<string, unknown>
 /** Install on the encapsulated Graph plugin only: Parley's own routes keep Parley's envelope. */
 export function installGraphErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
-    let graph = toGraphError(err);
-    if (!graph) {
-      request.log.error({ msg: 'graph.request.failed', err });
-      graph = new GraphError(131000, 'An unexpected error occurred; try again later.');
-    }
-    return reply.status(graph.status).send(graphEnvelope(graph));
+    const { status, body } = graphErrorReply(err, request.log);
+    return reply.status(status).send(body);
   });
+}
+
+/** The status and Graph envelope of any error met on a Graph route (an unexpected one is logged and answered with 131000). */
+export function graphErrorReply(err: unknown, log: Pick<FastifyBaseLogger, 'error'>): { status: number; body: { error: Record<string, unknown> } } {
+  let graph = toGraphError(err);
+  if (!graph) {
+    log.error({ msg: 'graph.request.failed', err });
+    graph = new GraphError(131000, 'An unexpected error occurred; try again later.');
+  }
+  return { status: graph.status, body: graphEnvelope(graph) };
 }

@@ -61,14 +61,22 @@ declare module 'fastify' {
   }
 }
 
-function tokenOf(request: FastifyRequest): string | null {
-  const h = request.headers.authorization;
-  if (h) {
-    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h.trim());
+/** The access token of a request: `Authorization: Bearer|OAuth …`, else the `access_token` query parameter. */
+export function tokenOf(authorization: string | undefined, query: unknown): string | null {
+  if (authorization) {
+    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(authorization.trim());
     if (m) return m[1]!.trim();
   }
-  const q = (request.query as Record<string, unknown> | undefined)?.access_token;
+  const q = (query as Record<string, unknown> | undefined)?.access_token;
   return typeof q === 'string' && q !== '' ? q : null;
+}
+
+/** The principal of an access token, or the Graph error a missing (104) or bad (190) token gets. */
+export async function principalOf(ctx: Ctx, token: string | null): Promise<ApiPrincipal> {
+  if (!token) throw new GraphError(104, 'An access token is required.');
+  const principal = await authenticateApiToken(ctx, token);
+  if (!principal) throw new GraphError(190, 'The access token is not valid or was revoked.');
+  return principal;
 }
 
 export function graphRoutes(ctx: Ctx): FastifyPluginAsync {
@@ -79,11 +87,7 @@ export function graphRoutes(ctx: Ctx): FastifyPluginAsync {
     await app.register(multipart, { limits: { fileSize: MAX_MEDIA_BYTES + 1, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 } });
 
     const auth = async (request: FastifyRequest) => {
-      const token = tokenOf(request);
-      if (!token) throw new GraphError(104, 'An access token is required.');
-      const principal = await authenticateApiToken(ctx, token);
-      if (!principal) throw new GraphError(190, 'The access token is not valid or was revoked.');
-      request.apiPrincipal = principal;
+      request.apiPrincipal = await principalOf(ctx, tokenOf(request.headers.authorization, request.query));
     };
 
     const both = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: RouteHandlerMethod) => {
