@@ -231,6 +231,28 @@ describe('Business API listener on PARLEY_API_PORT', () => {
     expect(server.parley.apiUrl).toBe(edge);
   });
 
+  it('keeps trying to take its port back while something else holds it', async () => {
+    const port = Number(new URL(edge).port);
+    await server.parley.apiEdge!.thread!.terminate();
+    // Something else takes the port before the new thread starts (one second later).
+    const squatter = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve, reject) => {
+      squatter.once('error', reject);
+      squatter.listen(port, '127.0.0.1', resolve);
+    });
+    // (Had the listener taken it back already, listen would have failed with EADDRINUSE.) Two tries fail.
+    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    const deadline = Date.now() + 10_000;
+    let res: Answer | null = null;
+    while (!res && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      res = await call(edge, 'GET', `/v23.0/${biz.phoneNumberId}`, { token: biz.apiToken }).catch(() => null);
+    }
+    expect(res?.status).toBe(200);
+    expect(res?.body.id).toBe(biz.phoneNumberId);
+  });
+
   it('stops listening when the server stops', async () => {
     const port = Number(new URL(edge).port);
     await server.close();

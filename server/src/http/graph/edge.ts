@@ -12,7 +12,7 @@
  *
  * If the thread dies, the requests it held are lost with their connections (their clients see a
  * reset and may retry; a send that was stored stays stored), and a new thread takes the port again
- * after a second.
+ * after a second (trying every second while something else holds the port).
  */
 import { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
@@ -112,12 +112,21 @@ export class ApiEdge {
         if (!started) return reject(new Error(`The API listener stopped during start-up (exit code ${code}).`));
         if (this.closed) return;
         this.ctx.log.error({ msg: 'api.edge.stopped', code }, 'The API listener thread stopped; starting a new one.');
-        this.restartTimer = setTimeout(() => {
-          this.restartTimer = null;
-          if (!this.closed) this.spawn().catch((err: unknown) => this.ctx.log.error({ msg: 'api.edge.restart_failed', err }));
-        }, this.opts.restartDelayMs ?? 1000);
+        this.scheduleRestart();
       });
     });
+  }
+
+  /** A new thread on the same port after the delay; again and again while the port cannot be taken. */
+  private scheduleRestart(): void {
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.closed) return;
+      this.spawn().catch((err: unknown) => {
+        this.ctx.log.error({ msg: 'api.edge.restart_failed', err }, 'The API listener could not start again; trying again.');
+        if (!this.closed) this.scheduleRestart();
+      });
+    }, this.opts.restartDelayMs ?? 1000);
   }
 
   private take(w: Worker, item: EdgeRequest): void {
