@@ -10,7 +10,8 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { ...shared, name: 'sqlite', env: { PARLEY_TEST_DB: 'sqlite' } } },
-      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.{ts,tsx}'], environment: 'happy-dom', setupFiles: ['web/src/test-setup.ts'] } },
+      // The web tests run next to the server suites: on a busy machine a render can take seconds, so they get the same time limit.
+      { extends: true, test: { name: 'web', include: ['web/src/**/*.test.{ts,tsx}'], environment: 'happy-dom', setupFiles: ['web/src/test-setup.ts'], testTimeout: 20_000 } },
       ...(pg ? [{ extends: true as const, test: { ...shared, name: 'postgres', env: { PARLEY_TEST_DB: 'postgres' } } }] : []),
     ],
   },
