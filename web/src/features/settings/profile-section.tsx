@@ -55,6 +55,14 @@ export function ProfileSection({ me }: { me: Me }) {
   const isBusiness = me.kind === 'business';
   const [name, setName] = useState(me.displayName);
   const [about, setAbout] = useState(me.about);
+  // The profile the fields started from. When it changes under the form (the server's copy arrives
+  // after a reload, or another device saved), the fields the person has not edited follow it.
+  const [base, setBase] = useState({ displayName: me.displayName, about: me.about });
+  if (base.displayName !== me.displayName || base.about !== me.about) {
+    if (name === base.displayName) setName(me.displayName);
+    if (about === base.about) setAbout(me.about);
+    setBase({ displayName: me.displayName, about: me.about });
+  }
   const [status, setStatus] = useState<Status>(IDLE);
   const [photoStatus, setPhotoStatus] = useState<Status>(IDLE);
   const fileRef = useRef<HTMLInputElement>(null);

@@ -73,6 +73,23 @@ afterEach(() => {
   globalThis.fetch = realFetch;
 });
 
+describe('settings: profile fields follow the account', () => {
+  it('shows the name and about that arrive after the panel opened, and keeps what the person typed', async () => {
+    server();
+    // Opened before the account's profile is known (as right after a reload).
+    store.setMe(makeMe({ displayName: '', about: '' }));
+    renderPanel();
+    const name = screen.getByLabelText('Name', { exact: true }) as HTMLInputElement;
+    const about = screen.getByLabelText('About', { exact: true }) as HTMLInputElement;
+    expect(name.value).toBe('');
+    fireEvent.change(about, { target: { value: 'Typed before it loaded' } });
+
+    store.setMe(makeMe({ displayName: 'Alice Martin', about: 'Climbing and coffee' }));
+    await waitFor(() => expect(name.value).toBe('Alice Martin'));
+    expect(about.value).toBe('Typed before it loaded');
+  });
+});
+
 describe('settings: privacy', () => {
   it('saves each privacy choice with PATCH /v1/me/privacy and updates the store', async () => {
     const calls = server();
