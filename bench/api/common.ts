@@ -33,6 +33,11 @@ export interface OpenCmd {
   /** Requests per second offered. */
   rate: number;
   durationMs: number;
+  /**
+   * Answers that arrive from this long after the schedule's start until its end are counted for
+   * `answeredPerSecond` (the first moments, before the server's pipeline is full, are left out).
+   */
+  rampMs?: number;
 }
 export type LoadCmd = ClosedCmd | OpenCmd;
 
@@ -51,6 +56,14 @@ export interface LoadResult {
   scheduleLagMax?: number;
   /** Every 200 answer of the whole run (warm-up included): the status webhooks owed. */
   acceptedTotal: number;
+  /**
+   * Open loop only: 200 answers per second that arrived between `rampMs` after the schedule's start
+   * and its end. A server that keeps up answers at the offered rate; one that falls behind answers
+   * at what it can do, and the rest waits.
+   */
+  answeredPerSecond?: number;
+  /** Open loop only: how long after the schedule's last request the last answer arrived, ms (the backlog left at the end). */
+  lastAnswerAfterMs?: number;
 }
 
 /** Receiver → orchestrator: counts so far. */

@@ -2,7 +2,8 @@
  * The API benchmark's load process: sends `POST /v23.0/{pnid}/messages` (text) over keep-alive
  * HTTP connections, spread round-robin over the sending numbers and customers, and measures the
  * accept latency of each request. Closed loop (a fixed number in flight) or open loop (a fixed
- * rate; latency counted from the scheduled time, so queueing is not hidden).
+ * rate; latency counted from the scheduled time, so queueing is not hidden; the answers per second
+ * over the schedule, its first moments left out, say whether the server kept up with the rate).
  *
  * By default the requests are written straight to TCP connections (raw-sender.ts), which costs
  * this process far less CPU per request than node:http's client; BENCH_API_LOAD=http uses
@@ -100,6 +101,10 @@ async function open(cmd: Extract<LoadCmd, { cmd: 'open' }>): Promise<LoadResult>
   const failures: string[] = [];
   let accepted = 0;
   let failed = 0;
+  const end = t0 + (total - 1) * interval;
+  const countFrom = t0 + (cmd.rampMs ?? 0);
+  let answeredInWindow = 0;
+  let lastAnswer = 0;
   await new Promise<void>((resolve) => {
     let scheduled = 0;
     let done = 0;
@@ -110,9 +115,12 @@ async function open(cmd: Extract<LoadCmd, { cmd: 'open' }>): Promise<LoadResult>
         scheduled++;
         lag.push(performance.now() - at);
         send((ok, failure) => {
+          const now = performance.now();
+          lastAnswer = now;
           if (ok) {
             accepted++;
-            lat.push(performance.now() - at);
+            lat.push(now - at);
+            if (now >= countFrom && now <= end) answeredInWindow++;
           } else {
             failed++;
             if (failures.length < 5 && failure) failures.push(failure);
@@ -127,7 +135,19 @@ async function open(cmd: Extract<LoadCmd, { cmd: 'open' }>): Promise<LoadResult>
   close();
   lat.sort((a, b) => a - b);
   lag.sort((a, b) => a - b);
-  return { accepted, failed, failures, seconds: cmd.durationMs / 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), scheduleLagP99: percentile(lag, 99), scheduleLagMax: lag.at(-1) ?? 0, acceptedTotal: accepted };
+  return {
+    accepted,
+    failed,
+    failures,
+    seconds: cmd.durationMs / 1000,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    scheduleLagP99: percentile(lag, 99),
+    scheduleLagMax: lag.at(-1) ?? 0,
+    acceptedTotal: accepted,
+    answeredPerSecond: end > countFrom ? answeredInWindow / ((end - countFrom) / 1000) : 0,
+    lastAnswerAfterMs: Math.max(0, lastAnswer - end),
+  };
 }
 
 process.on('message', (cmd: LoadCmd) => {

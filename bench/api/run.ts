@@ -60,6 +60,15 @@ const cfg = {
   measureMs: num('BENCH_API_SECONDS', 10, 3) * 1000,
   rate: num('BENCH_API_RATE', 1000, 500),
   openMs: num('BENCH_API_OPEN_SECONDS', 5, 2) * 1000,
+  /**
+   * The sustained open loop: this rate offered for BENCH_API_SUSTAINED_SECONDS, to see whether the
+   * server keeps up with it (0 leaves it out). Default: 5 % above the throughput target, so that a
+   * server that keeps up answers more than the target, and one that does not answers what it can.
+   */
+  sustainedRate: process.env.BENCH_API_SUSTAINED_RATE === '0' ? 0 : num('BENCH_API_SUSTAINED_RATE', 5250),
+  sustainedMs: num('BENCH_API_SUSTAINED_SECONDS', 10, 3) * 1000,
+  /** Its keep-alive connections: enough that requests seldom wait in the load for a free one (they would count as latency). */
+  sustainedConnections: Math.round(num('BENCH_API_SUSTAINED_CONNECTIONS', 256)),
   drainMs: num('BENCH_API_DRAIN_SECONDS', 120, 60) * 1000,
   edge: process.env.BENCH_API_EDGE !== '0',
   /** Events per webhook POST the bench's apps ask for (1: one change per POST, the default of an app). */
@@ -223,6 +232,8 @@ async function setUpNumber(base: string, deviceToken: string, i: number, receive
 interface TargetResult {
   closed: LoadResult;
   open: LoadResult;
+  /** The sustained open loop (BENCH_API_SUSTAINED_RATE), when it ran. */
+  sustained?: LoadResult;
   cpuPerMessage: number;
   /** The same, of the server's main (JavaScript) thread alone: the thread whose time bounds the throughput. */
   mainCpuPerMessage: number;
@@ -311,7 +322,22 @@ async function runLoads(load: Child, setup: LoadSetup, pid: number, helpers: num
   const after = base ? await scrapeStalls(base) : undefined;
   const openStalls = before && after ? stallsBetween(before, after) : undefined;
   const closedStalls = closedBefore && closedAfter ? stallsBetween(closedBefore, closedAfter) : undefined;
-  return { closed, open, cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), mainCpuPerMessage: mainCpu / Math.max(1, closed.acceptedTotal), othersPct, loadCpuPerMessage: loadCpu / Math.max(1, closed.acceptedTotal), ...(openStalls ? { openStalls } : {}), ...(closedStalls ? { closedStalls } : {}) };
+  let sustained: LoadResult | undefined;
+  if (cfg.sustainedRate > 0) {
+    // As for the open loop: the statuses owed so far are delivered first, so the server starts it
+    // with no backlog; its own webhooks go out while it runs.
+    await settle?.(closed.acceptedTotal + open.acceptedTotal);
+    const cmd: LoadCmd = { cmd: 'open', setup: { ...setup, connections: cfg.sustainedConnections }, rate: cfg.sustainedRate, durationMs: cfg.sustainedMs, rampMs: Math.min(1000, cfg.sustainedMs / 4) };
+    sustained = await load.request(cmd, (m) => m.result as LoadResult | undefined, cfg.sustainedMs + 120_000, 'sustained open loop');
+  }
+  return { closed, open, ...(sustained ? { sustained } : {}), cpuPerMessage: cpu / Math.max(1, closed.acceptedTotal), mainCpuPerMessage: mainCpu / Math.max(1, closed.acceptedTotal), othersPct, loadCpuPerMessage: loadCpu / Math.max(1, closed.acceptedTotal), ...(openStalls ? { openStalls } : {}), ...(closedStalls ? { closedStalls } : {}) };
+}
+
+/** One target's sustained open loop, for the per-run lines. */
+function sustainedLine(name: string, r: TargetResult): string {
+  const x = r.sustained;
+  if (!x) return `${name} —`;
+  return `${name} answered ${fmt(x.answeredPerSecond ?? 0)}/s, p50 ${fmt(x.p50, 1)} ms, p99 ${fmt(x.p99, 1)} ms, last answer ${fmt(x.lastAnswerAfterMs ?? 0)} ms after the last request (the load's own lateness: p99 ${fmt(x.scheduleLagP99 ?? 0, 1)} ms)`;
 }
 
 /** What Parley's own metrics said over its closed and its open loop. */
@@ -376,7 +402,7 @@ async function main(): Promise<number> {
       return c;
     };
     const p = await runLoads(load, setup, parley.proc.pid!, helpers, async (accepted) => void (await drain(accepted)), base);
-    const owed = p.closed.acceptedTotal + p.open.acceptedTotal;
+    const owed = p.closed.acceptedTotal + p.open.acceptedTotal + (p.sustained?.acceptedTotal ?? 0);
     console.log(`${el()} Parley${tag}: waiting for ${fmt(owed)} status webhooks`);
     const c = await drain(owed);
     const delivered = c.statuses - before.statuses;
@@ -387,6 +413,7 @@ async function main(): Promise<number> {
 
     if (!cfg.baselines) {
       console.log(`${el()}   Parley ${fmt(parleyResult.closed.accepted / parleyResult.closed.seconds)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each, ${fmt(parleyResult.mainCpuPerMessage * 1000, 3)} ms on its main thread; open-loop p99 ${fmt(parleyResult.open.p99, 1)} ms (baselines skipped)`);
+      if (parleyResult.sustained) console.log(`${el()}   sustained open loop at ${fmt(cfg.sustainedRate)}/s: ${sustainedLine('Parley', parleyResult)}`);
       printServerMetrics(parleyResult);
       continue;
     }
@@ -407,6 +434,7 @@ async function main(): Promise<number> {
     console.log(`${el()}   Parley ${perS(parleyResult)} msg/s, ${fmt(parleyResult.cpuPerMessage * 1000, 3)} ms CPU each, ${fmt(parleyResult.mainCpuPerMessage * 1000, 3)} ms on its main thread (others ${fmt(parleyResult.othersPct)} % of a core); bare ${perS(bareResult)} msg/s (others ${fmt(bareResult.othersPct)} %); durable bare ${perS(durableResult)} msg/s, ${fmt(durableResult.cpuPerMessage * 1000, 3)} ms CPU each`);
     const lateness = (r: TargetResult) => `p99 ${fmt(r.open.p99, 1)} ms (the load's own lateness: p99 ${fmt(r.open.scheduleLagP99 ?? 0, 1)}, max ${fmt(r.open.scheduleLagMax ?? 0, 1)} ms)`;
     console.log(`${el()}   open loop at ${fmt(cfg.rate)}/s: Parley ${lateness(parleyResult)}; bare ${lateness(bareResult)}; durable bare ${lateness(durableResult)}`);
+    if (parleyResult.sustained) console.log(`${el()}   sustained open loop at ${fmt(cfg.sustainedRate)}/s: ${sustainedLine('Parley', parleyResult)}; ${sustainedLine('bare', bareResult)}; ${sustainedLine('durable bare', durableResult)}`);
     printServerMetrics(parleyResult);
   }
   clearTimeout(watchdog);
@@ -415,17 +443,22 @@ async function main(): Promise<number> {
   // Medians over the runs, figure by figure.
   const med = (pick: (r: TargetResult) => number, t: 'parley' | 'bare' | 'durable') => median(runs.map((r) => pick(r[t])));
   const summary = (t: 'parley' | 'bare' | 'durable'): TargetResult => {
-    const loop = (l: 'closed' | 'open'): LoadResult => ({
-      ...runs[0]![t][l],
-      accepted: med((r) => r[l].accepted, t),
-      seconds: runs[0]![t][l].seconds,
-      p50: med((r) => r[l].p50, t),
-      p99: med((r) => r[l].p99, t),
-      ...(l === 'open' ? { scheduleLagP99: med((r) => r.open.scheduleLagP99 ?? 0, t), scheduleLagMax: med((r) => r.open.scheduleLagMax ?? 0, t) } : {}),
-      failed: runs.reduce((n, r) => n + r[t][l].failed, 0),
-      failures: runs.flatMap((r) => r[t][l].failures),
-    });
-    return { closed: loop('closed'), open: loop('open'), cpuPerMessage: med((r) => r.cpuPerMessage, t), mainCpuPerMessage: med((r) => r.mainCpuPerMessage, t), othersPct: med((r) => r.othersPct, t), loadCpuPerMessage: med((r) => r.loadCpuPerMessage, t) };
+    const loop = (l: 'closed' | 'open' | 'sustained'): LoadResult => {
+      const of = (r: TargetResult): LoadResult => r[l]!;
+      return {
+        ...of(runs[0]![t]),
+        accepted: med((r) => of(r).accepted, t),
+        seconds: of(runs[0]![t]).seconds,
+        p50: med((r) => of(r).p50, t),
+        p99: med((r) => of(r).p99, t),
+        ...(l !== 'closed' ? { scheduleLagP99: med((r) => of(r).scheduleLagP99 ?? 0, t), scheduleLagMax: med((r) => of(r).scheduleLagMax ?? 0, t) } : {}),
+        ...(l === 'sustained' ? { answeredPerSecond: med((r) => of(r).answeredPerSecond ?? 0, t), lastAnswerAfterMs: med((r) => of(r).lastAnswerAfterMs ?? 0, t) } : {}),
+        failed: runs.reduce((n, r) => n + of(r[t]).failed, 0),
+        failures: runs.flatMap((r) => of(r[t]).failures),
+      };
+    };
+    const sustained = runs.every((r) => r[t].sustained) ? { sustained: loop('sustained') } : {};
+    return { closed: loop('closed'), open: loop('open'), ...sustained, cpuPerMessage: med((r) => r.cpuPerMessage, t), mainCpuPerMessage: med((r) => r.mainCpuPerMessage, t), othersPct: med((r) => r.othersPct, t), loadCpuPerMessage: med((r) => r.loadCpuPerMessage, t) };
   };
   const results: Record<'parley' | 'bare' | 'durable', TargetResult> = { parley: summary('parley'), bare: summary('bare'), durable: summary('durable') };
   results.parley.webhooks = {
@@ -452,6 +485,7 @@ async function main(): Promise<number> {
     [`Open loop ${fmt(cfg.rate)}/s: p50 ms`, fmt(P.open.p50, 1), fmt(B.open.p50, 1), ratio(P.open.p50, B.open.p50), fmt(D.open.p50, 1), ratio(P.open.p50, D.open.p50), '', ''],
     [`Open loop ${fmt(cfg.rate)}/s: p99 ms`, fmt(P.open.p99, 1), fmt(B.open.p99, 1), ratio(P.open.p99, B.open.p99), fmt(D.open.p99, 1), ratio(P.open.p99, D.open.p99), `< ${TARGETS.p99Ms} ms`, P.open.p99 < TARGETS.p99Ms ? 'yes' : 'NO'],
     [`Open loop: the load's own lateness, p99 ms`, fmt(P.open.scheduleLagP99 ?? 0, 1), fmt(B.open.scheduleLagP99 ?? 0, 1), '', fmt(D.open.scheduleLagP99 ?? 0, 1), '', '', ''],
+    ...sustainedRows(P, B, D, ratio),
     ['Server CPU ms per accepted message', fmt(P.cpuPerMessage * 1000, 3), fmt(B.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, B.cpuPerMessage), fmt(D.cpuPerMessage * 1000, 3), ratio(P.cpuPerMessage, D.cpuPerMessage), '', ''],
     ['  of which its main thread', fmt(P.mainCpuPerMessage * 1000, 3), fmt(B.mainCpuPerMessage * 1000, 3), ratio(P.mainCpuPerMessage, B.mainCpuPerMessage), fmt(D.mainCpuPerMessage * 1000, 3), ratio(P.mainCpuPerMessage, D.mainCpuPerMessage), '', ''],
     ['Load process CPU ms per accepted message', fmt(P.loadCpuPerMessage * 1000, 3), fmt(B.loadCpuPerMessage * 1000, 3), '', fmt(D.loadCpuPerMessage * 1000, 3), '', '', ''],
@@ -472,8 +506,9 @@ async function main(): Promise<number> {
   const busy = Math.max(results.parley.othersPct, results.bare.othersPct, results.durable.othersPct);
   if (busy >= 25) console.log(`\nWARNING: other processes used ${fmt(busy)} % of a core during the closed loops (median): throughput and latency are depressed; compare CPU per message instead, or rerun on a quiet machine.`);
   for (const [name, r] of Object.entries(results)) {
-    const f = [...r.closed.failures, ...r.open.failures];
-    if (r.closed.failed + r.open.failed > 0) console.log(`\n${name}: ${r.closed.failed + r.open.failed} requests failed, e.g. ${f.slice(0, 3).join(' | ')}`);
+    const f = [...r.closed.failures, ...r.open.failures, ...(r.sustained?.failures ?? [])];
+    const n = r.closed.failed + r.open.failed + (r.sustained?.failed ?? 0);
+    if (n > 0) console.log(`\n${name}: ${n} requests failed, e.g. ${f.slice(0, 3).join(' | ')}`);
   }
   fs.mkdirSync(cfg.outDir, { recursive: true });
   const out = path.join(cfg.outDir, `api-${QUICK ? 'quick-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -481,6 +516,21 @@ async function main(): Promise<number> {
   console.log(`\nResults: ${path.relative(ROOT, out)}; total ${Math.round((Date.now() - started) / 1000)} s`);
   const failed = P.webhooks!.delivered < P.webhooks!.owed || P.webhooks!.badSignatures > 0;
   return failed ? 1 : 0;
+}
+
+/** The table's rows of the sustained open loop (none when it did not run). */
+function sustainedRows(P: TargetResult, B: TargetResult, D: TargetResult, ratio: (a: number, b: number) => string): string[][] {
+  if (!P.sustained || !B.sustained || !D.sustained) return [];
+  const [p, b, d] = [P.sustained, B.sustained, D.sustained];
+  const per = (x: LoadResult) => x.answeredPerSecond ?? 0;
+  const label = `Sustained ${fmt(cfg.sustainedRate)}/s offered`;
+  return [
+    [`${label}: answered msg/s`, fmt(per(p)), fmt(per(b)), ratio(per(p), per(b)), fmt(per(d)), ratio(per(p), per(d)), `≥ ${fmt(TARGETS.acceptedPerSecond)}`, per(p) >= TARGETS.acceptedPerSecond ? 'yes' : 'NO'],
+    [`${label}: p50 ms`, fmt(p.p50, 1), fmt(b.p50, 1), ratio(p.p50, b.p50), fmt(d.p50, 1), ratio(p.p50, d.p50), '', ''],
+    [`${label}: p99 ms`, fmt(p.p99, 1), fmt(b.p99, 1), ratio(p.p99, b.p99), fmt(d.p99, 1), ratio(p.p99, d.p99), '', ''],
+    [`${label}: last answer after the last request, ms`, fmt(p.lastAnswerAfterMs ?? 0), fmt(b.lastAnswerAfterMs ?? 0), '', fmt(d.lastAnswerAfterMs ?? 0), '', '', ''],
+    [`${label}: the load's own lateness, p99 ms`, fmt(p.scheduleLagP99 ?? 0, 1), fmt(b.scheduleLagP99 ?? 0, 1), '', fmt(d.scheduleLagP99 ?? 0, 1), '', '', ''],
+  ];
 }
 
 main().then(
