@@ -76,7 +76,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const parley = await buildApp(config);
       const address = await parley.listen();
       const apiAddress = parley.apiUrl;
-      parley.ctx.log.info({ msg: 'server.listening', address, ...(apiAddress ? { apiAddress } : {}) }, `Parley listening on ${address}${apiAddress ? ` (Business API also on ${apiAddress})` : ''}`);
+      parley.ctx.log.info({ msg: 'server.listening', address, ...(apiAddress ? { apiAddress } : {}), text: `Parley listening on ${address}${apiAddress ? ` (Business API also on ${apiAddress})` : ''}` });
       const stop = async (signal: string) => {
         parley.ctx.log.info({ msg: 'server.stopping', signal });
         await parley.close();

@@ -36,6 +36,10 @@ describe.skipIf(process.env.PARLEY_TEST_DB === 'postgres')('the parley command',
     while (!out.includes('server.listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(await res.json()).toEqual({ ok: true });
+    // One JSON object per line whose `msg` is the event's name (a second message argument would add a second `msg` key, which wins when parsed).
+    const line = out.split('\n').find((l) => l.includes('server.listening'))!;
+    expect((line.match(/"msg":/g) ?? []).length).toBe(1);
+    expect(JSON.parse(line)).toMatchObject({ msg: 'server.listening', address: `http://127.0.0.1:${port}`, text: `Parley listening on http://127.0.0.1:${port}` });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -14,7 +14,7 @@ export interface CodeSender {
 export class LogCodeSender implements CodeSender {
   constructor(private readonly log: Logger) {}
   async send(phone: string, code: string): Promise<void> {
-    this.log.warn({ msg: 'verification.code', phone, code }, `Verification code for ${phone}: ${code}`);
+    this.log.warn({ msg: 'verification.code', phone, code, text: `Verification code for ${phone}: ${code}` });
   }
 }
 

@@ -26,7 +26,7 @@ export class LogEmailSender implements EmailSender {
   readonly available = true;
   constructor(private readonly log: Logger) {}
   async send(email: Email): Promise<void> {
-    this.log.warn({ msg: 'email.sent', to: email.to, subject: email.subject }, `Email to ${email.to}: ${email.subject}\n${email.text}`);
+    this.log.warn({ msg: 'email.sent', to: email.to, subject: email.subject, text: `Email to ${email.to}: ${email.subject}\n${email.text}` });
   }
 }
 

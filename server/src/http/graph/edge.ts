@@ -111,7 +111,7 @@ export class ApiEdge {
         if (this.worker === w) this.worker = null;
         if (!started) return reject(new Error(`The API listener stopped during start-up (exit code ${code}).`));
         if (this.closed) return;
-        this.ctx.log.error({ msg: 'api.edge.stopped', code }, 'The API listener thread stopped; starting a new one.');
+        this.ctx.log.error({ msg: 'api.edge.stopped', code, text: 'The API listener thread stopped; starting a new one.' });
         this.scheduleRestart();
       });
     });
@@ -123,7 +123,7 @@ export class ApiEdge {
       this.restartTimer = null;
       if (this.closed) return;
       this.spawn().catch((err: unknown) => {
-        this.ctx.log.error({ msg: 'api.edge.restart_failed', err }, 'The API listener could not start again; trying again.');
+        this.ctx.log.error({ msg: 'api.edge.restart_failed', err, text: 'The API listener could not start again; trying again.' });
         if (!this.closed) this.scheduleRestart();
       });
     }, this.opts.restartDelayMs ?? 1000);
