@@ -197,7 +197,7 @@ export class Hooks {
       try {
         await fn();
       } catch (err) {
-        this.log.error({ err }, 'hook failed');
+        this.log.error({ msg: 'hook.failed', err });
       }
     })();
     this.pending.add(p);
